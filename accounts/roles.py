@@ -1,0 +1,41 @@
+"""The roles of the Central Access Point: what each may do and where each starts.
+
+Roles are Django groups (created by migration accounts/0001); a role's
+permissions are what its work needs and nothing more.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Role:
+    group: str
+    home: str  # URL name of the page the role lands on
+    nav: tuple[tuple[str, str], ...]  # (label, URL name)
+
+
+CALL_HANDLER = "Call handler"
+TRIAGE_CLINICIAN = "Triage clinician"
+ADMIN_TEAM = "Admin team"
+MANAGER = "Manager"
+PRACTITIONER = "Practitioner"
+COMMUNITY_KNOWLEDGE_OFFICER = "Community knowledge officer"
+
+ROLES = (
+    Role(MANAGER, "triage:dashboard",
+         (("Wait dashboard", "triage:dashboard"), ("Triage worklist", "triage:worklist"))),
+    Role(TRIAGE_CLINICIAN, "triage:worklist", (("Triage worklist", "triage:worklist"),)),
+    Role(ADMIN_TEAM, "scheduling:booking_queue",
+         (("Booking queue", "scheduling:booking_queue"),
+          ("Log a written referral", "cap:written_referral"))),
+    Role(CALL_HANDLER, "cap:log_call", (("Log a call", "cap:log_call"),)),
+    Role(PRACTITIONER, "careplans:index", (("Care plans", "careplans:index"),)),
+    Role(COMMUNITY_KNOWLEDGE_OFFICER, "directory:index", (("Directory", "directory:index"),)),
+)
+
+
+def roles_of(user) -> list[Role]:
+    if not user.is_authenticated:
+        return []
+    names = {group.name for group in user.groups.all()}
+    return [role for role in ROLES if role.group in names]

@@ -1,0 +1,22 @@
+"""The domain's errors, raised by services and translated once: to a form error
+in the UI (see cap/forms.py `apply_domain_error`) and to a problem response in
+the API (config/api.py)."""
+
+
+class DomainError(Exception):
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Invalid(DomainError):
+    """The request breaks a clinical or data rule."""
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (a double booking, a decided referral)."""
+
+
+class NotAllowed(DomainError):
+    """The actor's role does not allow this action."""

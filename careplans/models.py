@@ -1,0 +1,27 @@
+"""The single integrated care plan: one per person, contributed to by everyone involved."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cap.models import ServiceUser
+
+
+class CarePlan(models.Model):
+    service_user = models.OneToOneField(ServiceUser, on_delete=models.PROTECT,
+                                        related_name="care_plan")
+    goals = models.TextField("the person's and carer's goals, in their own words", blank=True)
+    safety_plan = models.TextField("safety and crisis plan", blank=True)
+    plan = models.TextField("the care plan, including what is expected of the GP", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        permissions = [("contribute_care_plan", "Can contribute to a care plan")]
+
+    def __str__(self):
+        return f"Care plan for {self.service_user}"

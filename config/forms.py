@@ -1,0 +1,48 @@
+"""Forms that render as NHS.UK design system fields, with an error summary on every form."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+WIDGET_CLASSES = {
+    forms.Textarea: "nhsuk-textarea",
+    forms.Select: "nhsuk-select",
+    forms.CheckboxInput: "nhsuk-checkboxes__input",
+    forms.ClearableFileInput: "nhsuk-file-upload",
+    forms.FileInput: "nhsuk-file-upload",
+}
+
+
+class NHSFormRenderer(TemplatesSetting):
+    form_template_name = "components/form.html"
+    field_template_name = "components/field.html"
+
+
+class NHSFormMixin:
+    """Adds the design system's classes, and links hints and errors to each input."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                continue
+            css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)),
+                       "nhsuk-input")
+            widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            described = widget.attrs.get("aria-describedby", "")
+            widget.attrs["aria-describedby"] = f"{described} id_{name}-error".strip()
+            if "nhsuk-input" in widget.attrs.get("class", ""):
+                widget.attrs["class"] += " nhsuk-input--error"
+
+    def add_domain_error(self, error):
+        """Show a service's DomainError on the field it names, or on the whole form."""
+        self.add_error(error.field if error.field in self.fields else None, error.message)

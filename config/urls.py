@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from triage import api as triage_api
+
+
+def api(view):
+    """API views authenticate themselves (token or session) and answer 401/403,
+    never a redirect to the login page."""
+    return login_not_required(view)
+
+
+api_v1 = [
+    path("referrals/<int:pk>/", api(triage_api.ReferralDetailApi.as_view()), name="referral"),
+    path("referrals/<int:pk>/triage-decision/", api(triage_api.TriageDecisionApi.as_view()),
+         name="triage-decision"),
+    path("triage/worklist/", api(triage_api.WorklistApi.as_view()), name="worklist"),
+]
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("", include("cap.urls")),
+    path("", include("triage.urls")),
+    path("", include("scheduling.urls")),
+    path("", include("careplans.urls")),
+    path("", include("directory.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", api(SpectacularAPIView.as_view()), name="schema"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,41 @@
+"""Named reads for triage's lists and the managers' dashboard."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Min, Q
+
+from cap.models import Referral, ReferralStatus
+
+from .models import BreachAlert, ScanHeartbeat, WaitTarget
+
+
+def with_next_due(queryset):
+    """Annotate each referral with its earliest running target's due instant and
+    order by it: the most at risk of breaching first."""
+    return queryset.annotate(
+        next_due=Min("targets__due_at", filter=Q(targets__met_at__isnull=True))
+    ).order_by("next_due", "received_at")
+
+
+def triage_worklist():
+    return with_next_due(
+        Referral.objects.filter(status=ReferralStatus.AWAITING_TRIAGE).select_related("service_user")
+    )
+
+
+def wait_dashboard(now):
+    counts = dict(
+        Referral.objects.open().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    running = WaitTarget.objects.running()
+    start_of_day = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "awaiting_triage": counts.get(ReferralStatus.AWAITING_TRIAGE, 0),
+        "awaiting_booking": counts.get(ReferralStatus.AWAITING_BOOKING, 0),
+        "booked": counts.get(ReferralStatus.BOOKED, 0),
+        "breached_now": running.due_before(now).count(),
+        "due_within_hour": running.filter(due_at__gt=now, due_at__lte=now + timedelta(hours=1)).count(),
+        "breaches_today": BreachAlert.objects.filter(kind=BreachAlert.Kind.BREACHED,
+                                                     raised_at__gte=start_of_day).count(),
+        "last_scan": ScanHeartbeat.objects.order_by("-finished_at").first(),
+    }

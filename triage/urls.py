@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "triage"
+urlpatterns = [
+    path("triage/", views.worklist, name="worklist"),
+    path("triage/referrals/<int:pk>/decide/", views.decide, name="decide"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]
