@@ -77,8 +77,9 @@ class WaitTargetQuerySet(models.QuerySet):
     def running(self):
         return self.filter(met_at__isnull=True)
 
-    def due_before(self, instant):
-        return self.filter(due_at__lte=instant)
+    def overdue_at(self, instant):
+        """Past their due instant: a target due at 12:00 is met at 12:00 and breached after it."""
+        return self.filter(due_at__lt=instant)
 
 
 class WaitTarget(models.Model):

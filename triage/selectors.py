@@ -33,7 +33,7 @@ def wait_dashboard(now):
         "awaiting_triage": counts.get(ReferralStatus.AWAITING_TRIAGE, 0),
         "awaiting_booking": counts.get(ReferralStatus.AWAITING_BOOKING, 0),
         "booked": counts.get(ReferralStatus.BOOKED, 0),
-        "breached_now": running.due_before(now).count(),
+        "breached_now": running.overdue_at(now).count(),
         "due_within_hour": running.filter(due_at__gt=now, due_at__lte=now + timedelta(hours=1)).count(),
         "breaches_today": BreachAlert.objects.filter(kind=BreachAlert.Kind.BREACHED,
                                                      raised_at__gte=start_of_day).count(),

@@ -93,7 +93,7 @@ def scan_breaches(*, now: datetime | None = None, batch_size: int = 500) -> int:
     last_id = 0
     while True:
         ids = list(
-            WaitTarget.objects.running().due_before(now).filter(id__gt=last_id)
+            WaitTarget.objects.running().overdue_at(now).filter(id__gt=last_id)
             .exclude(alerts__kind=BreachAlert.Kind.BREACHED)
             .order_by("id").values_list("id", flat=True)[:batch_size]
         )

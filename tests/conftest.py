@@ -1,0 +1,118 @@
+import os
+import shutil
+from datetime import date
+
+import pytest
+
+from accounts import roles
+from cap.services import PersonDetails, Referrer
+
+from .factories import PASSWORD, GPPracticeFactory, UserFactory, valid_nhs_numbers
+
+
+@pytest.fixture
+def call_handler(db):
+    return UserFactory(username="call.handler", role=roles.CALL_HANDLER)
+
+
+@pytest.fixture
+def triage_clinician(db):
+    return UserFactory(username="triage.clinician", role=roles.TRIAGE_CLINICIAN)
+
+
+@pytest.fixture
+def admin_team(db):
+    return UserFactory(username="admin.team", role=roles.ADMIN_TEAM)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager", role=roles.MANAGER)
+
+
+@pytest.fixture
+def practitioner_user(db):
+    return UserFactory(username="practitioner", role=roles.PRACTITIONER)
+
+
+@pytest.fixture
+def knowledge_officer(db):
+    return UserFactory(username="knowledge.officer", role=roles.COMMUNITY_KNOWLEDGE_OFFICER)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+_nhs_numbers = valid_nhs_numbers("998")
+
+
+@pytest.fixture
+def person(db):
+    """The details of a person being referred, with a GP practice in the area."""
+
+    def make(**overrides):
+        values = {
+            "nhs_number": next(_nhs_numbers), "given_name": "Asha", "family_name": "Patel",
+            "date_of_birth": date(1984, 3, 15), "postcode": "LE2 7LX",
+            "gp_practice": GPPracticeFactory(),
+        }
+        values.update(overrides)
+        return PersonDetails(**values)
+
+    return make
+
+
+@pytest.fixture
+def gp_referrer():
+    return Referrer(name="Dr Helen Shaw", role="GP", organisation="Highfields Surgery",
+                    ods_code="C82001")
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("The browser tests need Chromium: install Debian's chromium package "
+                    "(.ci/run does) or set CHROMIUM_PATH.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's guard
+    # against ORM calls from async code would otherwise refuse the test's queries.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--disable-dev-shm-usage"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    # The page's Content Security Policy would refuse the injected axe-core script.
+    context = browser.new_context(bypass_csp=True, locale="en-GB", timezone_id="Europe/London")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

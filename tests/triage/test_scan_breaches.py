@@ -1,0 +1,86 @@
+"""The breach scanner: exact instants, exactly one alert, and the real Celery path."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core.management import call_command
+
+from cap.services import referral_log_written
+from config.celery import app
+from triage import services
+from triage.models import BreachAlert, ScanHeartbeat
+from triage.tasks import scan_breaches_task
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY_NOON = datetime(2026, 11, 23, 12, tzinfo=LONDON)
+
+
+@pytest.fixture
+def monday_referral(admin_team, person, gp_referrer):
+    with time_machine.travel(MONDAY_NOON, tick=False):
+        return referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                    reason="Low mood")
+
+
+@pytest.mark.django_db
+def test_triage_review_is_not_breached_at_its_due_instant(monday_referral):
+    assert services.scan_breaches(now=datetime(2026, 11, 24, 12, tzinfo=LONDON)) == 0
+    assert not BreachAlert.objects.exists()
+
+
+@pytest.mark.django_db
+def test_triage_review_is_breached_one_second_after_its_due_instant(monday_referral):
+    raised = services.scan_breaches(now=datetime(2026, 11, 24, 12, 0, 1, tzinfo=LONDON))
+    alert = BreachAlert.objects.get()
+    assert raised == 1
+    assert (alert.target.referral, alert.kind) == (monday_referral, "breached")
+
+
+@pytest.mark.django_db
+def test_scanning_again_raises_no_second_alert(monday_referral):
+    later = datetime(2026, 11, 25, 9, tzinfo=LONDON)
+    services.scan_breaches(now=later)
+    assert services.scan_breaches(now=later) == 0
+    assert BreachAlert.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_met_target_is_never_reported_breached(monday_referral, triage_clinician):
+    with time_machine.travel(datetime(2026, 11, 24, 11, tzinfo=LONDON), tick=False):
+        services.triage_decision_record(actor=triage_clinician, referral=monday_referral,
+                                        urgency="routine", outcome="routed", rationale="GP care")
+    services.scan_breaches(now=datetime(2026, 11, 24, 12, 30, tzinfo=LONDON))
+    assert not BreachAlert.objects.filter(target__definition__code="triage_review").exists()
+
+
+@pytest.mark.django_db
+def test_each_scan_leaves_a_heartbeat(monday_referral):
+    call_command("scan_breaches")
+    assert ScanHeartbeat.objects.count() == 1
+
+
+def test_beat_schedules_the_breach_scan_every_minute_by_default():
+    entry = settings.CELERY_BEAT_SCHEDULE["scan-breaches"]
+    assert entry["task"] == scan_breaches_task.name
+    assert entry["schedule"] == 60
+    app.loader.import_default_modules()
+    assert scan_breaches_task.name in app.tasks
+
+
+def test_tasks_acknowledge_late_and_are_redelivered_when_a_worker_dies():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_breach_scan_runs_in_a_real_celery_worker_over_redis(monday_referral):
+    """The task goes through the Redis broker to a worker thread that uses PostgreSQL."""
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        with time_machine.travel(datetime(2026, 11, 26, 9, tzinfo=LONDON), tick=True):
+            result = scan_breaches_task.delay()
+            assert result.get(timeout=60) == 1
+    assert BreachAlert.objects.filter(target__referral=monday_referral, kind="breached").count() == 1
