@@ -24,6 +24,9 @@ class NHSFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
+            label = str(field.label or name.replace("_", " "))
+            verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
+            field.error_messages["required"] = f"{verb} {label[0].lower()}{label[1:]}"
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 continue
             css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)),

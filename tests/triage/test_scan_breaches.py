@@ -79,8 +79,10 @@ def test_tasks_acknowledge_late_and_are_redelivered_when_a_worker_dies():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_breach_scan_runs_in_a_real_celery_worker_over_redis(monday_referral):
     """The task goes through the Redis broker to a worker thread that uses PostgreSQL."""
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        with time_machine.travel(datetime(2026, 11, 26, 9, tzinfo=LONDON), tick=True):
-            result = scan_breaches_task.delay()
-            assert result.get(timeout=60) == 1
+    with (
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
+        time_machine.travel(datetime(2026, 11, 26, 9, tzinfo=LONDON), tick=True),
+    ):
+        result = scan_breaches_task.delay()
+        assert result.get(timeout=60) == 1
     assert BreachAlert.objects.filter(target__referral=monday_referral, kind="breached").count() == 1
