@@ -14,8 +14,7 @@ def api(view):
 
 api_v1 = [
     path("referrals/<int:pk>/", api(triage_api.ReferralDetailApi.as_view()), name="referral"),
-    path("referrals/<int:pk>/triage-decision/", api(triage_api.TriageDecisionApi.as_view()),
-         name="triage-decision"),
+    path("referrals/<int:pk>/triage/", api(triage_api.TriageDecisionApi.as_view()), name="triage"),
     path("triage/worklist/", api(triage_api.WorklistApi.as_view()), name="worklist"),
 ]
 

@@ -1,8 +1,11 @@
+import importlib
 import os
 import shutil
 from datetime import date
 
 import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
 
 from accounts import roles
 from cap.services import PersonDetails, Referrer
@@ -10,33 +13,50 @@ from cap.services import PersonDetails, Referrer
 from .factories import PASSWORD, GPPracticeFactory, UserFactory, valid_nhs_numbers
 
 
+DATA_MIGRATIONS = [
+    ("triage.migrations.0002_default_wait_targets", "add_defaults"),
+    ("scheduling.migrations.0002_disciplines", "add"),
+    ("accounts.migrations.0001_roles", "create_roles"),
+]
+
+
 @pytest.fixture
-def call_handler(db):
+def reference_data(db):
+    """The rows data migrations create (roles, wait targets, disciplines). A
+    transactional test's flush removes them; the migrations' own idempotent
+    functions put them back."""
+    if not Group.objects.exists():
+        for module, function in DATA_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def call_handler(reference_data):
     return UserFactory(username="call.handler", role=roles.CALL_HANDLER)
 
 
 @pytest.fixture
-def triage_clinician(db):
+def triage_clinician(reference_data):
     return UserFactory(username="triage.clinician", role=roles.TRIAGE_CLINICIAN)
 
 
 @pytest.fixture
-def admin_team(db):
+def admin_team(reference_data):
     return UserFactory(username="admin.team", role=roles.ADMIN_TEAM)
 
 
 @pytest.fixture
-def manager(db):
+def manager(reference_data):
     return UserFactory(username="manager", role=roles.MANAGER)
 
 
 @pytest.fixture
-def practitioner_user(db):
+def practitioner_user(reference_data):
     return UserFactory(username="practitioner", role=roles.PRACTITIONER)
 
 
 @pytest.fixture
-def knowledge_officer(db):
+def knowledge_officer(reference_data):
     return UserFactory(username="knowledge.officer", role=roles.COMMUNITY_KNOWLEDGE_OFFICER)
 
 
@@ -60,7 +80,7 @@ _nhs_numbers = valid_nhs_numbers("998")
 
 
 @pytest.fixture
-def person(db):
+def person(reference_data):
     """The details of a person being referred, with a GP practice in the area."""
 
     def make(**overrides):

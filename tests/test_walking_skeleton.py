@@ -41,7 +41,7 @@ def test_written_referral_is_triaged_booked_and_counted(client, admin_team, tria
     assert referral.reference in worklist.content.decode()
     assert timezone.localtime(review.due_at).strftime("%H:%M") in worklist.content.decode()
     client.post(reverse("triage:decide", args=[referral.pk]), {
-        "urgency": "routine", "outcome": "assessment", "stream": "amh",
+        "urgency": "routine", "outcome": "assessment", "stream": "AMH",
         "rationale": "Needs an adult mental health assessment.",
     })
     referral.refresh_from_db()
@@ -77,7 +77,7 @@ def test_every_clinical_change_in_the_flow_is_in_the_history_with_its_actor(
                                     reason="Low mood")
     client.force_login(triage_clinician)
     client.post(reverse("triage:decide", args=[referral.pk]), {
-        "urgency": "urgent", "outcome": "assessment", "stream": "amh", "rationale": "Escalating",
+        "urgency": "urgent", "outcome": "assessment", "stream": "AMH", "rationale": "Escalating",
     })
     changes = list(referral.history.order_by("history_date").values_list("status", "history_user"))
     assert changes == [("awaiting_triage", admin_team.pk), ("awaiting_booking", triage_clinician.pk)]

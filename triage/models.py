@@ -20,20 +20,24 @@ class Urgency(models.TextChoices):
 
 
 class Stream(models.TextChoices):
-    """The specialty streams of `002_11e725c8902a7534.txt`, 'Specialty Streams and Assessments'."""
+    """The specialty streams of `002_11e725c8902a7534.txt`, 'Specialty Streams and Assessments'.
+    The codes are part of the API."""
 
-    LD = "ld", "Learning Disabilities"
-    AMH = "amh", "Adult Mental Health"
-    CAMHS = "camhs", "Children and Adolescent Mental Health"
-    MHSOP = "mhsop", "Mental Health Services for Older People"
-    MHSOP_MEMORY = "mhsop_memory", "Older People: memory assessment"
-    SPECIALIST = "specialist", "Specialist services"
-    MIXED = "mixed", "Mixed specialty"
+    LD = "LD", "Learning Disabilities"
+    AMH = "AMH", "Adult Mental Health"
+    CAMHS = "CAMHS", "Children and Adolescent Mental Health"
+    MHSOP = "MHSOP", "Older People"
+    MHSOP_MEMORY = "MHSOP_MEMORY", "Older People: memory assessment"
+    SPECIALIST = "SPECIALIST", "Specialist services"
+    MIXED = "MIXED", "Mixed specialty"
 
 
 class DecisionOutcome(models.TextChoices):
+    """What triage decided to do next. The codes are part of the API."""
+
     ASSESSMENT = "assessment", "Stream for assessment"
-    ROUTED = "routed", "Route to other services or support"
+    ROUTE_EXTERNAL = "route_external", "Route to services outside the trust"
+    EMERGENCY_SERVICES = "emergency_services", "Route to emergency services"
 
 
 class TriageDecision(models.Model):
@@ -75,7 +79,7 @@ class TargetDefinition(models.Model):
 
 class WaitTargetQuerySet(models.QuerySet):
     def running(self):
-        return self.filter(met_at__isnull=True)
+        return self.filter(met_at__isnull=True, cancelled_at__isnull=True)
 
     def overdue_at(self, instant):
         """Past their due instant: a target due at 12:00 is met at 12:00 and breached after it."""
@@ -92,6 +96,8 @@ class WaitTarget(models.Model):
     started_at = models.DateTimeField()
     due_at = models.DateTimeField()
     met_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="Stopped without being met, e.g. routed elsewhere.")
     history = HistoricalRecords()
 
     objects = WaitTargetQuerySet.as_manager()
@@ -102,12 +108,18 @@ class WaitTarget(models.Model):
                                     name="one_target_of_each_kind_per_referral"),
         ]
         indexes = [
-            models.Index(fields=["due_at"], condition=models.Q(met_at__isnull=True),
+            models.Index(fields=["due_at"],
+                         condition=models.Q(met_at__isnull=True, cancelled_at__isnull=True),
                          name="running_target_due_idx"),
         ]
 
-    def breached(self, now) -> bool:
-        return (self.met_at or now) > self.due_at
+    def state(self, now) -> str:
+        """running, met, breached (past due unmet, or met late) or cancelled."""
+        if self.cancelled_at:
+            return "cancelled"
+        if (self.met_at or now) > self.due_at:
+            return "breached"
+        return "met" if self.met_at else "running"
 
 
 class BreachAlert(models.Model):

@@ -2,19 +2,28 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Prefetch, Q
 
 from cap.models import Referral, ReferralStatus
 
-from .models import BreachAlert, ScanHeartbeat, WaitTarget
+from .models import BreachAlert, ScanHeartbeat, TriageDecision, WaitTarget
 
 
 def with_next_due(queryset):
     """Annotate each referral with its earliest running target's due instant and
     order by it: the most at risk of breaching first."""
     return queryset.annotate(
-        next_due=Min("targets__due_at", filter=Q(targets__met_at__isnull=True))
+        next_due=Min("targets__due_at",
+                     filter=Q(targets__met_at__isnull=True, targets__cancelled_at__isnull=True))
     ).order_by("next_due", "received_at")
+
+
+def with_api_detail(queryset):
+    """Everything the referral API shows, in a fixed number of queries."""
+    return queryset.select_related("service_user").prefetch_related(
+        Prefetch("decisions", queryset=TriageDecision.objects.order_by("-decided_at")),
+        Prefetch("targets", queryset=WaitTarget.objects.select_related("definition").order_by("due_at")),
+    )
 
 
 def triage_worklist():

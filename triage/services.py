@@ -60,8 +60,9 @@ def triage_decision_record(*, actor, referral: Referral, urgency: str, outcome: 
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.AWAITING_TRIAGE:
         raise Conflict(f"{referral.reference} has already been triaged.")
-    if urgency == Urgency.EMERGENCY and outcome != DecisionOutcome.ROUTED:
-        raise Invalid("An emergency is routed to emergency services at once.", field="outcome")
+    if (urgency == Urgency.EMERGENCY) != (outcome == DecisionOutcome.EMERGENCY_SERVICES):
+        raise Invalid("An emergency, and only an emergency, is routed to emergency services "
+                      "at once.", field="outcome")
     if outcome == DecisionOutcome.ASSESSMENT and not stream:
         raise Invalid("Choose the specialty stream for the assessment.", field="stream")
     now = timezone.now()

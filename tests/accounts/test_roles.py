@@ -66,7 +66,7 @@ def test_call_handler_cannot_record_a_triage_decision_in_the_ui(client_for, call
                                     reason="Low mood")
     response = client_for(call_handler).post(
         reverse("triage:decide", args=[referral.pk]),
-        {"urgency": "routine", "outcome": "assessment", "stream": "amh", "rationale": "x"})
+        {"urgency": "routine", "outcome": "assessment", "stream": "AMH", "rationale": "x"})
     assert response.status_code == 403
     assert not TriageDecision.objects.exists()
 
@@ -79,8 +79,8 @@ def test_api_refuses_a_call_handler_and_accepts_a_triage_clinician(client, call_
 
     referral = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
                                     reason="Low mood")
-    url = reverse("api:triage-decision", args=[referral.pk])
-    body = {"urgency": "routine", "outcome": "assessment", "stream": "amh", "rationale": "Stable"}
+    url = reverse("api:triage", args=[referral.pk])
+    body = {"urgency": "routine", "outcome": "assessment", "stream": "AMH", "rationale": "Stable"}
     handler_token = Token.objects.create(user=call_handler)
     refused = client.post(url, body, content_type="application/json",
                           HTTP_AUTHORIZATION=f"Token {handler_token.key}")
@@ -91,7 +91,10 @@ def test_api_refuses_a_call_handler_and_accepts_a_triage_clinician(client, call_
     accepted = client.post(url, body, content_type="application/json",
                            HTTP_AUTHORIZATION=f"Token {clinician_token.key}")
     assert accepted.status_code == 201
-    assert accepted.json()["referral_status"] == "awaiting_booking"
+    body = accepted.json()
+    assert (body["status"], body["urgency"], body["stream"]) == ("awaiting_booking", "routine", "AMH")
+    assert {t["code"]: t["state"] for t in body["targets"]} == {
+        "triage_review": "met", "booking": "running", "routine_assessment": "running"}
 
 
 @pytest.mark.django_db
@@ -103,4 +106,4 @@ def test_api_without_credentials_answers_401_not_a_login_redirect(client):
 def test_openapi_schema_is_published(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
-    assert b"/api/v1/referrals/{id}/triage-decision/" in response.content
+    assert b"/api/v1/referrals/{id}/triage/" in response.content

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.factories import GPPracticeFactory, PractitionerFactory, TeamFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser]
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -74,7 +74,7 @@ def test_referral_walks_from_letter_to_booked_assessment_through_four_roles(
     page.get_by_role("link", name="Triage REF-").first.click()
     page.get_by_label("Routine").check()
     page.get_by_label("Stream for assessment").check()
-    page.get_by_label("Specialty stream").select_option("amh")
+    page.get_by_label("Specialty stream").select_option("AMH")
     page.get_by_label("Clinical rationale").fill("Needs an adult mental health assessment.")
     assert_accessible(page)
     page.get_by_role("button", name="Record decision").click()

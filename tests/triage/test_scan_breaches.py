@@ -52,7 +52,7 @@ def test_scanning_again_raises_no_second_alert(monday_referral):
 def test_a_met_target_is_never_reported_breached(monday_referral, triage_clinician):
     with time_machine.travel(datetime(2026, 11, 24, 11, tzinfo=LONDON), tick=False):
         services.triage_decision_record(actor=triage_clinician, referral=monday_referral,
-                                        urgency="routine", outcome="routed", rationale="GP care")
+                                        urgency="routine", outcome="route_external", rationale="GP care")
     services.scan_breaches(now=datetime(2026, 11, 24, 12, 30, tzinfo=LONDON))
     assert not BreachAlert.objects.filter(target__definition__code="triage_review").exists()
 
@@ -76,7 +76,7 @@ def test_tasks_acknowledge_late_and_are_redelivered_when_a_worker_dies():
     assert app.conf.task_reject_on_worker_lost is True
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_breach_scan_runs_in_a_real_celery_worker_over_redis(monday_referral):
     """The task goes through the Redis broker to a worker thread that uses PostgreSQL."""
     with (
