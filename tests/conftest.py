@@ -12,7 +12,6 @@ from cap.services import PersonDetails, Referrer
 
 from .factories import PASSWORD, GPPracticeFactory, UserFactory, valid_nhs_numbers
 
-
 DATA_MIGRATIONS = [
     ("triage.migrations.0002_default_wait_targets", "add_defaults"),
     ("scheduling.migrations.0002_disciplines", "add"),

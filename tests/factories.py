@@ -79,7 +79,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Test CTR Team {n}")
-    specialty = "amh"
+    specialty = "AMH"
 
     @factory.post_generation
     def pcns(self, create, extracted, **kwargs):
