@@ -3,12 +3,26 @@ contact that reaches the Central Access Point (written referrals, calls, online
 enquiries)."""
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.functional import LazyObject
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_nhs_number, validate_postcode
+
+
+class PrivateStorage(LazyObject):
+    """Attachments live outside the web root (PRIVATE_MEDIA_ROOT) and have no URL:
+    they are served only through a view that checks the user's role."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
 
 
 class PrimaryCareNetwork(models.Model):
@@ -45,6 +59,9 @@ class ServiceUser(models.Model):
     date_of_birth = models.DateField()
     postcode = models.CharField(max_length=8, validators=[validate_postcode])
     gp_practice = models.ForeignKey(GPPractice, null=True, blank=True, on_delete=models.PROTECT)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Set when a person confirmed this provisional record is someone already known.")
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
@@ -53,10 +70,17 @@ class ServiceUser(models.Model):
             models.UniqueConstraint(fields=["nhs_number"], condition=Q(nhs_number__isnull=False),
                                     name="service_user_one_record_per_nhs_number"),
         ]
-        indexes = [models.Index(fields=["family_name", "date_of_birth"])]
+        indexes = [
+            models.Index(Upper("family_name"), "date_of_birth", name="service_user_name_dob_idx"),
+            models.Index(Upper("family_name"), Upper("given_name"), name="service_user_name_idx"),
+        ]
 
     def __str__(self):
         return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     @property
     def formatted_nhs_number(self) -> str:
@@ -75,7 +99,23 @@ class ReferralStatus(models.TextChoices):
     AWAITING_BOOKING = "awaiting_booking", "Awaiting booking"
     BOOKED = "booked", "Assessment booked"
     ROUTED = "routed", "Routed elsewhere"
+    REDIRECTED_CHILDREN_HUB = "redirected_children_hub", "Redirected to the children's hub"
     CLOSED = "closed", "Closed"
+
+
+class MatchResult(models.TextChoices):
+    """How the referral found the person's record. The codes are part of the API."""
+
+    MATCHED_NHS_NUMBER = "matched_nhs_number", "Matched on NHS number"
+    NEW_PERSON = "new_person", "New person: no likely match"
+    POSSIBLE_MATCH = "possible_match", "Possible match: a person must confirm or link"
+
+
+class ContactPreference(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
 
 
 OPEN_STATUSES = [ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_BOOKING,
@@ -93,7 +133,7 @@ class Referral(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)
     first_contact_at = models.DateTimeField(help_text="Starts the urgent assessment clocks.")
-    status = models.CharField(max_length=20, choices=ReferralStatus.choices,
+    status = models.CharField(max_length=30, choices=ReferralStatus.choices,
                               default=ReferralStatus.AWAITING_TRIAGE, db_index=True)
     referrer_name = models.CharField(max_length=120, blank=True)
     referrer_role = models.CharField(max_length=80, blank=True)
@@ -103,8 +143,24 @@ class Referral(models.Model):
     referrer_risk = models.TextField("current risk as the referrer describes it", max_length=4000,
                                      blank=True)
     referrer_urgency = models.CharField(max_length=20, blank=True)
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    attachment = models.FileField(storage=private_storage, upload_to="referrals/%Y/%m/", blank=True,
+                                  help_text="The referral letter (PDF).")
+    additional_information = models.TextField(
+        "information gathered before triage", max_length=8000, blank=True)
+    match_result = models.CharField(max_length=20, choices=MatchResult.choices,
+                                    default=MatchResult.NEW_PERSON)
+    match_reviewed_at = models.DateTimeField(null=True, blank=True)
+    match_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    redirected_at = models.DateTimeField("redirected to the children's hub at", null=True, blank=True)
+    urgent_triage_requested_at = models.DateTimeField(null=True, blank=True)
+    contact_preference = models.CharField(max_length=10, choices=ContactPreference.choices, blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    contact_email = models.EmailField(blank=True)
+    safe_to_leave_message = models.BooleanField(default=False)
+    consent_to_share = models.BooleanField(null=True, blank=True)
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                  related_name="+", help_text="Empty for online self-referrals.")
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
@@ -112,6 +168,7 @@ class Referral(models.Model):
 
     class Meta:
         permissions = [("log_written_referral", "Can log a written referral")]
+        indexes = [models.Index(fields=["service_user", "status"])]
 
     def __str__(self):
         return self.reference
@@ -132,6 +189,13 @@ class CallNature(models.TextChoices):
     CLINICAL = "clinical", "Clinical"
 
 
+class CallOutcome(models.TextChoices):
+    RESOLVED = "resolved", "Resolved by the call handler"
+    APPOINTMENT_CHANGE = "appointment_change", "Appointment change passed to the admin team"
+    ROUTED_TO_TEAM = "routed_to_team", "Routed to the person's existing team"
+    PASSED_TO_TRIAGE = "passed_to_triage", "Passed to urgent clinical triage"
+
+
 class Enquiry(models.Model):
     """A phone call or online enquiry; clinical ones lead to a referral."""
 
@@ -143,6 +207,11 @@ class Enquiry(models.Model):
     nature = models.CharField(max_length=20, choices=CallNature.choices)
     details = models.TextField(max_length=4000, blank=True)
     outcome = models.TextField(max_length=2000)
+    outcome_kind = models.CharField(max_length=20, choices=CallOutcome.choices,
+                                    default=CallOutcome.RESOLVED)
+    emergency_advised_at = models.DateTimeField(
+        "999 advised at", null=True, blank=True,
+        help_text="The caller was in immediate danger and was advised to call 999.")
     service_user = models.ForeignKey(ServiceUser, null=True, blank=True, on_delete=models.PROTECT)
     referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
@@ -156,3 +225,63 @@ class Enquiry(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+class TaskKind(models.TextChoices):
+    APPOINTMENT_CHANGE = "appointment_change", "Change an appointment"
+    ROUTED_CALL = "routed_call", "Act on a call routed to your team"
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+
+class Task(models.Model):
+    """Work handed to a team or the admin team that someone must act on."""
+
+    kind = models.CharField(max_length=30, choices=TaskKind.choices)
+    description = models.TextField(max_length=4000)
+    service_user = models.ForeignKey(ServiceUser, null=True, blank=True, on_delete=models.PROTECT)
+    enquiry = models.ForeignKey(Enquiry, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="tasks")
+    team = models.ForeignKey("scheduling.Team", null=True, blank=True, on_delete=models.PROTECT,
+                             help_text="Empty means the admin team.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    objects = TaskQuerySet.as_manager()
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a POST carrying an Idempotency-Key, replayed for retries.
+
+    Written in the same transaction as what the POST created, so a key exists
+    exactly when its referral does."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the request body.")
+    status_code = models.PositiveSmallIntegerField()
+    response = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_response_per_key")]
+
+
+class RecordAccess(models.Model):
+    """Who looked at a person's record, and when (the Care Record Guarantee promises
+    a person can ask). Written by views that show a person's details."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="accesses")
+    accessed_at = models.DateTimeField(default=timezone.now)
+    context = models.CharField(max_length=60)
+
+    class Meta:
+        indexes = [models.Index(fields=["service_user", "accessed_at"])]

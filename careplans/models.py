@@ -25,3 +25,29 @@ class CarePlan(models.Model):
 
     def __str__(self):
         return f"Care plan for {self.service_user}"
+
+
+class EpisodeQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+
+class Episode(models.Model):
+    """A person's episode of care with a team: while open, the person is known to services."""
+
+    service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="episodes")
+    team = models.ForeignKey("scheduling.Team", on_delete=models.PROTECT, related_name="episodes")
+    care_coordinator = models.ForeignKey("scheduling.Practitioner", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="coordinated_episodes")
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["service_user"], condition=models.Q(closed_on__isnull=True),
+                                name="open_episode_idx")]
+
+    def __str__(self):
+        return f"{self.service_user} with {self.team}"

@@ -25,7 +25,8 @@ ROLE_PERMISSIONS = {
 def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations; make sure they exist now.
     for app_config in apps.get_app_configs():
-        previous, app_config.models_module = app_config.models_module, True
+        previous = getattr(app_config, "models_module", None)
+        app_config.models_module = True
         create_permissions(app_config, verbosity=0)
         app_config.models_module = previous
     Group = apps.get_model("auth", "Group")

@@ -1,0 +1,43 @@
+"""Named reads for intake: the call handler's person search and the review lists."""
+
+from django.db.models import Prefetch
+from django.db.models.functions import Upper
+
+from .models import MatchResult, Referral, ServiceUser, Task
+from .validators import normalise_nhs_number
+
+SEARCH_LIMIT = 20
+
+
+def people_search(*, nhs_number: str = "", family_name: str = "", date_of_birth=None,
+                  given_name: str = ""):
+    """Find people by NHS number, or by family name with date of birth (given name
+    narrows it). Each comes with their open episodes and open referrals, so a call
+    handler sees at once whether the caller is known to services."""
+    from careplans.models import Episode
+
+    people = ServiceUser.objects.filter(superseded_by__isnull=True)
+    if nhs_number:
+        people = people.filter(nhs_number=normalise_nhs_number(nhs_number))
+    elif family_name and date_of_birth:
+        people = people.annotate(family=Upper("family_name")).filter(
+            family=family_name.strip().upper(), date_of_birth=date_of_birth)
+        if given_name:
+            people = people.filter(given_name__istartswith=given_name.strip())
+    else:
+        return ServiceUser.objects.none()
+    return people.select_related("gp_practice").prefetch_related(
+        Prefetch("episodes", to_attr="open_episodes",
+                 queryset=Episode.objects.open().select_related("team", "care_coordinator")),
+        Prefetch("referrals", to_attr="open_referrals", queryset=Referral.objects.open()),
+    ).order_by("family_name", "given_name", "id")[:SEARCH_LIMIT]
+
+
+def possible_matches_to_review():
+    return (Referral.objects.filter(match_result=MatchResult.POSSIBLE_MATCH,
+                                    match_reviewed_at__isnull=True)
+            .select_related("service_user").order_by("received_at"))
+
+
+def open_tasks_for_admin_team():
+    return Task.objects.open().filter(team__isnull=True).select_related("service_user", "enquiry")
