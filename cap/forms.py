@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from config.forms import NHSFormMixin
 
-from .models import CallerType, CallNature, GPPractice
-from .services import PersonDetails, Referrer
+from .models import CallerType, CallNature, CallOutcome, GPPractice, ServiceUser
+from .services import Call, PersonDetails, Referrer
 from .validators import normalise_nhs_number, validate_nhs_number, validate_postcode
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -26,7 +27,7 @@ class PersonForm(NHSFormMixin, forms.Form):
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data["date_of_birth"]
-        if dob > timezone.localdate():
+        if dob and dob > timezone.localdate():
             raise forms.ValidationError("Date of birth must be in the past.")
         return dob
 
@@ -48,6 +49,25 @@ class PersonForm(NHSFormMixin, forms.Form):
         )
 
 
+class AttachmentField(forms.FileField):
+    """A referral letter: a PDF no larger than REFERRAL_ATTACHMENT_MAX_BYTES, checked by
+    its content, not by the name or type the browser claims."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload:
+            return upload
+        limit = settings.REFERRAL_ATTACHMENT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file must be smaller than {limit // (1024 * 1024)} MB.")
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
+            raise forms.ValidationError("The file must be a PDF.")
+        return upload
+
+
 class WrittenReferralForm(PersonForm):
     referrer_name = forms.CharField(label="Referrer's name", max_length=120)
     referrer_role = forms.CharField(label="Referrer's role", max_length=80, required=False)
@@ -62,6 +82,14 @@ class WrittenReferralForm(PersonForm):
                                          choices=REFERRER_URGENCY, required=False)
     received_at = forms.DateTimeField(label="Date and time received", widget=DATETIME_WIDGET,
                                       help_text="When the letter or electronic referral arrived")
+    attachment = AttachmentField(label="Referral letter (PDF)", required=False,
+                                 help_text="A PDF up to 10 MB")
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data["received_at"]
+        if received_at > timezone.now():
+            raise forms.ValidationError("The date and time received cannot be in the future.")
+        return received_at
 
     def referrer(self) -> Referrer:
         d = self.cleaned_data
@@ -69,20 +97,45 @@ class WrittenReferralForm(PersonForm):
                         organisation=d["referrer_organisation"], ods_code=d["referrer_ods_code"])
 
 
+class PersonSearchForm(NHSFormMixin, forms.Form):
+    """Find the caller's person: by NHS number, or by last name with date of birth."""
+
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=12,
+                                 validators=[validate_nhs_number])
+    family_name = forms.CharField(label="Last name", required=False, max_length=100)
+    date_of_birth = forms.DateField(label="Date of birth", required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+    given_name = forms.CharField(label="First name (optional)", required=False, max_length=100)
+
+    def clean(self):
+        data = super().clean()
+        has_key = data.get("nhs_number") or (data.get("family_name") and data.get("date_of_birth"))
+        if not has_key and not self.errors:
+            raise forms.ValidationError("Enter an NHS number, or a last name and date of birth.")
+        return data
+
+
 class CallForm(PersonForm):
-    """A phone call. Who it is about is needed only when it goes to triage."""
+    """A phone call. Who it is about is needed when it goes to triage and the person
+    was not found by the search."""
 
     started_at = forms.DateTimeField(label="Call started", widget=DATETIME_WIDGET)
     ended_at = forms.DateTimeField(label="Call ended", widget=DATETIME_WIDGET, required=False)
     caller_type = forms.ChoiceField(label="Who is calling?", choices=CallerType.choices,
                                     widget=forms.RadioSelect)
     nature = forms.ChoiceField(label="Nature of the call", choices=CallNature.choices,
-                               widget=forms.RadioSelect,
-                               help_text="A clinical call is passed to urgent clinical triage")
+                               widget=forms.RadioSelect)
     details = forms.CharField(label="What the caller said", max_length=4000, required=False,
-                              widget=forms.Textarea)
-    outcome = forms.CharField(label="Outcome: what was given or done", max_length=2000,
-                              widget=forms.Textarea)
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    outcome_kind = forms.ChoiceField(
+        label="Outcome", choices=CallOutcome.choices, widget=forms.RadioSelect,
+        help_text="A clinical call goes to urgent clinical triage or to the person's existing team")
+    outcome = forms.CharField(label="What was given or done", max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    emergency_advised = forms.BooleanField(
+        label="The caller was in immediate danger and was advised to call 999", required=False)
+    service_user = forms.ModelChoiceField(queryset=ServiceUser.objects.filter(superseded_by__isnull=True),
+                                          required=False, widget=forms.HiddenInput)
 
     PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode")
 
@@ -90,18 +143,32 @@ class CallForm(PersonForm):
         super().__init__(*args, **kwargs)
         for name in self.PERSON_FIELDS:
             self.fields[name].required = False
-        self.order_fields(["started_at", "ended_at", "caller_type", "nature"])
+        self.order_fields(["started_at", "ended_at", "caller_type", "nature", "details",
+                           "outcome_kind", "outcome", "emergency_advised"])
 
     def clean(self):
         data = super().clean()
-        if data.get("nature") == CallNature.CLINICAL:
+        needs_person = (data.get("outcome_kind") == CallOutcome.PASSED_TO_TRIAGE
+                        and not data.get("service_user"))
+        if needs_person:
             for name in self.PERSON_FIELDS:
                 if not data.get(name) and name not in self.errors:
-                    self.add_error(name, "A clinical call goes to triage: enter "
-                                   f"the person's {self.fields[name].label.lower()}.")
+                    self.add_error(name, "A call passed to triage needs the person: enter "
+                                   f"their {self.fields[name].label.lower()}.")
         return data
 
+    def call(self) -> Call:
+        d = self.cleaned_data
+        return Call(started_at=d["started_at"], ended_at=d["ended_at"], caller_type=d["caller_type"],
+                    nature=d["nature"], outcome_kind=d["outcome_kind"], outcome=d["outcome"],
+                    details=d["details"], emergency_advised=d["emergency_advised"])
+
     def person(self) -> PersonDetails | None:
-        if self.cleaned_data.get("nature") != CallNature.CLINICAL:
+        if self.cleaned_data.get("service_user") or not self.cleaned_data.get("family_name"):
             return None
         return super().person()
+
+
+class AdditionalInformationForm(NHSFormMixin, forms.Form):
+    text = forms.CharField(label="Information gathered", max_length=2000, widget=forms.Textarea,
+                           help_text="Who you spoke to and what they said")

@@ -4,11 +4,13 @@ enquiries)."""
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.functional import LazyObject
+from django.utils.functional import LazyObject, empty
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_nhs_number, validate_postcode
@@ -23,6 +25,12 @@ class PrivateStorage(LazyObject):
 
 
 private_storage = PrivateStorage()
+
+
+@receiver(setting_changed)
+def _private_storage_follows_its_setting(*, setting, **kwargs):
+    if setting == "PRIVATE_MEDIA_ROOT":
+        private_storage._wrapped = empty
 
 
 class PrimaryCareNetwork(models.Model):

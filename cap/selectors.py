@@ -14,8 +14,6 @@ def people_search(*, nhs_number: str = "", family_name: str = "", date_of_birth=
     """Find people by NHS number, or by family name with date of birth (given name
     narrows it). Each comes with their open episodes and open referrals, so a call
     handler sees at once whether the caller is known to services."""
-    from careplans.models import Episode
-
     people = ServiceUser.objects.filter(superseded_by__isnull=True)
     if nhs_number:
         people = people.filter(nhs_number=normalise_nhs_number(nhs_number))
@@ -26,11 +24,18 @@ def people_search(*, nhs_number: str = "", family_name: str = "", date_of_birth=
             people = people.filter(given_name__istartswith=given_name.strip())
     else:
         return ServiceUser.objects.none()
+    return with_open_care(people).order_by("family_name", "given_name", "id")[:SEARCH_LIMIT]
+
+
+def with_open_care(people):
+    """Each person with `open_episodes` (team, care coordinator) and `open_referrals`."""
+    from careplans.models import Episode
+
     return people.select_related("gp_practice").prefetch_related(
         Prefetch("episodes", to_attr="open_episodes",
                  queryset=Episode.objects.open().select_related("team", "care_coordinator")),
         Prefetch("referrals", to_attr="open_referrals", queryset=Referral.objects.open()),
-    ).order_by("family_name", "given_name", "id")[:SEARCH_LIMIT]
+    )
 
 
 def possible_matches_to_review():

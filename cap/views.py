@@ -1,61 +1,157 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from . import services
+from . import selectors, services
 from .errors import DomainError
-from .forms import CallForm, WrittenReferralForm
-from .models import Referral
+from .forms import AdditionalInformationForm, CallForm, PersonSearchForm, WrittenReferralForm
+from .models import RecordAccess, Referral, ServiceUser
+
+
+def record_access(request, service_user, context):
+    RecordAccess.objects.create(user=request.user, service_user=service_user, context=context)
 
 
 @permission_required("cap.log_written_referral", raise_exception=True)
 def written_referral(request):
-    form = WrittenReferralForm(request.POST or None,
+    form = WrittenReferralForm(request.POST or None, request.FILES or None,
                                initial={"received_at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
         try:
-            referral = services.referral_log_written(
+            receipt = services.referral_log_written_receipt(
                 actor=request.user, person=form.person(), referrer=form.referrer(),
-                reason=form.cleaned_data["reason"], referrer_risk=form.cleaned_data["referrer_risk"],
-                referrer_urgency=form.cleaned_data["referrer_urgency"],
-                received_at=form.cleaned_data["received_at"],
+                reason=d["reason"], referrer_risk=d["referrer_risk"],
+                referrer_urgency=d["referrer_urgency"], received_at=d["received_at"],
+                attachment=d["attachment"],
             )
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Referral {referral.reference} logged for triage.")
-            return redirect("cap:referral", pk=referral.pk)
+            messages.success(request, f"Referral {receipt.referral.reference} logged for triage.")
+            for warning in receipt.warnings:
+                messages.warning(request, warning)
+            return redirect("cap:referral", pk=receipt.referral.pk)
     return render(request, "cap/written_referral.html", {"form": form})
 
 
 @permission_required("cap.log_call", raise_exception=True)
 def log_call(request):
-    form = CallForm(request.POST or None, initial={"started_at": timezone.localtime()})
+    """The call handler's screen: find the person, see at once whether they are known
+    to services, and log the call with its outcome."""
+    search = PersonSearchForm(request.GET if "search" in request.GET else None)
+    people = selectors.people_search(**search.cleaned_data) if search.is_bound and search.is_valid() else None
+    chosen = _chosen_person(request)
+    form = CallForm(request.POST or None, initial={
+        "started_at": request.GET.get("started_at") or timezone.localtime(), "service_user": chosen})
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            enquiry = services.call_log(
-                actor=request.user, started_at=d["started_at"], ended_at=d["ended_at"],
-                caller_type=d["caller_type"], nature=d["nature"], details=d["details"],
-                outcome=d["outcome"], person=form.person(),
-            )
+            enquiry = services.call_log(actor=request.user, call=form.call(), person=form.person(),
+                                        service_user=form.cleaned_data["service_user"])
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            note = f" and passed to triage as {enquiry.referral.reference}" if enquiry.referral else ""
+            note = f", passed to triage as {enquiry.referral.reference}" if enquiry.referral else ""
             messages.success(request, f"Call {enquiry.reference} logged{note}.")
             return redirect("cap:log_call")
-    return render(request, "cap/log_call.html", {"form": form})
+    chosen = chosen or (form.cleaned_data.get("service_user") if form.is_bound and form.is_valid() else None)
+    return render(request, "cap/log_call.html", {
+        "form": form, "search": search, "people": people, "chosen": chosen,
+        "chosen_detail": _known_to_services(request, chosen),
+    })
+
+
+def _chosen_person(request):
+    person_id = request.POST.get("service_user") or request.GET.get("person")
+    if not person_id or not str(person_id).isdigit():
+        return None
+    return ServiceUser.objects.filter(pk=person_id, superseded_by__isnull=True).first()
+
+
+def _known_to_services(request, person):
+    if person is None:
+        return None
+    record_access(request, person, "call handler: person chosen for a call")
+    return selectors.with_open_care(ServiceUser.objects.filter(pk=person.pk)).get()
 
 
 @permission_required("cap.view_referral", raise_exception=True)
 def referral(request, pk):
     referral = get_object_or_404(
         Referral.objects.select_related("service_user", "service_user__gp_practice"), pk=pk)
+    record_access(request, referral.service_user, f"referral {referral.reference}")
     return render(request, "cap/referral.html", {
         "referral": referral,
         "targets": referral.targets.select_related("definition").order_by("due_at"),
         "decisions": referral.decisions.all(),
         "bookings": referral.bookings.select_related("practitioner", "team"),
+        "information_form": AdditionalInformationForm(),
+        "can_add_information": request.user.has_perm("cap.log_written_referral"),
     })
+
+
+@permission_required("cap.view_referral", raise_exception=True)
+def referral_attachment(request, pk):
+    referral = get_object_or_404(Referral, pk=pk)
+    if not referral.attachment:
+        raise Http404("This referral has no attachment.")
+    record_access(request, referral.service_user, f"letter of referral {referral.reference}")
+    return FileResponse(referral.attachment.open("rb"), content_type="application/pdf",
+                        filename=f"{referral.reference}.pdf")
+
+
+@require_POST
+@permission_required("cap.log_written_referral", raise_exception=True)
+def referral_add_information(request, pk):
+    referral = get_object_or_404(Referral, pk=pk)
+    form = AdditionalInformationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_add_information(actor=request.user, referral=referral,
+                                              text=form.cleaned_data["text"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Information added to the referral.")
+    else:
+        messages.error(request, "Enter the information gathered (up to 2,000 characters).")
+    return redirect("cap:referral", pk=pk)
+
+
+@permission_required("cap.log_written_referral", raise_exception=True)
+def match_reviews(request):
+    return render(request, "cap/match_reviews.html",
+                  {"referrals": selectors.possible_matches_to_review()[:200]})
+
+
+@permission_required("cap.log_written_referral", raise_exception=True)
+def match_review(request, pk):
+    referral = get_object_or_404(selectors.possible_matches_to_review(), pk=pk)
+    person = referral.service_user
+    candidates = services.likely_matches(
+        services.PersonDetails(given_name=person.given_name, family_name=person.family_name,
+                               date_of_birth=person.date_of_birth, postcode=person.postcode),
+        exclude_id=person.pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "new":
+                services.match_confirm_new_person(actor=request.user, referral=referral)
+            else:
+                chosen = get_object_or_404(ServiceUser, pk=request.POST.get("person"))
+                services.match_link_to_existing(actor=request.user, referral=referral, person=chosen)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Identity confirmed for {referral.reference}.")
+            return redirect("cap:match_reviews")
+    for candidate in candidates:
+        record_access(request, candidate, f"possible match for {referral.reference}")
+    return render(request, "cap/match_review.html", {"referral": referral, "candidates": candidates})
+
+
+@permission_required("cap.log_written_referral", raise_exception=True)
+def admin_tasks(request):
+    return render(request, "cap/tasks.html", {"tasks": selectors.open_tasks_for_admin_team()[:200]})

@@ -135,6 +135,7 @@ STORAGES = {
 # Attachments (referral letters) live outside the web root and are served only
 # through views that check the user's role.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".local" / "private")))
+REFERRAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 # --- Sessions, login and lockout ------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)  # idle timeout
