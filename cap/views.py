@@ -42,7 +42,7 @@ def written_referral(request):
 def log_call(request):
     """The call handler's screen: find the person, see at once whether they are known
     to services, and log the call with its outcome."""
-    search = PersonSearchForm(request.GET if "search" in request.GET else None)
+    search = PersonSearchForm(request.GET if "search" in request.GET else None, prefix="find")
     people = selectors.people_search(**search.cleaned_data) if search.is_bound and search.is_valid() else None
     chosen = _chosen_person(request)
     form = CallForm(request.POST or None, initial={

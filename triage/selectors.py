@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, F, Min, Prefetch, Q
 
 from cap.models import Referral, ReferralStatus
 
@@ -27,9 +27,11 @@ def with_api_detail(queryset):
 
 
 def triage_worklist():
+    """Referrals awaiting triage: those a call handler passed to urgent clinical triage
+    first (oldest first contact first), then by the earliest due target."""
     return with_next_due(
         Referral.objects.filter(status=ReferralStatus.AWAITING_TRIAGE).select_related("service_user")
-    )
+    ).order_by(F("urgent_triage_requested_at").asc(nulls_last=True), "next_due", "received_at")
 
 
 def wait_dashboard(now):

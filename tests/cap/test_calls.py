@@ -37,7 +37,7 @@ def known_person(db, reference_data):
 def test_search_by_nhs_number_shows_the_persons_team_and_care_coordinator(client_for, call_handler,
                                                                          known_person):
     client = client_for(call_handler)
-    results = client.get("/calls/new/", {"search": 1, "nhs_number": known_person.nhs_number})
+    results = client.get("/calls/new/", {"search": 1, "find-nhs_number": known_person.nhs_number})
     assert "Charnwood CTR Team" in results.content.decode()
     chosen = client.get("/calls/new/", {"person": known_person.pk}).content.decode()
     assert "Known to services" in chosen
@@ -48,10 +48,10 @@ def test_search_by_nhs_number_shows_the_persons_team_and_care_coordinator(client
 @pytest.mark.django_db
 def test_search_by_name_needs_the_date_of_birth_too(client_for, call_handler, known_person):
     client = client_for(call_handler)
-    by_name = client.get("/calls/new/", {"search": 1, "family_name": "whitmore"})
+    by_name = client.get("/calls/new/", {"search": 1, "find-family_name": "whitmore"})
     assert "Enter an NHS number, or a last name and date of birth" in by_name.content.decode()
-    found = client.get("/calls/new/", {"search": 1, "family_name": "whitmore",
-                                       "date_of_birth": "1961-08-02"})
+    found = client.get("/calls/new/", {"search": 1, "find-family_name": "whitmore",
+                                       "find-date_of_birth": "1961-08-02"})
     assert list(found.context["people"]) == [known_person]
 
 
@@ -142,3 +142,19 @@ def test_bad_call_details_are_refused_and_nothing_saved(client_for, call_handler
     response = client_for(call_handler).post("/calls/new/", call_form(**overrides))
     assert message in response.content.decode()
     assert not Enquiry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_call_passed_to_urgent_triage_heads_the_triage_worklist(client_for, call_handler,
+                                                               triage_clinician, admin_team, person,
+                                                               gp_referrer):
+    from cap.services import referral_log_written
+
+    older = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer, reason="x",
+                                 received_at=timezone.now() - timedelta(days=2))
+    client_for(call_handler).post("/calls/new/", call_form(
+        nature="clinical", outcome_kind="passed_to_triage", outcome="Transferred",
+        given_name="Leah", family_name="Moss", date_of_birth="1999-01-30", postcode="LE3 0QP"))
+    worklist = list(client_for(triage_clinician).get("/triage/").context["referrals"])
+    assert worklist[0].channel == "phone"
+    assert worklist[1] == older

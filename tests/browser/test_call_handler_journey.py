@@ -1,0 +1,54 @@
+"""The call handler's screen, driven by keyboard alone in headless Chromium."""
+
+from datetime import date
+
+import pytest
+
+from cap.models import Enquiry, Referral
+from careplans.models import Episode
+from tests.browser.test_skeleton_journey import assert_accessible, sign_in
+from tests.factories import PractitionerFactory, ServiceUserFactory, TeamFactory
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_call_handler_finds_a_known_person_and_passes_the_call_to_triage_by_keyboard(
+        live_server, page, call_handler, password):
+    person = ServiceUserFactory(given_name="Leah", family_name="Moss", date_of_birth=date(1999, 1, 30))
+    team = TeamFactory(name="City West CTR Team")
+    Episode.objects.create(service_user=person, team=team, opened_on=date(2026, 2, 1),
+                           care_coordinator=PractitionerFactory(name="Priya Nair", teams=[team]))
+    sign_in(page, live_server.url, call_handler.username, password)
+    assert page.url.endswith("/calls/new/")
+
+    page.locator("#person-search").get_by_label("NHS number").focus()
+    page.keyboard.type(person.nhs_number)
+    page.keyboard.press("Enter")
+    page.locator("#search-results").wait_for()
+    assert "City West CTR Team" in page.locator("#search-results").inner_text()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Choose Leah Moss").focus()
+    page.keyboard.press("Enter")
+    card = page.locator("#known-to-services")
+    card.wait_for()
+    assert "Priya Nair" in card.inner_text()
+
+    page.get_by_label("Professional").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Clinical", exact=True).focus()
+    page.keyboard.press("Space")
+    page.get_by_label("What the caller said").focus()
+    page.keyboard.type("Community nurse worried about rising distress")
+    page.get_by_label("Passed to urgent clinical triage").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("What was given or done").focus()
+    page.keyboard.type("Transferred to the urgent triage line")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save call").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("passed to triage as REF-").wait_for()
+
+    referral = Referral.objects.get(service_user=person)
+    assert Enquiry.objects.get().referral == referral
+    assert referral.urgent_triage_requested_at is not None
