@@ -1,0 +1,232 @@
+"""Load demo data for Leicester, Leicestershire and Rutland: Primary Care
+Networks and GP practices, teams and their practitioners, the community
+directory, one login per role and a few referrals awaiting triage.
+
+Running it again adds nothing twice: every row is found by its natural key
+(PCN code, ODS code, team name, practitioner name and discipline, username)
+before it is created. The data is in accounts/demo_data.py."""
+
+from datetime import date, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import demo_data
+from cap.models import GPPractice, PrimaryCareNetwork, Referral, ServiceUser
+from cap.services import PersonDetails, Referrer, referral_log_written
+from cap.validators import nhs_number_is_valid
+from careplans.models import Episode
+from directory.models import CommunityService
+from scheduling.models import Discipline, Practitioner, Team, WorkingPattern
+from triage.models import Stream
+
+
+class Command(BaseCommand):
+    help = "Load demo LLR data and one login per role (password in accounts/demo_data.py)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--allow-production", action="store_true",
+                            help="Run even when DEBUG is off. The demo logins have a published "
+                                 "password: never use this on a live system.")
+
+    def handle(self, *args, allow_production=False, **options):
+        refuse_unless_debug(allow_production)
+        with transaction.atomic():
+            load_primary_care_networks()
+            load_teams()
+            load_team_practitioners()
+            load_community_services()
+            users = load_demo_users()
+            link_practitioner_login(users[demo_data.DEMO_PRACTITIONER_USERNAME])
+            load_demo_referrals(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
+            load_known_people(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
+        self.stdout.write(demo_logins_table())
+
+
+def refuse_unless_debug(allow_production: bool) -> None:
+    # The demo logins share a password anyone can read in the source.
+    if not (settings.DEBUG or allow_production):
+        raise CommandError("load_demo_data creates logins with a published password, so it runs "
+                           "only with DEBUG on. Pass --allow-production to run it anyway.")
+
+
+# Primary Care Networks and GP practices
+
+def load_primary_care_networks() -> None:
+    for code, name, practices in demo_data.PRIMARY_CARE_NETWORKS:
+        pcn, _ = PrimaryCareNetwork.objects.get_or_create(code=code, defaults={"name": name})
+        for ods_code, practice_name, postcode in practices:
+            GPPractice.objects.get_or_create(
+                ods_code=ods_code, defaults={"name": practice_name, "pcn": pcn, "postcode": postcode})
+
+
+# Teams
+
+def demo_teams() -> list[tuple[str, str, tuple[str, ...] | None]]:
+    """(team name, stream, PCN names) for every demo team; None means every PCN."""
+    return [
+        *[(name, Stream.AMH, pcns)
+          for name, pcns in demo_data.COMMUNITY_TREATMENT_AND_RECOVERY_TEAMS.items()],
+        *[(name, Stream.MHSOP, pcns) for name, pcns in demo_data.OLDER_PEOPLES_TEAMS.items()],
+        *[(name, stream, None) for name, stream in demo_data.LLR_WIDE_TEAMS.items()],
+    ]
+
+
+def load_teams() -> None:
+    for name, stream, pcn_names in demo_teams():
+        team, _ = Team.objects.get_or_create(name=name, defaults={"specialty": stream})
+        pcns = PrimaryCareNetwork.objects.all()
+        if pcn_names is not None:
+            pcns = pcns.filter(name__in=pcn_names)
+        team.pcns.add(*pcns)
+
+
+# Practitioners and their working patterns
+
+def team_roster() -> list[tuple[str, str]]:
+    """(team name, discipline code) for every post in every demo team, in a fixed order."""
+    return [(team, code)
+            for team, _, _ in demo_teams()
+            for code, count in demo_data.TEAM_MAKE_UP
+            for _ in range(count)]
+
+
+def demo_practitioner_name(n: int) -> str:
+    first, last = demo_data.FIRST_NAMES, demo_data.LAST_NAMES
+    return f"{first[n % len(first)]} {last[n % len(last)]}"
+
+
+def load_team_practitioners() -> None:
+    disciplines = {d.code: d for d in Discipline.objects.all()}
+    teams = {t.name: t for t in Team.objects.all()}
+    for n, (team_name, code) in enumerate(team_roster()):
+        part_time = n % demo_data.PART_TIME_EVERY == demo_data.PART_TIME_EVERY - 1
+        place_practitioner(demo_practitioner_name(n), disciplines[code], teams[team_name],
+                           demo_data.PART_TIME_DAYS if part_time else demo_data.FULL_TIME_DAYS)
+
+
+def place_practitioner(name: str, discipline: Discipline, team: Team, weekdays) -> Practitioner:
+    practitioner, _ = Practitioner.objects.get_or_create(name=name, discipline=discipline)
+    practitioner.teams.add(team)
+    give_working_pattern(practitioner, weekdays)
+    return practitioner
+
+
+def give_working_pattern(practitioner: Practitioner, weekdays) -> None:
+    """A 09:00-17:00 session on each weekday; a session someone has since changed is kept."""
+    starts, ends = (time.fromisoformat(t) for t in demo_data.WORKING_DAY)
+    for weekday in weekdays:
+        WorkingPattern.objects.get_or_create(practitioner=practitioner, weekday=weekday,
+                                             defaults={"starts": starts, "ends": ends})
+
+
+# Community directory
+
+def load_community_services() -> None:
+    for category, name, organisation, area, phone, description in demo_data.COMMUNITY_SERVICES:
+        CommunityService.objects.get_or_create(
+            name=name, organisation=organisation,
+            defaults={"category": category, "area": area, "phone": phone,
+                      "description": description},
+        )
+
+
+# Logins
+
+def load_demo_users() -> dict:
+    """One login per role, keyed by username."""
+    return {username: demo_user(group, username, first, last)
+            for group, username, first, last in demo_data.DEMO_USERS}
+
+
+def demo_user(group_name: str, username: str, first_name: str, last_name: str):
+    user, _ = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "last_name": last_name})
+    # Reset a changed password so the logins printed at the end always work.
+    if not user.check_password(demo_data.DEMO_PASSWORD):
+        user.set_password(demo_data.DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def link_practitioner_login(user) -> None:
+    """The `practitioner` login is a nurse in a CTR team, so care plans have someone to show."""
+    code, team_name = demo_data.DEMO_PRACTITIONER_ROLE
+    practitioner = place_practitioner(user.get_full_name(), Discipline.objects.get(code=code),
+                                      Team.objects.get(name=team_name), demo_data.FULL_TIME_DAYS)
+    if practitioner.user_id != user.pk:
+        practitioner.user = user
+        practitioner.save()
+
+
+# Referrals awaiting triage
+
+def demo_nhs_numbers(prefix=demo_data.DEMO_NHS_NUMBER_PREFIX):
+    """Valid NHS numbers in a test range; a stem whose check digit would be 10 is skipped."""
+    for n in range(10**6):
+        stem = f"{prefix}{n:06d}"
+        valid = [stem + d for d in "0123456789" if nhs_number_is_valid(stem + d)]
+        if valid:
+            yield valid[0]
+
+
+def load_demo_referrals(*, actor) -> None:
+    # Only into an empty system: once anyone has logged a referral, demo ones would muddle it.
+    if Referral.objects.exists():
+        return
+    now = timezone.now()
+    for details, nhs_number in zip(demo_data.DEMO_REFERRALS, demo_nhs_numbers(), strict=False):
+        log_demo_referral(actor=actor, details=details, nhs_number=nhs_number, now=now)
+
+
+def log_demo_referral(*, actor, details: dict, nhs_number: str, now) -> Referral:
+    practice = GPPractice.objects.get(ods_code=details["gp_ods_code"])
+    person = PersonDetails(
+        given_name=details["given_name"], family_name=details["family_name"],
+        date_of_birth=date.fromisoformat(details["date_of_birth"]), postcode=details["postcode"],
+        nhs_number=nhs_number, gp_practice=practice,
+    )
+    referrer = Referrer(name=details["referrer_name"], role="GP", organisation=practice.name,
+                        ods_code=practice.ods_code)
+    return referral_log_written(
+        actor=actor, person=person, referrer=referrer, reason=details["reason"],
+        referrer_risk=details["referrer_risk"], referrer_urgency=details["referrer_urgency"],
+        received_at=now - timedelta(hours=details["hours_ago"]),
+    )
+
+
+# People known to services
+
+def load_known_people(*, actor) -> None:
+    numbers = demo_nhs_numbers(demo_data.DEMO_KNOWN_NHS_NUMBER_PREFIX)
+    for details, nhs_number in zip(demo_data.DEMO_KNOWN_PEOPLE, numbers, strict=False):
+        person, _ = ServiceUser.objects.get_or_create(nhs_number=nhs_number, defaults={
+            "given_name": details["given_name"], "family_name": details["family_name"],
+            "date_of_birth": date.fromisoformat(details["date_of_birth"]),
+            "postcode": details["postcode"],
+            "gp_practice": GPPractice.objects.get(ods_code=details["gp_ods_code"]),
+        })
+        open_episode(person, Team.objects.get(name=details["team"]), details["opened_on"])
+
+
+def open_episode(person: ServiceUser, team: Team, opened_on: str) -> None:
+    coordinator = team.practitioners.filter(discipline__code="nurse").order_by("name").first()
+    Episode.objects.get_or_create(service_user=person, team=team, closed_on=None, defaults={
+        "care_coordinator": coordinator, "opened_on": date.fromisoformat(opened_on)})
+
+
+# The summary printed at the end
+
+def demo_logins_table() -> str:
+    rows = [("Role", "Username", "Password")]
+    rows += [(group, username, demo_data.DEMO_PASSWORD)
+             for group, username, _, _ in demo_data.DEMO_USERS]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    return "Demo data loaded. Sign in as any of these:\n" + "\n".join(lines)
