@@ -147,6 +147,7 @@ class Referral(models.Model):
     referrer_role = models.CharField(max_length=80, blank=True)
     referrer_organisation = models.CharField(max_length=120, blank=True)
     referrer_ods_code = models.CharField("referrer's practice ODS code", max_length=10, blank=True)
+    referrer_phone = models.CharField("referrer's phone number", max_length=30, blank=True)
     reason = models.TextField(max_length=4000)
     referrer_risk = models.TextField("current risk as the referrer describes it", max_length=4000,
                                      blank=True)
@@ -167,6 +168,9 @@ class Referral(models.Model):
     contact_email = models.EmailField(blank=True)
     safe_to_leave_message = models.BooleanField(default=False)
     consent_to_share = models.BooleanField(null=True, blank=True)
+    submission_token = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False,
+        help_text="The one-time token of an online form: a resubmission finds this referral.")
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                   related_name="+", help_text="Empty for online self-referrals.")
     created_at = models.DateTimeField(default=timezone.now)

@@ -49,6 +49,7 @@ class Referrer:
     role: str = ""
     organisation: str = ""
     ods_code: str = ""
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,8 @@ def referral_receive(*, actor, channel: str, person: PersonDetails, reason: str,
                      received_at: datetime | None = None, first_contact_at: datetime | None = None,
                      referrer: Referrer = Referrer(), referrer_risk: str = "",
                      referrer_urgency: str = "", contact: ContactDetails = ContactDetails(),
-                     attachment: UploadedFile | None = None) -> Receipt:
+                     attachment: UploadedFile | None = None,
+                     submission_token: str | None = None) -> Receipt:
     """Receive a referral from any channel: match the person, start the triage review
     clock (or redirect an under-18 to the children's hub), and say what is already open.
     Expects to run inside the caller's transaction (see the channel functions below)."""
@@ -164,6 +166,7 @@ def referral_receive(*, actor, channel: str, person: PersonDetails, reason: str,
         received_at=received_at, first_contact_at=min(first_contact_at or received_at, received_at),
         reason=reason, referrer_name=referrer.name, referrer_role=referrer.role,
         referrer_organisation=referrer.organisation, referrer_ods_code=referrer.ods_code.upper(),
+        referrer_phone=referrer.phone, submission_token=submission_token,
         referrer_risk=referrer_risk, referrer_urgency=referrer_urgency,
         contact_preference=contact.preference, contact_phone=contact.phone,
         contact_email=contact.email, safe_to_leave_message=contact.safe_to_leave_message,

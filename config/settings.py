@@ -160,10 +160,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+# The client's address, for login lockout and the public form's rate limit (one rule
+# for both, in config/proxy.py). Behind the proxy it is the right-most address the
+# trusted proxies added to X-Forwarded-For (a client can forge the left-most); without
+# a proxy X-Forwarded-For is ignored, since any client could send one.
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Lock out on the client's address, not the proxy's: otherwise anyone could lock
-    # a clinician out by failing five times from anywhere.
     AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 CONTENT_SECURITY_POLICY = {
@@ -238,6 +242,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- The service's own settings ----------------------------------------------------
+# Submissions of the public online form per client address (django-ratelimit syntax).
+PUBLIC_REFERRAL_RATE = env_str("PUBLIC_REFERRAL_RATE", "5/h")
+# The public form stays open if Redis is down: PostgreSQL, not the rate limiter, keeps
+# submissions from being duplicated.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = "config.proxy.client_ip"
 # Where the trust has a separate children's triage and navigation hub.
 CHILDREN_HUB_ENABLED = env_bool("CHILDREN_HUB_ENABLED", False)
 

@@ -21,6 +21,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cap.urls")),
+    path("", include("cap.public_urls")),
     path("", include("triage.urls")),
     path("", include("scheduling.urls")),
     path("", include("careplans.urls")),

@@ -1,0 +1,201 @@
+"""Forms of the public online enquiry and self-referral: one question (or one small
+group of questions) per page, each rendered with the NHS.UK design system."""
+
+import re
+
+from django import forms
+
+from config.forms import NHSFormMixin
+
+from .forms import PersonForm
+from .models import CallerType, ContactPreference, GPPractice
+from .services import ContactDetails, PersonDetails, Referrer
+from .validators import normalise_nhs_number
+
+NOT_LISTED = "not_listed"
+NO_GP = "no_gp"
+_UK_PHONE = re.compile(r"^(?:\+44|0)\d{9,10}$")
+
+FILLED_IN_BY = [
+    (CallerType.SERVICE_USER, "I need help for myself"),
+    (CallerType.CARER, "I am a carer, friend or family member"),
+    (CallerType.PROFESSIONAL, "I am a professional, for example a teacher or social worker"),
+    (CallerType.PUBLIC, "I am a member of the public"),
+]
+
+
+def validate_uk_phone(value: str) -> None:
+    if not _UK_PHONE.match(re.sub(r"[\s()-]", "", value)):
+        raise forms.ValidationError("Enter a UK phone number, like 07700 900 982 or 0116 496 0000.")
+
+
+class PublicForm(NHSFormMixin, forms.Form):
+    """`about_self` says whether the person filling in the form is the person who needs
+    help: questions then say "you", and browsers may offer to fill in their details."""
+
+    autocomplete: dict[str, str] = {}
+
+    def __init__(self, *args, about_self: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.about_self = about_self
+        for name, token in self.autocomplete.items():
+            if name in self.fields and about_self:
+                self.fields[name].widget.attrs["autocomplete"] = token
+
+
+class WhoForm(PublicForm):
+    filled_in_by = forms.ChoiceField(label="Who is filling in this form?", choices=FILLED_IN_BY,
+                                     widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["filled_in_by"].error_messages["required"] = "Select who is filling in this form"
+
+    def about_self(self) -> bool:
+        return self.cleaned_data["filled_in_by"] == CallerType.SERVICE_USER
+
+
+class AboutYouForm(PublicForm):
+    """The carer, professional or member of the public filling in the form."""
+
+    referrer_name = forms.CharField(label="Your full name", max_length=120)
+    relationship = forms.CharField(label="Your relationship to the person", max_length=60,
+                                   help_text="For example, mother, neighbour or support worker")
+    referrer_phone = forms.CharField(label="Your phone number", max_length=20,
+                                     validators=[validate_uk_phone])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # This page is always about the person filling in the form.
+        for name, token in [("referrer_name", "name"), ("referrer_phone", "tel")]:
+            self.fields[name].widget.attrs["autocomplete"] = token
+        self.fields["referrer_phone"].widget.input_type = "tel"
+
+    def referrer(self, filled_in_by: str) -> Referrer:
+        d = self.cleaned_data
+        kind = CallerType(filled_in_by).label.lower()
+        return Referrer(name=d["referrer_name"], role=f"{d['relationship']} ({kind})"[:80],
+                        phone=d["referrer_phone"])
+
+
+# No letter: the online form does not ask for a postal address.
+ONLINE_CONTACT_CHOICES = [(value, label) for value, label in ContactPreference.choices
+                          if value != ContactPreference.LETTER]
+
+
+class GPPracticeForm(PublicForm):
+    """Eligibility: the Central Access Point serves people registered with a GP
+    practice in its area."""
+
+    gp_practice = forms.ChoiceField(label="GP practice", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        practices = [(p.ods_code, f"{p.name}, {p.postcode}" if p.postcode else p.name)
+                     for p in GPPractice.objects.order_by("name", "ods_code")]
+        self.fields["gp_practice"].choices = [
+            ("", "Select a GP practice"), *practices,
+            (NOT_LISTED, "My GP practice is not listed"), (NO_GP, "I do not have a GP"),
+        ]
+        self.fields["gp_practice"].error_messages["required"] = (
+            "Select a GP practice, or choose that it is not listed")
+
+    def signpost(self) -> bool:
+        return self.cleaned_data["gp_practice"] in (NOT_LISTED, NO_GP)
+
+    def practice(self) -> GPPractice:
+        return GPPractice.objects.get(ods_code=self.cleaned_data["gp_practice"])
+
+
+class PersonDetailsForm(PublicForm, PersonForm):
+    """The person's details, with the same fields and checks as staff use; the GP
+    practice was chosen on its own page."""
+
+    autocomplete = {"given_name": "given-name", "family_name": "family-name",
+                    "date_of_birth": "bday", "postcode": "postal-code"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["gp_practice_code"]
+        self.fields["nhs_number"].help_text = (
+            "If you know it. It is 10 digits, for example 943 476 5919")
+        self.order_fields(["given_name", "family_name", "date_of_birth", "postcode", "nhs_number"])
+
+    def person(self, practice: GPPractice) -> PersonDetails:
+        d = self.cleaned_data
+        return PersonDetails(nhs_number=normalise_nhs_number(d["nhs_number"]),
+                             given_name=d["given_name"], family_name=d["family_name"],
+                             date_of_birth=d["date_of_birth"], postcode=d["postcode"],
+                             gp_practice=practice)
+
+
+class HelpNeededForm(PublicForm):
+    reason = forms.CharField(
+        label="What do you need help with?", max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Tell us what is happening, how long it has been going on and how it affects "
+                  "day-to-day life. You can enter up to 4,000 characters.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Enter what you need help with"
+        if not self.about_self:
+            self.fields["reason"].label = "What does the person need help with?"
+            self.fields["reason"].error_messages["required"] = "Enter what the person needs help with"
+
+
+class ContactForm(PublicForm):
+    contact_preference = forms.ChoiceField(label="How should we contact you?",
+                                           choices=ONLINE_CONTACT_CHOICES, widget=forms.RadioSelect)
+    phone = forms.CharField(label="Phone number", max_length=20, required=False,
+                            validators=[validate_uk_phone],
+                            help_text="Needed if you chose a phone call or text message")
+    email = forms.EmailField(label="Email address", required=False,
+                             help_text="Needed if you chose email")
+    safe_to_leave_message = forms.BooleanField(
+        label="It is safe to leave a message", required=False,
+        help_text="On voicemail, or with someone who answers the phone")
+
+    autocomplete = {"phone": "tel", "email": "email"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["contact_preference"].error_messages["required"] = "Select how we should contact you"
+        if not self.about_self:
+            self.fields["contact_preference"].label = "How should we contact the person?"
+            self.fields["contact_preference"].error_messages["required"] = (
+                "Select how we should contact the person")
+
+    def clean(self):
+        d = super().clean()
+        preference = d.get("contact_preference")
+        if preference in (ContactPreference.PHONE, ContactPreference.TEXT) and not d.get("phone") \
+                and "phone" not in self.errors:
+            self.add_error("phone", "Enter a phone number to be contacted by phone or text message")
+        if preference == ContactPreference.EMAIL and not d.get("email") and "email" not in self.errors:
+            self.add_error("email", "Enter an email address to be contacted by email")
+        return d
+
+    def contact(self) -> ContactDetails:
+        d = self.cleaned_data
+        return ContactDetails(preference=d["contact_preference"], phone=d["phone"], email=d["email"],
+                              safe_to_leave_message=d["safe_to_leave_message"], consent_to_share=True)
+
+
+class SubmitForm(PublicForm):
+    """The last page: consent, a one-time token against double submission, and a
+    honeypot only bots fill in."""
+
+    consent = forms.BooleanField(
+        label="I agree that the Central Access Point can use this information to contact me "
+              "and decide the right support")
+    website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].error_messages["required"] = (
+            "Confirm that you agree we can use this information")
+        self.fields["website"].widget.attrs.update(
+            {"class": "nhsuk-input", "tabindex": "-1", "autocomplete": "off"})
