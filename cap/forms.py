@@ -4,7 +4,15 @@ from django.utils import timezone
 
 from config.forms import NHSFormMixin
 
-from .models import CallerType, CallNature, CallOutcome, GPPractice, ServiceUser
+from .models import (
+    CallerType,
+    CallNature,
+    CallOutcome,
+    GPPractice,
+    RiskIndicator,
+    ServiceUser,
+    SpecificQueue,
+)
 from .services import Call, PersonDetails, Referrer
 from .validators import normalise_nhs_number, validate_nhs_number, validate_postcode
 
@@ -80,6 +88,13 @@ class WrittenReferralForm(PersonForm):
                                     max_length=4000, required=False, widget=forms.Textarea)
     referrer_urgency = forms.ChoiceField(label="Urgency flagged by the referrer",
                                          choices=REFERRER_URGENCY, required=False)
+    risk_indicators = forms.MultipleChoiceField(
+        label="Risk indicators in the referral", choices=RiskIndicator.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="Select all that the referral describes")
+    specific_queue = forms.ChoiceField(
+        label="Specific triage queue", required=False,
+        choices=[("", "None: general triage")] + SpecificQueue.choices,
+        help_text="Eating disorder and nursing home in-reach referrals have their own triage clinicians")
     received_at = forms.DateTimeField(label="Date and time received", widget=DATETIME_WIDGET,
                                       help_text="When the letter or electronic referral arrived")
     attachment = AttachmentField(label="Referral letter (PDF)", required=False,

@@ -3,10 +3,11 @@ contact that reaches the Central Access Point (written referrals, calls, online
 enquiries)."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import FileSystemStorage
 from django.core.signals import setting_changed
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Upper
 from django.dispatch import receiver
 from django.utils import timezone
@@ -108,7 +109,29 @@ class ReferralStatus(models.TextChoices):
     BOOKED = "booked", "Assessment booked"
     ROUTED = "routed", "Routed elsewhere"
     REDIRECTED_CHILDREN_HUB = "redirected_children_hub", "Redirected to the children's hub"
+    AWAITING_URGENT_ASSESSMENT = "awaiting_urgent_assessment", "Awaiting urgent assessment"
+    ASSESSED = "assessed", "Assessed"
     CLOSED = "closed", "Closed"
+
+
+class RiskIndicator(models.TextChoices):
+    """Structured risk indicators captured at intake; urgency rules suggest an urgency
+    from them (triage.UrgencyRule). The codes are part of the API."""
+
+    INTENT_WITH_PLAN = "intent_with_plan", "Current intent to end life, with a plan"
+    REFERRER_FLAGGED_CRISIS = "referrer_flagged_crisis", "Referrer says the person is in crisis"
+    RECENT_SELF_HARM = "recent_self_harm", "Self-harm in the last week"
+    PSYCHOSIS = "psychosis", "Symptoms of psychosis"
+    SAFEGUARDING = "safeguarding", "Safeguarding concern"
+    NOT_EATING_OR_DRINKING = "not_eating_or_drinking", "Not eating or drinking"
+    NO_RISK_INDICATED = "no_risk_indicated", "No risk indicated"
+
+
+class SpecificQueue(models.TextChoices):
+    """Referrals reviewed by their own clinical triage group, in the same timescale."""
+
+    EATING_DISORDERS = "eating_disorders", "Eating disorders"
+    NURSING_HOME_IN_REACH = "nursing_home_in_reach", "Nursing home in-reach (older people)"
 
 
 class MatchResult(models.TextChoices):
@@ -127,7 +150,7 @@ class ContactPreference(models.TextChoices):
 
 
 OPEN_STATUSES = [ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_BOOKING,
-                 ReferralStatus.BOOKED]
+                 ReferralStatus.AWAITING_URGENT_ASSESSMENT, ReferralStatus.BOOKED]
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -152,6 +175,13 @@ class Referral(models.Model):
     referrer_risk = models.TextField("current risk as the referrer describes it", max_length=4000,
                                      blank=True)
     referrer_urgency = models.CharField(max_length=20, blank=True)
+    risk_indicators = ArrayField(models.CharField(max_length=40, choices=RiskIndicator.choices),
+                                 default=list, db_default=Value([], output_field=ArrayField(
+                                     models.CharField(max_length=40))), blank=True)
+    suggested_urgency = models.CharField(max_length=20, blank=True, db_default="",
+                                         help_text="What the urgency rules suggested at intake.")
+    specific_queue = models.CharField(max_length=30, choices=SpecificQueue.choices, blank=True,
+                                      db_default="")
     attachment = models.FileField(storage=private_storage, upload_to="referrals/%Y/%m/", blank=True,
                                   help_text="The referral letter (PDF).")
     additional_information = models.TextField(
@@ -242,6 +272,7 @@ class Enquiry(models.Model):
 class TaskKind(models.TextChoices):
     APPOINTMENT_CHANGE = "appointment_change", "Change an appointment"
     ROUTED_CALL = "routed_call", "Act on a call routed to your team"
+    ROUTED_REFERRAL = "routed_referral", "Act on a referral triage routed to your team"
 
 
 class TaskQuerySet(models.QuerySet):

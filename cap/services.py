@@ -152,7 +152,8 @@ def referral_receive(*, actor, channel: str, person: PersonDetails, reason: str,
                      referrer: Referrer = Referrer(), referrer_risk: str = "",
                      referrer_urgency: str = "", contact: ContactDetails = ContactDetails(),
                      attachment: UploadedFile | None = None,
-                     submission_token: str | None = None) -> Receipt:
+                     submission_token: str | None = None, risk_indicators=(),
+                     specific_queue: str = "") -> Receipt:
     """Receive a referral from any channel: match the person, start the triage review
     clock (or redirect an under-18 to the children's hub), and say what is already open.
     Expects to run inside the caller's transaction (see the channel functions below)."""
@@ -171,6 +172,8 @@ def referral_receive(*, actor, channel: str, person: PersonDetails, reason: str,
         contact_preference=contact.preference, contact_phone=contact.phone,
         contact_email=contact.email, safe_to_leave_message=contact.safe_to_leave_message,
         consent_to_share=contact.consent_to_share, match_result=match.result, logged_by=actor,
+        risk_indicators=list(risk_indicators), specific_queue=specific_queue,
+        suggested_urgency=triage_services.urgency_suggestion(risk_indicators),
     )
     if attachment is not None:
         referral.attachment.save(attachment.name, attachment, save=False)
@@ -187,11 +190,13 @@ def referral_receive(*, actor, channel: str, person: PersonDetails, reason: str,
 def referral_log_written(*, actor, person: PersonDetails, referrer: Referrer, reason: str,
                          referrer_risk: str = "", referrer_urgency: str = "",
                          received_at: datetime | None = None,
-                         attachment: UploadedFile | None = None) -> Referral:
+                         attachment: UploadedFile | None = None, risk_indicators=(),
+                         specific_queue: str = "") -> Referral:
     """Log a GP letter or electronic referral; it reaches the triage worklist at once."""
     return referral_log_written_receipt(
         actor=actor, person=person, referrer=referrer, reason=reason, referrer_risk=referrer_risk,
         referrer_urgency=referrer_urgency, received_at=received_at, attachment=attachment,
+        risk_indicators=risk_indicators, specific_queue=specific_queue,
     ).referral
 
 

@@ -26,7 +26,8 @@ def written_referral(request):
                 actor=request.user, person=form.person(), referrer=form.referrer(),
                 reason=d["reason"], referrer_risk=d["referrer_risk"],
                 referrer_urgency=d["referrer_urgency"], received_at=d["received_at"],
-                attachment=d["attachment"],
+                attachment=d["attachment"], risk_indicators=d["risk_indicators"],
+                specific_queue=d["specific_queue"],
             )
         except DomainError as error:
             form.add_domain_error(error)

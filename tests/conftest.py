@@ -16,6 +16,7 @@ DATA_MIGRATIONS = [
     ("triage.migrations.0002_default_wait_targets", "add_defaults"),
     ("scheduling.migrations.0002_disciplines", "add"),
     ("accounts.migrations.0001_roles", "create_roles"),
+    ("triage.migrations.0005_default_urgency_rules_and_queue_groups", "forwards"),
 ]
 
 

@@ -80,6 +80,7 @@ def test_every_clinical_change_in_the_flow_is_in_the_history_with_its_actor(
         "urgency": "urgent", "outcome": "assessment", "stream": "AMH", "rationale": "Escalating",
     })
     changes = list(referral.history.order_by("history_date").values_list("status", "history_user"))
-    assert changes == [("awaiting_triage", admin_team.pk), ("awaiting_booking", triage_clinician.pk)]
+    assert changes == [("awaiting_triage", admin_team.pk),
+                       ("awaiting_urgent_assessment", triage_clinician.pk)]
     decision = referral.decisions.get()
     assert decision.history.get().history_user == triage_clinician

@@ -1,6 +1,7 @@
 """Triage actions: recording decisions, and starting, stopping and scanning wait targets."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,13 +12,21 @@ from cap.models import Referral, ReferralStatus
 
 from . import clock
 from .models import (
+    CONCLUDING_OUTCOMES,
     BreachAlert,
     ClosureDay,
     DecisionOutcome,
+    Huddle,
+    HuddleItem,
+    InformationRequest,
+    PhysicalHealthCheck,
     ScanHeartbeat,
     TargetDefinition,
+    TriageClaim,
     TriageDecision,
     Urgency,
+    UrgencyRule,
+    UrgentAction,
     WaitTarget,
 )
 
@@ -52,34 +61,274 @@ def target_meet(*, referral: Referral, code: str, at: datetime, actor=None) -> N
         save_as(target, actor)
 
 
+CLAIM_MINUTES = 30
+
+
+def urgency_suggestion(indicators) -> str:
+    """The most urgent urgency that an active rule suggests for these risk indicators."""
+    suggested = set(UrgencyRule.objects.filter(active=True, indicator__in=indicators)
+                    .values_list("urgency", flat=True))
+    return next((u for u in URGENCY_ORDER if u in suggested), "")
+
+
+URGENCY_ORDER = [Urgency.EMERGENCY, Urgency.VERY_URGENT, Urgency.URGENT, Urgency.ROUTINE]
+
+
 @transaction.atomic
-def triage_decision_record(*, actor, referral: Referral, urgency: str, outcome: str,
-                           rationale: str, stream: str = "") -> TriageDecision:
-    """Record a clinician's triage decision. Expects no lock held; locks the referral
-    row so two clinicians deciding at once cannot both succeed."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status != ReferralStatus.AWAITING_TRIAGE:
-        raise Conflict(f"{referral.reference} has already been triaged.")
-    if (urgency == Urgency.EMERGENCY) != (outcome == DecisionOutcome.EMERGENCY_SERVICES):
+def claim_referral(*, actor, referral: Referral, now: datetime | None = None) -> TriageClaim:
+    """Claim a referral to work it. Another clinician's live claim is refused; an
+    expired one is taken over. Claiming again extends your own claim."""
+    now = now or timezone.now()
+    Referral.objects.select_for_update().get(pk=referral.pk)
+    claim = TriageClaim.objects.filter(referral=referral).select_related("clinician").first()
+    if claim and claim.clinician_id != actor.pk and claim.active(now):
+        name = claim.clinician.get_full_name() or claim.clinician.get_username()
+        raise Conflict(f"{name} is working on {referral.reference} until "
+                       f"{timezone.localtime(claim.expires_at):%H:%M}.")
+    expires = now + timedelta(minutes=CLAIM_MINUTES)
+    claim, _ = TriageClaim.objects.update_or_create(
+        referral=referral, defaults={"clinician": actor, "claimed_at": now, "expires_at": expires})
+    return claim
+
+
+def release_claim(*, actor, referral: Referral) -> None:
+    TriageClaim.objects.filter(referral=referral, clinician=actor).delete()
+
+
+def _check_claim(actor, referral: Referral, now: datetime) -> None:
+    claim = TriageClaim.objects.filter(referral=referral).select_related("clinician").first()
+    if claim and claim.clinician_id != actor.pk and claim.active(now):
+        name = claim.clinician.get_full_name() or claim.clinician.get_username()
+        raise Conflict(f"{name} is working on {referral.reference}; wait for them or for "
+                       "their claim to expire.")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a triage clinician decided, as entered on the form or sent to the API."""
+
+    urgency: str
+    outcome: str
+    rationale: str
+    stream: str = ""
+    target_timescale: str = ""
+    disciplines: tuple = ()
+    named_practitioners: tuple = ()
+    setting: str = ""
+    requirements: str = ""
+    external_service: object = None
+    external_agency: str = ""
+    existing_team: object = None
+    information_from: str = ""
+    information_needed: str = ""
+    huddle_question: str = ""
+
+
+def _check_decision(d: Decision) -> None:
+    if (d.urgency == Urgency.EMERGENCY) != (d.outcome == DecisionOutcome.EMERGENCY_SERVICES):
         raise Invalid("An emergency, and only an emergency, is routed to emergency services "
                       "at once.", field="outcome")
-    if outcome == DecisionOutcome.ASSESSMENT and not stream:
+    if d.outcome == DecisionOutcome.ASSESSMENT and not d.stream:
         raise Invalid("Choose the specialty stream for the assessment.", field="stream")
+    if d.outcome == DecisionOutcome.ROUTE_EXTERNAL and not (d.external_service or d.external_agency):
+        raise Invalid("Choose the service or agency the person is routed to.", field="external_agency")
+    if d.outcome == DecisionOutcome.INFORMATION_REQUEST and not (d.information_from and d.information_needed):
+        raise Invalid("Say what information is missing and who is asked for it.",
+                      field="information_needed")
+    if d.outcome == DecisionOutcome.HUDDLE and not d.huddle_question:
+        raise Invalid("Say what the huddle should help decide.", field="huddle_question")
+
+
+@transaction.atomic
+def triage_decision_record(*, actor, referral: Referral, decision: Decision | None = None,
+                           **fields) -> TriageDecision:
+    """Record a clinician's triage decision (an immutable record) and carry it out.
+
+    Locks the referral row so two clinicians deciding at once cannot both succeed; a
+    live claim by another clinician is refused. Asking for information or taking the
+    referral to the huddle leaves it awaiting triage with its clock running."""
+    d = decision or Decision(**fields)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
     now = timezone.now()
-    decision = save_as(TriageDecision(
-        referral=referral, urgency=urgency, outcome=outcome,
-        stream=stream if outcome == DecisionOutcome.ASSESSMENT else "",
-        rationale=rationale, decided_by=actor, decided_at=now,
+    if referral.status != ReferralStatus.AWAITING_TRIAGE:
+        raise Conflict(f"{referral.reference} has already been triaged.")
+    _check_claim(actor, referral, now)
+    _check_decision(d)
+    existing_team = d.existing_team
+    if d.outcome == DecisionOutcome.ROUTE_EXISTING_TEAM and existing_team is None:
+        existing_team = _existing_team_of(referral.service_user)
+    record = _save_decision(actor, referral, d, existing_team, now)
+    OUTCOME_ACTIONS[d.outcome](actor=actor, referral=referral, decision=d, record=record, now=now)
+    if d.outcome in CONCLUDING_OUTCOMES:
+        target_meet(referral=referral, code="triage_review", at=now, actor=actor)
+        TriageClaim.objects.filter(referral=referral).delete()
+    save_as(referral, actor)
+    return record
+
+
+def _save_decision(actor, referral, d: Decision, existing_team, now) -> TriageDecision:
+    suggested = referral.suggested_urgency
+    record = save_as(TriageDecision(
+        referral=referral, urgency=d.urgency, suggested_urgency=suggested,
+        urgency_overridden=bool(suggested) and suggested != d.urgency, outcome=d.outcome,
+        stream=d.stream if d.outcome == DecisionOutcome.ASSESSMENT else "", rationale=d.rationale,
+        target_timescale=d.target_timescale or DEFAULT_TIMESCALES.get(d.urgency, ""),
+        setting=d.setting, requirements=d.requirements, external_service=d.external_service,
+        external_agency=d.external_agency, existing_team=existing_team, decided_by=actor,
+        decided_at=now,
     ), actor)
-    target_meet(referral=referral, code="triage_review", at=now, actor=actor)
-    if outcome == DecisionOutcome.ASSESSMENT:
-        for code, start_field in ASSESSMENT_TARGETS[urgency]:
-            target_start(referral=referral, code=code, start=getattr(referral, start_field))
+    record.disciplines.set(d.disciplines)
+    record.named_practitioners.set(d.named_practitioners)
+    return record
+
+
+DEFAULT_TIMESCALES = {Urgency.VERY_URGENT: "4 hours", Urgency.URGENT: "24 hours",
+                      Urgency.ROUTINE: "28 days"}
+
+
+def _to_assessment(*, referral, decision, **_):
+    for code, start_field in ASSESSMENT_TARGETS[decision.urgency]:
+        target_start(referral=referral, code=code, start=getattr(referral, start_field))
+    if decision.urgency == Urgency.ROUTINE:
         referral.status = ReferralStatus.AWAITING_BOOKING
     else:
-        referral.status = ReferralStatus.ROUTED
-    save_as(referral, actor)
-    return decision
+        referral.status = ReferralStatus.AWAITING_URGENT_ASSESSMENT
+
+
+def _routed(*, referral, **_):
+    referral.status = ReferralStatus.ROUTED
+
+
+def _to_existing_team(*, actor, referral, record, **_):
+    from cap.models import Task, TaskKind
+
+    save_as(Task(kind=TaskKind.ROUTED_REFERRAL, team=record.existing_team,
+                 service_user=referral.service_user, created_by=actor,
+                 description=f"{referral.reference} routed to you by triage: {record.rationale}"), actor)
+    referral.status = ReferralStatus.ROUTED
+
+
+def _ask_for_information(*, actor, referral, decision, now, **_):
+    save_as(InformationRequest(
+        referral=referral, requested_from=decision.information_from,
+        what=decision.information_needed, requested_by=actor, requested_at=now,
+        chase_at=clock.add_working_days(now, 1, business_calendar())), actor)
+
+
+def _to_huddle(*, actor, referral, decision, now, **_):
+    huddle, _ = Huddle.objects.get_or_create(held_on=next_huddle_day(now))
+    HuddleItem.objects.get_or_create(huddle=huddle, referral=referral, defaults={
+        "question": decision.huddle_question, "added_by": actor, "added_at": now})
+
+
+def next_huddle_day(now: datetime):
+    """The huddle meets every working day at HUDDLE_TIME: a referral sent after it
+    goes on the next working day's agenda."""
+    calendar = business_calendar()
+    day = timezone.localtime(now).date()
+    if timezone.localtime(now).time() >= HUDDLE_TIME:
+        day += timedelta(days=1)
+    while calendar.is_closed(day):
+        day += timedelta(days=1)
+    return day
+
+
+HUDDLE_TIME = time(11, 0)
+
+OUTCOME_ACTIONS = {
+    DecisionOutcome.ASSESSMENT: _to_assessment,
+    DecisionOutcome.ROUTE_EXTERNAL: _routed,
+    DecisionOutcome.EMERGENCY_SERVICES: _routed,
+    DecisionOutcome.ROUTE_EXISTING_TEAM: _to_existing_team,
+    DecisionOutcome.INFORMATION_REQUEST: _ask_for_information,
+    DecisionOutcome.HUDDLE: _to_huddle,
+}
+
+
+def _existing_team_of(service_user):
+    from careplans.models import Episode
+
+    episode = Episode.objects.open().filter(service_user=service_user).order_by("-opened_on").first()
+    if episode is None:
+        raise Invalid("The person has no open episode with a team: choose the team.",
+                      field="existing_team")
+    return episode.team
+
+
+@transaction.atomic
+def urgent_action_record(*, actor, referral: Referral, kind: str, who: str = "", where: str = "",
+                         when: datetime | None = None, notes: str = "") -> UrgentAction:
+    """Record what urgent clinical triage did. A completed assessment meets the 4-hour or
+    24-hour target; a transfer moves the referral to non-urgent triage."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    action = save_as(UrgentAction(referral=referral, kind=kind, who=who, where=where, when=when,
+                                  notes=notes, recorded_by=actor), actor)
+    if kind == UrgentAction.Kind.ASSESSMENT_COMPLETED:
+        if referral.status != ReferralStatus.AWAITING_URGENT_ASSESSMENT:
+            raise Conflict(f"{referral.reference} is not waiting for an urgent assessment.")
+        at = when or action.recorded_at
+        for code in ("assessment_4h", "assessment_24h"):
+            target_meet(referral=referral, code=code, at=at, actor=actor)
+        referral.status = ReferralStatus.ASSESSED
+        save_as(referral, actor)
+    elif kind == UrgentAction.Kind.TRANSFER_NON_URGENT:
+        referral.urgent_triage_requested_at = None
+        save_as(referral, actor)
+    return action
+
+
+@transaction.atomic
+def information_received(*, actor, request: InformationRequest, response: str) -> InformationRequest:
+    request.received_at, request.response = timezone.now(), response
+    return save_as(request, actor)
+
+
+@transaction.atomic
+def information_chased(*, actor, request: InformationRequest) -> InformationRequest:
+    """Record a chase; the next one is due a working day later."""
+    now = timezone.now()
+    request.chased_count += 1
+    request.chase_at = clock.add_working_days(now, 1, business_calendar())
+    return save_as(request, actor)
+
+
+@transaction.atomic
+def huddle_item_discussed(*, actor, item: HuddleItem, discussion: str) -> HuddleItem:
+    item.discussion, item.discussed_at = discussion, timezone.now()
+    save_as(item, actor)
+    item.huddle.attendees.add(actor)
+    return item
+
+
+GP_LETTER = """Dear colleague,
+
+Re: {person}, born {dob:%d %B %Y}, NHS number {nhs}
+
+The Central Access Point has triaged the referral {reference}. Before a mental health
+assessment, please arrange these physical health checks:
+
+{checks}
+
+We have advised {given} to make an appointment with you. Once the results are
+available, please send them to the Central Access Point quoting {reference}.
+
+Yours sincerely,
+{clinician}
+Clinical triage, Central Access Point"""
+
+
+@transaction.atomic
+def physical_health_check_request(*, actor, referral: Referral, checks_needed: str,
+                                  advice_given: str) -> PhysicalHealthCheck:
+    """Physical health checks first: a letter to the GP, and the advice given to the person."""
+    person = referral.service_user
+    letter = GP_LETTER.format(
+        person=person, dob=person.date_of_birth, nhs=person.formatted_nhs_number or "not known",
+        reference=referral.reference, checks=checks_needed.strip(), given=person.given_name,
+        clinician=actor.get_full_name() or actor.get_username())
+    return save_as(PhysicalHealthCheck(referral=referral, checks_needed=checks_needed,
+                                       advice_given=advice_given, letter=letter,
+                                       requested_by=actor), actor)
 
 
 def scan_breaches(*, now: datetime | None = None, batch_size: int = 500) -> int:

@@ -279,7 +279,8 @@ def test_a_resubmission_racing_past_the_session_check_finds_the_first_referral(
     # As if a second click's request had read the session before the first one saved it.
     monkeypatch.setattr(public, "_sent_reference", lambda request, token: None)
     session = client.session
-    session[public.FLOW] = {**session.get(public.FLOW, {}), "answers": answers(practice), "token": form["token"]}
+    flow = session.get(public.FLOW, {})
+    session[public.FLOW] = {**flow, "answers": answers(practice), "token": form["token"]}
     session.save()
     second = client.post(CHECK, form)
     assert Referral.objects.count() == 1

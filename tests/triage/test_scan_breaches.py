@@ -52,7 +52,8 @@ def test_scanning_again_raises_no_second_alert(monday_referral):
 def test_a_met_target_is_never_reported_breached(monday_referral, triage_clinician):
     with time_machine.travel(datetime(2026, 11, 24, 11, tzinfo=LONDON), tick=False):
         services.triage_decision_record(actor=triage_clinician, referral=monday_referral,
-                                        urgency="routine", outcome="route_external", rationale="GP care")
+                                        urgency="routine", outcome="route_external", rationale="GP care",
+                                        external_agency="The person's GP")
     services.scan_breaches(now=datetime(2026, 11, 24, 12, 30, tzinfo=LONDON))
     assert not BreachAlert.objects.filter(target__definition__code="triage_review").exists()
 
