@@ -23,7 +23,8 @@ COMMUNITY_KNOWLEDGE_OFFICER = "Community knowledge officer"
 
 ROLES = (
     Role(MANAGER, "triage:dashboard",
-         (("Wait dashboard", "triage:dashboard"), ("Triage worklist", "triage:worklist"))),
+         (("Wait dashboard", "triage:dashboard"), ("Triage worklist", "triage:worklist"),
+          ("Targets and rules", "admin:index"))),
     Role(TRIAGE_CLINICIAN, "triage:worklist", (("Triage worklist", "triage:worklist"),)),
     Role(ADMIN_TEAM, "scheduling:booking_queue",
          (("Booking queue", "scheduling:booking_queue"),

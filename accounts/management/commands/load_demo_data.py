@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import demo_data
+from accounts import demo_data, roles
 from cap.models import GPPractice, PrimaryCareNetwork, Referral, ServiceUser
 from cap.services import PersonDetails, Referrer, referral_log_written
 from cap.validators import nhs_number_is_valid
@@ -151,6 +151,10 @@ def demo_user(group_name: str, username: str, first_name: str, last_name: str):
         user.set_password(demo_data.DEMO_PASSWORD)
         user.save(update_fields=["password"])
     user.groups.add(Group.objects.get(name=group_name))
+    # Managers maintain wait targets, closure days and urgency rules in the admin site.
+    if group_name == roles.MANAGER and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     return user
 
 
