@@ -10,7 +10,10 @@ def navigation(request):
         for label, name in role.nav:
             if name not in seen:
                 seen.add(name)
-                url = reverse(name)
-                items.append({"label": label, "url": url,
-                              "current": request.path.startswith(url)})
+                items.append({"label": label, "url": reverse(name), "current": False})
+    # The current page is the item with the longest address the path starts with, so
+    # /triage/huddle/ marks "MDT huddle", not also "Triage worklist" (/triage/).
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     return {"nav_items": items}

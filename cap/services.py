@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from triage import services as triage_services
 
-from .errors import Invalid
+from .errors import Conflict, Invalid
 from .history import save_as
 from .models import (
     OPEN_STATUSES,
@@ -335,4 +335,15 @@ def _existing_team(service_user: ServiceUser | None):
 def _task_for(actor, enquiry: Enquiry, kind: str, team) -> Task:
     task = Task(kind=kind, description=f"{enquiry.reference}: {enquiry.outcome}",
                 service_user=enquiry.service_user, enquiry=enquiry, team=team, created_by=actor)
+    return save_as(task, actor)
+
+
+@transaction.atomic
+def task_complete(*, actor, task: Task) -> Task:
+    """Mark a task done. Locks the task row, so two people marking it at once record
+    one completion and the second is told it was already done."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.done_at:
+        raise Conflict("This task has already been marked done.")
+    task.done_at, task.done_by = timezone.now(), actor
     return save_as(task, actor)

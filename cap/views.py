@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .errors import DomainError
 from .forms import AdditionalInformationForm, CallForm, PersonSearchForm, WrittenReferralForm
-from .models import RecordAccess, Referral, ServiceUser
+from .models import RecordAccess, Referral, ServiceUser, Task
 
 
 def record_access(request, service_user, context):
@@ -91,7 +91,31 @@ def referral(request, pk):
         "bookings": referral.bookings.select_related("practitioner", "team"),
         "information_form": AdditionalInformationForm(),
         "can_add_information": request.user.has_perm("cap.log_written_referral"),
+        **_triage_follow_up(request, referral),
     })
+
+
+def _triage_follow_up(request, referral):
+    """Known to services (open episodes, open tasks for a team) and what triage did
+    around its decision: one query per section, whatever its length."""
+    from careplans.models import Episode
+    from triage.followup import URGENT_ACTION_STATUSES
+
+    person = referral.service_user
+    can_triage = request.user.has_perm("triage.record_triage_decision")
+    return {
+        "open_episodes": Episode.objects.open().filter(service_user=person)
+        .select_related("team", "care_coordinator").order_by("-opened_on"),
+        "open_team_tasks": Task.objects.open().filter(service_user=person, team__isnull=False)
+        .select_related("team").order_by("created_at"),
+        "urgent_actions": referral.urgent_actions.select_related("recorded_by").order_by("recorded_at"),
+        "information_requests": referral.information_requests.select_related("requested_by")
+        .order_by("requested_at"),
+        "huddle_items": referral.huddle_items.select_related("huddle", "added_by").order_by("added_at"),
+        "health_checks": referral.health_checks.select_related("requested_by").order_by("requested_at"),
+        "can_triage": can_triage,
+        "can_record_urgent_action": can_triage and referral.status in URGENT_ACTION_STATUSES,
+    }
 
 
 @permission_required("cap.view_referral", raise_exception=True)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("cap.urls")),
     path("", include("cap.public_urls")),
     path("", include("triage.urls")),
+    path("", include("triage.followup_urls")),
     path("", include("scheduling.urls")),
     path("", include("careplans.urls")),
     path("", include("directory.urls")),

@@ -12,9 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cap.models import Referral
+from directory.models import CommunityService
+from scheduling.models import Discipline, Practitioner, Team
 
 from . import selectors, services
-from .models import DecisionOutcome, Stream, Urgency
+from .models import AssessmentSetting, DecisionOutcome, InformationRequest, Stream, Urgency
 
 
 def requires(perm):
@@ -44,6 +46,23 @@ class ServiceUserOutput(serializers.Serializer):
     date_of_birth = serializers.DateField()
 
 
+class DecisionOutput(serializers.Serializer):
+    urgency = serializers.CharField()
+    suggested_urgency = serializers.CharField(allow_null=True)
+    urgency_overridden = serializers.BooleanField()
+    outcome = serializers.CharField()
+    stream = serializers.CharField(allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.username")
+    decided_at = serializers.DateTimeField()
+
+    def to_representation(self, decision):
+        data = super().to_representation(decision)
+        # Blank means "none": the API says null, as it does for the referral's stream.
+        for name in ("suggested_urgency", "stream"):
+            data[name] = data[name] or None
+        return data
+
+
 class ReferralOutput(serializers.ModelSerializer):
     """A referral as other systems read it; urgency and stream come from its latest
     triage decision (null until triaged)."""
@@ -52,11 +71,12 @@ class ReferralOutput(serializers.ModelSerializer):
     urgency = serializers.SerializerMethodField()
     stream = serializers.SerializerMethodField()
     targets = TargetOutput(many=True)
+    decisions = DecisionOutput(many=True, help_text="Every triage decision, newest first.")
 
     class Meta:
         model = Referral
         fields = ["id", "reference", "channel", "received_at", "first_contact_at", "status",
-                  "service_user", "reason", "urgency", "stream", "targets"]
+                  "service_user", "reason", "urgency", "stream", "targets", "decisions"]
 
     def _latest(self, referral):
         decisions = list(referral.decisions.all())  # prefetched, newest first
@@ -101,6 +121,36 @@ class TriageDecisionApi(APIView):
         outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
         stream = serializers.ChoiceField(choices=Stream.choices, required=False, allow_blank=True)
         rationale = serializers.CharField(max_length=4000)
+        # For an assessment.
+        target_timescale = serializers.CharField(max_length=40, required=False, allow_blank=True)
+        disciplines = serializers.SlugRelatedField(
+            many=True, slug_field="code", queryset=Discipline.objects.all(), required=False,
+            help_text="Discipline codes, e.g. nurse, consultant_psychiatrist.")
+        named_practitioners = serializers.PrimaryKeyRelatedField(
+            many=True, queryset=Practitioner.objects.all(), required=False)
+        setting = serializers.ChoiceField(choices=AssessmentSetting.choices, required=False,
+                                          allow_blank=True)
+        requirements = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+        # Routing.
+        external_service = serializers.PrimaryKeyRelatedField(
+            queryset=CommunityService.objects.filter(retired_at__isnull=True), required=False,
+            allow_null=True, help_text="A directory entry's id.")
+        external_agency = serializers.CharField(max_length=160, required=False, allow_blank=True)
+        existing_team = serializers.PrimaryKeyRelatedField(
+            queryset=Team.objects.all(), required=False, allow_null=True,
+            help_text="Empty for the team of the person's open episode of care.")
+        # Missing information, and the huddle.
+        information_from = serializers.ChoiceField(choices=InformationRequest.From.choices,
+                                                   required=False, allow_blank=True)
+        information_needed = serializers.CharField(max_length=2000, required=False,
+                                                   allow_blank=True)
+        huddle_question = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+        def decision(self) -> services.Decision:
+            data = dict(self.validated_data)
+            for name in ("disciplines", "named_practitioners"):
+                data[name] = tuple(data.get(name, ()))
+            return services.Decision(**data)
 
     @extend_schema(request=Input, responses={201: ReferralOutput})
     def post(self, request, pk):
@@ -108,6 +158,7 @@ class TriageDecisionApi(APIView):
         referral = get_object_or_404(Referral, pk=pk)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        services.triage_decision_record(actor=request.user, referral=referral, **data.validated_data)
+        services.triage_decision_record(actor=request.user, referral=referral,
+                                        decision=data.decision())
         referral = selectors.with_api_detail(Referral.objects.all()).get(pk=pk)
         return Response(referral_output(referral), status=status.HTTP_201_CREATED)

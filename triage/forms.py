@@ -1,14 +1,95 @@
 from django import forms
 
 from config.forms import NHSFormMixin
+from directory.models import CommunityService
+from scheduling.models import Discipline, Practitioner, Team
 
-from .models import DecisionOutcome, Stream, Urgency
+from .models import AssessmentSetting, DecisionOutcome, InformationRequest, Stream, Urgency
+from .services import Decision
+
+# The fields each outcome needs, grouped on the page under a legend of their own.
+FIELDSETS = [
+    ("If streamed for an assessment",
+     ["stream", "target_timescale", "disciplines", "named_practitioners", "setting", "requirements"]),
+    ("If routed elsewhere", ["external_service", "external_agency", "existing_team"]),
+    ("If asking for missing information", ["information_from", "information_needed"]),
+    ("If taking it to the MDT huddle", ["huddle_question"]),
+]
 
 
 class TriageDecisionForm(NHSFormMixin, forms.Form):
     urgency = forms.ChoiceField(choices=Urgency.choices, widget=forms.RadioSelect,
                                 help_text="Clinical Response Priority")
     outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect)
+    # For an assessment.
+    # Fields that only one outcome needs are optional to the form; the service says
+    # which are needed (the hints tell the clinician before they submit).
     stream = forms.ChoiceField(label="Specialty stream", required=False,
-                               choices=[("", "Choose a stream")] + Stream.choices)
+                               choices=[("", "Choose a stream")] + Stream.choices,
+                               help_text="Needed for an assessment.")
+    target_timescale = forms.CharField(
+        max_length=40, required=False,
+        help_text="Leave empty for the default of the urgency: 4 hours if very urgent, "
+                  "24 hours if urgent, 28 days otherwise.")
+    disciplines = forms.ModelMultipleChoiceField(
+        Discipline.objects.all(), to_field_name="code", required=False,
+        widget=forms.CheckboxSelectMultiple, label="Disciplines required (optional)")
+    named_practitioners = forms.ModelMultipleChoiceField(
+        Practitioner.objects.select_related("discipline"), required=False,
+        label="Named individuals required",
+        help_text="Hold Ctrl (or Cmd) to choose more than one.")
+    setting = forms.ChoiceField(choices=AssessmentSetting.choices, required=False,
+                                widget=forms.RadioSelect, label="Clinic or home (optional)")
+    requirements = forms.CharField(label="Specific requirements", max_length=2000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text="For example an interpreter, step-free access or a "
+                                             "practitioner of a particular gender.")
+    # Routing.
+    external_service = forms.ModelChoiceField(
+        CommunityService.objects.filter(retired_at__isnull=True), required=False,
+        label="Service from the directory", empty_label="Choose a service")
+    external_agency = forms.CharField(
+        label="Or the agency's name", max_length=160, required=False,
+        help_text="When it is not in the directory, for example NHS Talking Therapies or the GP. "
+                  "Routing outside the trust needs a service or an agency.")
+    existing_team = forms.ModelChoiceField(
+        Team.objects.all(), required=False, label="Existing team", empty_label="Choose a team",
+        help_text="Leave empty for the team of the person's open episode of care.")
+    # Missing information.
+    information_from = forms.ChoiceField(choices=InformationRequest.From.choices, required=False,
+                                         widget=forms.RadioSelect, label="Who is asked",
+                                         help_text="Needed to ask for information.")
+    information_needed = forms.CharField(label="What information is needed", max_length=2000,
+                                         required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                         help_text="Needed to ask for information.")
+    # The huddle.
+    huddle_question = forms.CharField(label="The question for the huddle", max_length=2000,
+                                      required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                      help_text="Needed for the huddle.")
     rationale = forms.CharField(label="Clinical rationale", max_length=4000, widget=forms.Textarea)
+
+    # Needed for one outcome: not "(optional)", though the form cannot require them.
+    NEEDED_BY_OUTCOME = ("stream", "information_from", "information_needed", "huddle_question")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.NEEDED_BY_OUTCOME:
+            self.fields[name].needed_by_choice = True
+
+    def fieldsets(self):
+        """The outcome-specific fields as (legend, bound fields), in page order."""
+        return [(legend, [self[name] for name in names]) for legend, names in FIELDSETS]
+
+    def decision(self) -> Decision:
+        data = self.cleaned_data
+        return Decision(
+            urgency=data["urgency"], outcome=data["outcome"], rationale=data["rationale"],
+            stream=data["stream"], target_timescale=data["target_timescale"],
+            disciplines=tuple(data["disciplines"]),
+            named_practitioners=tuple(data["named_practitioners"]), setting=data["setting"],
+            requirements=data["requirements"], external_service=data["external_service"],
+            external_agency=data["external_agency"], existing_team=data["existing_team"],
+            information_from=data["information_from"],
+            information_needed=data["information_needed"],
+            huddle_question=data["huddle_question"],
+        )

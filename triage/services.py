@@ -261,6 +261,10 @@ def urgent_action_record(*, actor, referral: Referral, kind: str, who: str = "",
     """Record what urgent clinical triage did. A completed assessment meets the 4-hour or
     24-hour target; a transfer moves the referral to non-urgent triage."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in (ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_URGENT_ASSESSMENT):
+        raise Conflict(f"{referral.reference} is no longer with urgent triage.")
+    if kind == UrgentAction.Kind.ASSESSMENT_COMPLETED and when and when > timezone.now():
+        raise Invalid("An assessment cannot be completed in the future.", field="when")
     action = save_as(UrgentAction(referral=referral, kind=kind, who=who, where=where, when=when,
                                   notes=notes, recorded_by=actor), actor)
     if kind == UrgentAction.Kind.ASSESSMENT_COMPLETED:
@@ -279,6 +283,9 @@ def urgent_action_record(*, actor, referral: Referral, kind: str, who: str = "",
 
 @transaction.atomic
 def information_received(*, actor, request: InformationRequest, response: str) -> InformationRequest:
+    request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.received_at:
+        raise Conflict("This information has already been received.")
     request.received_at, request.response = timezone.now(), response
     return save_as(request, actor)
 
@@ -287,6 +294,9 @@ def information_received(*, actor, request: InformationRequest, response: str) -
 def information_chased(*, actor, request: InformationRequest) -> InformationRequest:
     """Record a chase; the next one is due a working day later."""
     now = timezone.now()
+    request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.received_at:
+        raise Conflict("This information has already been received.")
     request.chased_count += 1
     request.chase_at = clock.add_working_days(now, 1, business_calendar())
     return save_as(request, actor)
@@ -294,6 +304,7 @@ def information_chased(*, actor, request: InformationRequest) -> InformationRequ
 
 @transaction.atomic
 def huddle_item_discussed(*, actor, item: HuddleItem, discussion: str) -> HuddleItem:
+    item = HuddleItem.objects.select_for_update().select_related("huddle").get(pk=item.pk)
     item.discussion, item.discussed_at = discussion, timezone.now()
     save_as(item, actor)
     item.huddle.attendees.add(actor)

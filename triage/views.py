@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cap.errors import DomainError
-from cap.models import Referral
+from cap.models import Referral, RiskIndicator
 
 from . import selectors, services
 from .forms import TriageDecisionForm
+from .models import DecisionOutcome, Urgency
 
 
 @permission_required("cap.view_referral", raise_exception=True)
@@ -20,17 +21,49 @@ def worklist(request):
 @permission_required("triage.record_triage_decision", raise_exception=True)
 def decide(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
-    form = TriageDecisionForm(request.POST or None)
+    form = TriageDecisionForm(request.POST or None, initial={"urgency": referral.suggested_urgency})
     if request.method == "POST" and form.is_valid():
         try:
-            services.triage_decision_record(actor=request.user, referral=referral,
-                                            **form.cleaned_data)
+            record = services.triage_decision_record(actor=request.user, referral=referral,
+                                                     decision=form.decision())
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Triage decision recorded for {referral.reference}.")
+            messages.success(request, f"Triage decision recorded: {what_happened(record)}.")
             return redirect("triage:worklist")
-    return render(request, "triage/decide.html", {"form": form, "referral": referral})
+    return render(request, "triage/decide.html", {
+        "form": form, "referral": referral,
+        "risk_indicators": [INDICATORS.get(code, code) for code in referral.risk_indicators],
+        "suggested_urgency": Urgency(referral.suggested_urgency).label if referral.suggested_urgency else "",
+    })
+
+
+INDICATORS = dict(RiskIndicator.choices)
+
+
+def what_happened(record) -> str:
+    """The decision in a sentence, for the clinician's confirmation."""
+    reference = record.referral.reference
+    match record.outcome:
+        case DecisionOutcome.ASSESSMENT:
+            urgency = record.get_urgency_display().lower()
+            article = "an" if urgency[0] in "aeiou" else "a"
+            return (f"{reference} streamed to {record.get_stream_display()} for {article} "
+                    f"{urgency} assessment")
+        case DecisionOutcome.ROUTE_EXTERNAL:
+            return f"{reference} routed to {record.external_service or record.external_agency}"
+        case DecisionOutcome.ROUTE_EXISTING_TEAM:
+            return f"{reference} routed to the person's existing team, {record.existing_team}"
+        case DecisionOutcome.EMERGENCY_SERVICES:
+            return f"{reference} routed to emergency services"
+        case DecisionOutcome.INFORMATION_REQUEST:
+            asked = record.referral.information_requests.latest("requested_at")
+            whom = asked.get_requested_from_display()
+            return f"{reference}: information requested from {whom[0].lower()}{whom[1:]}"
+        case _:
+            item = record.referral.huddle_items.select_related("huddle").latest("added_at")
+            day = item.huddle.held_on
+            return f"{reference} sent to the MDT huddle on {day:%a} {day.day} {day:%b}"
 
 
 @permission_required("triage.view_wait_dashboard", raise_exception=True)

@@ -1,0 +1,215 @@
+"""Views for what surrounds a triage decision: chasing missing information, the MDT
+huddle, physical health checks first, urgent triage actions, and the tasks handed to
+the person's existing team. Thin: parse with a form, call one service, render."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cap import services as cap_services
+from cap.errors import DomainError
+from cap.models import RecordAccess, Referral, ReferralStatus, Task
+
+from . import services
+from .followup_forms import (
+    HuddleDiscussionForm,
+    InformationReceivedForm,
+    PhysicalHealthCheckForm,
+    UrgentActionForm,
+)
+from .models import Huddle, HuddleItem, InformationRequest, PhysicalHealthCheck
+
+DECIDE = "triage.record_triage_decision"
+LIST_LIMIT = 200
+
+# Urgent triage actions belong to the 24/7 queue: before triage, or while an urgent
+# assessment is awaited. After that the referral's own team records what happens.
+URGENT_ACTION_STATUSES = {ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_URGENT_ASSESSMENT}
+
+
+# --- Named reads --------------------------------------------------------------------
+
+def open_information_requests():
+    """Requests still waiting for an answer, the longest due a chase first. Those due a
+    chase (chase_at <= now) sort before the rest by construction."""
+    return (InformationRequest.objects.filter(received_at__isnull=True)
+            .select_related("referral__service_user", "requested_by").order_by("chase_at", "id"))
+
+
+def huddle_agenda(day: date):
+    return (HuddleItem.objects.filter(huddle__held_on=day)
+            .select_related("referral__service_user", "added_by").order_by("added_at", "id"))
+
+
+def open_team_tasks():
+    """Open tasks handed to a clinical team (not the admin team), oldest first."""
+    return (Task.objects.open().filter(team__isnull=False)
+            .select_related("team", "service_user", "enquiry", "created_by").order_by("created_at", "id"))
+
+
+# --- Missing information ------------------------------------------------------------
+
+@permission_required(DECIDE, raise_exception=True)
+def information_requests(request):
+    return render(request, "triage/followup/information_requests.html", {
+        "requests": open_information_requests()[:LIST_LIMIT], "now": timezone.now(),
+    })
+
+
+def _open_request(pk) -> InformationRequest:
+    return get_object_or_404(open_information_requests(), pk=pk)
+
+
+@require_POST
+@permission_required(DECIDE, raise_exception=True)
+def information_chase(request, pk):
+    try:
+        info = services.information_chased(actor=request.user, request=_open_request(pk))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Chase recorded for {info.referral.reference}; next chase due "
+                                  f"{timezone.localtime(info.chase_at):%a %d %b %H:%M}.")
+    return redirect("followup:information_requests")
+
+
+@permission_required(DECIDE, raise_exception=True)
+def information_receive(request, pk):
+    info = _open_request(pk)
+    form = InformationReceivedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_received(actor=request.user, request=info,
+                                          response=form.cleaned_data["response"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Information received for {info.referral.reference}.")
+        return redirect("followup:information_requests")
+    return render(request, "triage/followup/information_received.html", {"form": form, "info": info})
+
+
+# --- MDT huddle ---------------------------------------------------------------------
+
+@permission_required(DECIDE, raise_exception=True)
+def huddle(request):
+    """Today's huddle on a working day; otherwise the next working day's."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    day = today if not services.business_calendar().is_closed(today) else services.next_huddle_day(now)
+    return _render_huddle(request, day)
+
+
+@permission_required(DECIDE, raise_exception=True)
+def huddle_day(request, day):
+    try:
+        held_on = date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such day.") from None
+    return _render_huddle(request, held_on)
+
+
+@require_POST
+@permission_required(DECIDE, raise_exception=True)
+def huddle_item_discuss(request, pk):
+    item = get_object_or_404(HuddleItem.objects.select_related("huddle", "referral"), pk=pk)
+    form = HuddleDiscussionForm(request.POST, prefix=f"item-{item.pk}")
+    if not form.is_valid():
+        return _render_huddle(request, item.huddle.held_on, bound={item.pk: form}, status=400)
+    services.huddle_item_discussed(actor=request.user, item=item,
+                                   discussion=form.cleaned_data["discussion"])
+    messages.success(request, f"Discussion of {item.referral.reference} recorded. Record the "
+                              "triage decision against the referral.")
+    return redirect("followup:huddle_day", day=item.huddle.held_on.isoformat())
+
+
+def _render_huddle(request, day: date, *, bound=None, status=200):
+    bound = bound or {}
+    items = list(huddle_agenda(day))
+    for item in items:
+        item.form = bound.get(item.pk) or HuddleDiscussionForm(prefix=f"item-{item.pk}")
+    meeting = Huddle.objects.filter(held_on=day).prefetch_related("attendees").first()
+    now = timezone.now()
+    return render(request, "triage/followup/huddle.html", {
+        "day": day, "items": items, "huddle": meeting,
+        "attendees": meeting.attendees.all() if meeting else [],
+        "next_day": services.next_huddle_day(now), "today": timezone.localdate(now),
+        "awaiting_triage": ReferralStatus.AWAITING_TRIAGE,
+    }, status=status)
+
+
+# --- Physical health checks first ---------------------------------------------------
+
+@permission_required(DECIDE, raise_exception=True)
+def physical_health_check(request, pk):
+    referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
+    form = PhysicalHealthCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check = services.physical_health_check_request(actor=request.user, referral=referral,
+                                                           **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Letter to the GP ready to print.")
+            return redirect("followup:physical_health_letter", pk=check.pk)
+    return render(request, "triage/followup/physical_health_check.html",
+                  {"form": form, "referral": referral})
+
+
+@permission_required(DECIDE, raise_exception=True)
+def physical_health_letter(request, pk):
+    check = get_object_or_404(PhysicalHealthCheck.objects.select_related(
+        "referral__service_user__gp_practice", "requested_by"), pk=pk)
+    RecordAccess.objects.create(user=request.user, service_user=check.referral.service_user,
+                                context=f"physical health letter for {check.referral.reference}")
+    return render(request, "triage/followup/physical_health_letter.html", {"check": check})
+
+
+# --- Urgent triage actions ----------------------------------------------------------
+
+@permission_required(DECIDE, raise_exception=True)
+def urgent_action(request, pk):
+    referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
+    if referral.status not in URGENT_ACTION_STATUSES:
+        messages.error(request, f"{referral.reference} is {referral.get_status_display().lower()}: "
+                                "urgent triage actions are recorded before triage or while an "
+                                "urgent assessment is awaited.")
+        return redirect("cap:referral", pk=referral.pk)
+    form = UrgentActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.urgent_action_record(actor=request.user, referral=referral,
+                                                   **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"{action.get_kind_display()} recorded for {referral.reference}.")
+            return redirect("cap:referral", pk=referral.pk)
+    return render(request, "triage/followup/urgent_action.html", {"form": form, "referral": referral})
+
+
+# --- Known to services: tasks for the person's existing team ------------------------
+
+@permission_required("cap.view_referral", raise_exception=True)
+def team_tasks(request):
+    return render(request, "triage/followup/team_tasks.html",
+                  {"tasks": open_team_tasks()[:LIST_LIMIT]})
+
+
+@require_POST
+@permission_required("cap.view_referral", raise_exception=True)
+def team_task_done(request, pk):
+    task = get_object_or_404(Task.objects.filter(team__isnull=False).select_related("team"), pk=pk)
+    try:
+        cap_services.task_complete(actor=request.user, task=task)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Task for {task.team} marked done.")
+    return redirect("followup:team_tasks")
