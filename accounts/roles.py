@@ -27,6 +27,8 @@ ROLES = (
           ("Targets and rules", "admin:index"))),
     Role(TRIAGE_CLINICIAN, "triage:worklist",
          (("Triage worklist", "triage:worklist"),
+          ("Urgent queue", "queues:urgent"),
+          ("Non-urgent queue", "queues:non_urgent"),
           ("Information requests", "followup:information_requests"),
           ("MDT huddle", "followup:huddle"))),
     Role(ADMIN_TEAM, "scheduling:booking_queue",

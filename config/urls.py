@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("cap.public_urls")),
     path("", include("triage.urls")),
     path("", include("triage.followup_urls")),
+    path("", include("triage.queue_urls")),
     path("", include("scheduling.urls")),
     path("", include("careplans.urls")),
     path("", include("directory.urls")),

@@ -14,7 +14,7 @@ from .models import DecisionOutcome, Urgency
 @permission_required("cap.view_referral", raise_exception=True)
 def worklist(request):
     return render(request, "triage/worklist.html", {
-        "referrals": selectors.triage_worklist()[:200], "now": timezone.now(),
+        "referrals": selectors.triage_worklist()[:50], "now": timezone.now(),
     })
 
 

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import queues
+
+app_name = "queues"
+urlpatterns = [
+    path("triage/urgent/", queues.urgent, name="urgent"),
+    path("triage/non-urgent/", queues.non_urgent, name="non_urgent"),
+    path("triage/queues/eating-disorders/", queues.eating_disorders, name="eating_disorders"),
+    path("triage/queues/nursing-home-in-reach/", queues.nursing_home_in_reach,
+         name="nursing_home_in_reach"),
+    path("triage/referrals/<int:pk>/claim/", queues.claim, name="claim"),
+    path("triage/referrals/<int:pk>/release/", queues.release, name="release"),
+]

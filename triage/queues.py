@@ -1,0 +1,222 @@
+"""The triage queues: the 24/7 urgent queue, the non-urgent queue and the specific
+queues of their own clinician groups, each ordered by time left before breach, and
+claiming a referral so two clinicians never work the same one unknowingly."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from cap.errors import DomainError
+from cap.models import Referral, SpecificQueue
+
+from . import selectors, services
+from .models import Urgency
+
+# A queue page shows the rows closest to breach; more than this is a staffing
+# problem the dashboard shows, not a list anyone reads to the end.
+QUEUE_LIMIT = 50
+REFRESH_HEADER = "fetch"  # X-Requested-With value of queue-refresh.mjs
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    title: str
+    description: str
+    url_name: str
+    permission: str
+    rows: object  # a selector: (limit=None) -> QuerySet
+
+
+QUEUES = {
+    "urgent": Queue(
+        "urgent", "Urgent triage queue",
+        "Urgent referrals waiting for triage, and those waiting for their crisis assessment, "
+        "the one closest to breaching its wait target first.",
+        "queues:urgent", "cap.view_referral", selectors.urgent_queue),
+    "non-urgent": Queue(
+        "non-urgent", "Non-urgent triage queue",
+        "Referrals waiting for triage, the one closest to breaching its wait target first.",
+        "queues:non_urgent", "cap.view_referral", selectors.non_urgent_queue),
+    SpecificQueue.EATING_DISORDERS: Queue(
+        "eating-disorders", "Eating disorders triage queue",
+        "Referrals for the eating disorders triage group, the one closest to breaching first.",
+        "queues:eating_disorders", "triage.work_eating_disorders_queue",
+        partial(selectors.specific_queue, SpecificQueue.EATING_DISORDERS)),
+    SpecificQueue.NURSING_HOME_IN_REACH: Queue(
+        "nursing-home-in-reach", "Nursing home in-reach triage queue",
+        "Referrals for the nursing home in-reach triage group, the one closest to breaching first.",
+        "queues:nursing_home_in_reach", "triage.work_nursing_home_in_reach_queue",
+        partial(selectors.specific_queue, SpecificQueue.NURSING_HOME_IN_REACH)),
+}
+
+
+# --- Presenting a row ----------------------------------------------------------------
+# The rows are formatted here, once, rather than with template tags in each cell: a
+# queue page renders up to QUEUE_LIMIT rows and must stay well under 50 ms.
+
+def local_time(instant: datetime) -> str:
+    """Tue 24 Nov 12:00, in Europe/London."""
+    local = timezone.localtime(instant)
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def duration_text(minutes: int) -> str:
+    """3 h 20 min; 2 days 1 h; 25 min."""
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {mins} min" if mins else "")
+    return f"{mins} min"
+
+
+URGENCY_LABELS = dict(Urgency.choices)
+_PK = 987654321  # reversed once per page, then replaced by each row's pk
+
+
+class RowLinks:
+    """Each row's URLs from one reverse() per URL name and page."""
+
+    def __init__(self):
+        self._patterns = {name: reverse(name, args=[_PK]) for name in
+                          ("cap:referral", "triage:decide", "queues:claim", "queues:release")}
+
+    def __call__(self, name: str, pk: int) -> str:
+        return self._patterns[name].replace(str(_PK), str(pk))
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One referral as a queue shows it, at one instant, to one clinician."""
+
+    referral: Referral
+    received: str
+    due: str
+    time_left: str
+    overdue: bool
+    claimed_by: str
+    claimed_until: str
+    mine: bool
+    claimable: bool
+    suggested: str
+    url: str
+    decide_url: str
+    claim_url: str
+    release_url: str
+
+    @classmethod
+    def of(cls, referral: Referral, now: datetime, user, links: RowLinks) -> "QueueRow":
+        due, time_left, overdue = "", "", False
+        if referral.next_due:
+            due = local_time(referral.next_due)
+            seconds = (referral.next_due - now).total_seconds()
+            # A target due at 12:00 is met at 12:00: overdue only after it.
+            overdue = seconds < 0
+            time_left = (f"Overdue by {duration_text(int(-seconds // 60))}" if overdue
+                         else duration_text(int(seconds // 60)))
+        claim = getattr(referral, "claim", None)
+        live = claim is not None and claim.active(now)
+        mine = live and claim.clinician_id == user.pk
+        claimant = ""
+        if live:
+            claimant = "You" if mine else (claim.clinician.get_full_name()
+                                           or claim.clinician.get_username())
+        pk = referral.pk
+        return cls(
+            referral=referral, received=local_time(referral.received_at), due=due,
+            time_left=time_left, overdue=overdue, claimed_by=claimant,
+            claimed_until=f"{timezone.localtime(claim.expires_at):%H:%M}" if live else "",
+            mine=mine, claimable=not live or mine,
+            suggested=URGENCY_LABELS.get(referral.suggested_urgency, ""),
+            url=links("cap:referral", pk), decide_url=links("triage:decide", pk),
+            claim_url=links("queues:claim", pk), release_url=links("queues:release", pk),
+        )
+
+
+def queue_rows(selector, now: datetime, user) -> tuple[list[QueueRow], bool]:
+    """The first QUEUE_LIMIT rows, and whether there are more."""
+    referrals = list(selector(limit=QUEUE_LIMIT + 1))
+    links = RowLinks()
+    rows = [QueueRow.of(r, now, user, links) for r in referrals[:QUEUE_LIMIT]]
+    return rows, len(referrals) > QUEUE_LIMIT
+
+
+# --- Views ---------------------------------------------------------------------------
+
+def _queue_page(request, queue: Queue):
+    if not request.user.has_perm(queue.permission):
+        raise PermissionDenied
+    rows, more = queue_rows(queue.rows, timezone.now(), request.user)
+    context = {"queue": queue, "rows": rows, "more": more, "limit": QUEUE_LIMIT,
+               "can_decide": request.user.has_perm("triage.record_triage_decision"),
+               "here": request.path, "queues": visible_queues(request.user)}
+    if request.headers.get("X-Requested-With") == REFRESH_HEADER:
+        return render(request, "triage/_queue_table.html", context)
+    return render(request, "triage/queue.html", context)
+
+
+def visible_queues(user) -> list[Queue]:
+    return [q for q in QUEUES.values() if user.has_perm(q.permission)]
+
+
+def urgent(request):
+    return _queue_page(request, QUEUES["urgent"])
+
+
+def non_urgent(request):
+    return _queue_page(request, QUEUES["non-urgent"])
+
+
+def eating_disorders(request):
+    return _queue_page(request, QUEUES[SpecificQueue.EATING_DISORDERS])
+
+
+def nursing_home_in_reach(request):
+    return _queue_page(request, QUEUES[SpecificQueue.NURSING_HOME_IN_REACH])
+
+
+def _back(request):
+    """Back to the queue the form was on; anywhere else falls back to the urgent queue."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(reverse("queues:urgent"))
+
+
+@require_POST
+@permission_required("triage.record_triage_decision", raise_exception=True)
+def claim(request, pk):
+    referral = get_object_or_404(Referral, pk=pk)
+    try:
+        taken = services.claim_referral(actor=request.user, referral=referral)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"You are working on {referral.reference} until "
+                                  f"{timezone.localtime(taken.expires_at):%H:%M}.")
+    return _back(request)
+
+
+@require_POST
+@permission_required("triage.record_triage_decision", raise_exception=True)
+def release(request, pk):
+    referral = get_object_or_404(Referral, pk=pk)
+    try:
+        services.release_claim(actor=request.user, referral=referral)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"You have released {referral.reference}.")
+    return _back(request)
