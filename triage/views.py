@@ -13,8 +13,19 @@ from .models import DecisionOutcome, Urgency
 
 @permission_required("cap.view_referral", raise_exception=True)
 def worklist(request):
+    """The triage clinician's home: the urgent queue, then the non-urgent queue, each
+    closest to breach first (the specific queues have their own pages)."""
+    from .queues import QUEUE_LIMIT, QUEUES, queue_rows, visible_queues
+
+    now = timezone.now()
+    sections = []
+    for key in ("urgent", "non-urgent"):
+        rows, more = queue_rows(QUEUES[key].rows, now, request.user)
+        sections.append({"queue": QUEUES[key], "rows": rows, "more": more})
     return render(request, "triage/worklist.html", {
-        "referrals": selectors.triage_worklist()[:50], "now": timezone.now(),
+        "sections": sections, "referrals": [row.referral for s in sections for row in s["rows"]],
+        "can_decide": request.user.has_perm("triage.record_triage_decision"),
+        "here": request.path, "limit": QUEUE_LIMIT, "queues": visible_queues(request.user),
     })
 
 
