@@ -144,12 +144,12 @@ class QueueRow:
         )
 
 
-def queue_rows(selector, now: datetime, user) -> tuple[list[QueueRow], bool]:
-    """The first QUEUE_LIMIT rows, and whether there are more."""
-    referrals = list(selector(limit=QUEUE_LIMIT + 1))
+def queue_rows(selector, now: datetime, user, limit: int = QUEUE_LIMIT) -> tuple[list[QueueRow], bool]:
+    """The first `limit` rows, and whether there are more."""
+    referrals = list(selector(limit=limit + 1))
     links = RowLinks()
-    rows = [QueueRow.of(r, now, user, links) for r in referrals[:QUEUE_LIMIT]]
-    return rows, len(referrals) > QUEUE_LIMIT
+    rows = [QueueRow.of(r, now, user, links) for r in referrals[:limit]]
+    return rows, len(referrals) > limit
 
 
 # --- Views ---------------------------------------------------------------------------

@@ -10,22 +10,24 @@ from . import selectors, services
 from .forms import TriageDecisionForm
 from .models import DecisionOutcome, Urgency
 
+WORKLIST_LIMIT = 20
+
 
 @permission_required("cap.view_referral", raise_exception=True)
 def worklist(request):
-    """The triage clinician's home: the urgent queue, then the non-urgent queue, each
-    closest to breach first (the specific queues have their own pages)."""
-    from .queues import QUEUE_LIMIT, QUEUES, queue_rows, visible_queues
+    """The triage clinician's home: the head of the urgent queue, then of the non-urgent
+    queue, each closest to breach first; the queue pages show more."""
+    from .queues import QUEUES, queue_rows, visible_queues
 
     now = timezone.now()
     sections = []
     for key in ("urgent", "non-urgent"):
-        rows, more = queue_rows(QUEUES[key].rows, now, request.user)
+        rows, more = queue_rows(QUEUES[key].rows, now, request.user, limit=WORKLIST_LIMIT)
         sections.append({"queue": QUEUES[key], "rows": rows, "more": more})
     return render(request, "triage/worklist.html", {
         "sections": sections, "referrals": [row.referral for s in sections for row in s["rows"]],
         "can_decide": request.user.has_perm("triage.record_triage_decision"),
-        "here": request.path, "limit": QUEUE_LIMIT, "queues": visible_queues(request.user),
+        "here": request.path, "limit": WORKLIST_LIMIT, "queues": visible_queues(request.user),
     })
 
 
