@@ -1,4 +1,4 @@
-.PHONY: run test lint bench
+.PHONY: run test lint bench-intake bench-triage
 
 run:  ## Start the whole system on embedded defaults, with demo data
 	bash bin/run
@@ -8,3 +8,9 @@ test:  ## Run the whole test suite against real PostgreSQL, Redis and Celery
 
 lint:
 	.venv/bin/ruff check .
+
+bench-intake:  ## POST /api/v1/referrals/ and person search at 1,000,000 referrals
+	bash bin/bench benchmarks/intake.py
+
+bench-triage:  ## Queue pages and decisions at 1,000,000 referrals
+	bash bin/bench benchmarks/triage.py

@@ -82,6 +82,8 @@ class ServiceUser(models.Model):
         indexes = [
             models.Index(Upper("family_name"), "date_of_birth", name="service_user_name_dob_idx"),
             models.Index(Upper("family_name"), Upper("given_name"), name="service_user_name_idx"),
+            # likely_matches: same date of birth and the same postcode (family name or postcode)
+            models.Index(fields=["date_of_birth", "postcode"], name="service_user_dob_postcode_idx"),
         ]
 
     def __str__(self):

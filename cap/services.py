@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -109,8 +109,15 @@ def person_match(*, actor, person: PersonDetails) -> PersonMatch:
         family_name=person.family_name.strip(), date_of_birth=person.date_of_birth,
         postcode=normalise_postcode(person.postcode), gp_practice=person.gp_practice,
     )
-    record.full_clean(validate_unique=False)
-    save_as(record, actor)
+    record.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():  # a savepoint: another request may add this NHS number first
+            save_as(record, actor)
+    except IntegrityError:
+        existing = ServiceUser.objects.filter(nhs_number=nhs_number).first() if nhs_number else None
+        if existing is None:
+            raise
+        return PersonMatch(existing, MatchResult.MATCHED_NHS_NUMBER)
     result = MatchResult.POSSIBLE_MATCH if candidates else MatchResult.NEW_PERSON
     return PersonMatch(record, result, candidates)
 

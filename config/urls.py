@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from cap import api as cap_api
 from triage import api as triage_api
 
 
@@ -13,6 +14,7 @@ def api(view):
 
 
 api_v1 = [
+    path("referrals/", api(cap_api.ReferralCreateApi.as_view()), name="referrals"),
     path("referrals/<int:pk>/", api(triage_api.ReferralDetailApi.as_view()), name="referral"),
     path("referrals/<int:pk>/triage/", api(triage_api.TriageDecisionApi.as_view()), name="triage"),
     path("triage/worklist/", api(triage_api.WorklistApi.as_view()), name="worklist"),

@@ -1,0 +1,370 @@
+"""Intake benchmark: POST /api/v1/referrals/ and the call handler's person search
+against ten years of one trust's intake (1,000,000 referrals).
+
+    set -a && . .local/run/services.env && set +a
+    .venv/bin/python benchmarks/intake.py            # 1,000,000 referrals
+    .venv/bin/python benchmarks/intake.py --quick    # 10,000, to check the script works
+
+Runs against its own database, `cap_bench`, on the server DATABASE_URL names
+(created and migrated if missing), never against the database itself. Referrals
+are loaded with set-based SQL in chunks of 10,000, each chunk in one transaction,
+so an interrupted load resumes and a re-run with the data present starts measuring
+at once. Times are server time in-process (Django's test client, no network),
+measured with time.perf_counter around each request or search.
+
+Not a test: pytest collects only tests/.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "cap_bench"
+FULL, QUICK = 1_000_000, 10_000
+CHUNK = 10_000  # referrals per transaction; QUICK is one chunk, so --quick then a full run resume
+PEOPLE_PER_CHUNK = 7_000  # about 1.4 referrals per person: many people are referred again
+SAMPLES = 300
+WARM_UP = 20
+
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# About 1% of people each, like the commonest UK surnames (Smith is 1.3%), so a
+# family name + date of birth search finds ~0.25 people on average: the hard case.
+FAMILY_NAMES = _words("""Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Robinson Wright
+Thompson Evans Walker White Roberts Green Hall Thomas Clarke Jackson Wood Harris Edwards Turner
+Martin Cooper Hill Ward Hughes Moore Clark King Harrison Lewis Baker Lee Allen Morris Khan Scott
+Watson Davis Parker James Bennett Young Phillips Richardson Mitchell Bailey Carter Cook Singh Shaw
+Bell Collins Morgan Kelly Begum Miller Cox Hussain Marshall Simpson Price Anderson Adams Wilkinson
+Ali Ahmed Foster Ellis Murphy Chapman Mason Gray Richards Webb Griffiths Hunt Palmer Campbell Holmes
+Mills Rogers Barnes Knight Matthews Barker Powell Stevens Kaur Fisher Butler Dixon Russell Harvey
+Pearson Graham""")
+GIVEN_NAMES = _words("""Oliver Amelia George Olivia Harry Isla Jack Ava Jacob Emily Noah Sophia Charlie
+Grace Muhammad Mia Thomas Poppy Oscar Ella William Lily James Jessica Leo Isabella Joshua Freya
+Alfie Evie Henry Aisha Arjun Priya Mohammed Fatima Daniel Sarah David Helen Michael Susan Paul
+Karen Mark Joanne""")
+POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+# --- The benchmark's own database ----------------------------------------------------
+
+def bench_database_url(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    connection.close()
+
+
+def setup_django() -> None:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("Set DATABASE_URL (load .local/run/services.env).")
+    if urlsplit(url).path.strip("/") == BENCH_DB:
+        sys.exit("DATABASE_URL already names the benchmark database; give the main one.")
+    ensure_database(url)
+    os.environ["DATABASE_URL"] = bench_database_url(url)
+    # Production settings (no DEBUG query log), with a throwaway key.
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+# --- Loading -------------------------------------------------------------------------
+
+def _u(expr: str, seed: int) -> str:
+    """A uniform number in [0, 1) from a hash of expr: repeatable, unlike random()."""
+    return f"((hashint4extended(({expr})::int, {seed}) & 2147483647) / 2147483648.0)"
+
+
+def _pick(values: list[str], expr: str, seed: int) -> str:
+    array = "ARRAY[" + ",".join(f"'{v}'" for v in values) + "]"
+    return f"({array})[1 + floor({_u(expr, seed)} * {len(values)})::int]"
+
+
+def _nhs_number(p: str) -> str:
+    """A valid NHS number from the reserved 999 range for person p (NULL for ~3 in 10,
+    and where the modulus 11 check digit would be 10)."""
+    stem = f"(999000000 + {p})::bigint"
+    total = " + ".join(f"({stem} / {10 ** (8 - k)} % 10) * {10 - k}" for k in range(9))
+    check = f"(11 - ({total}) % 11)"
+    return (f"CASE WHEN {_u(p, 1)} < 0.3 OR {check} = 10 THEN NULL "
+            f"WHEN {check} = 11 THEN {stem}::text || '0' ELSE {stem}::text || {check}::text END")
+
+
+def _postcode(p: str) -> str:
+    return (f"'LE' || (1 + floor({_u(p, 5)} * 18)::int) || ' ' || floor({_u(p, 6)} * 10)::int"
+            f" || {_pick(list(POSTCODE_LETTERS), p, 7)} || {_pick(list(POSTCODE_LETTERS), p, 8)}")
+
+
+def _defaults(model, given: dict) -> tuple[list[str], list[str]]:
+    """Columns and SQL expressions for every concrete column: the given ones, NULL or
+    '' or the field's default for the rest (so a new blank column needs no change here)."""
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        column = field.column
+        if column in given:
+            expr = given[column]
+        elif field.null:
+            expr = "NULL"
+        elif field.has_default() and isinstance(field.get_default(), bool):
+            expr = "TRUE" if field.get_default() else "FALSE"
+        elif field.get_internal_type() in {"CharField", "TextField", "FileField", "EmailField"}:
+            expr = "''"
+        else:
+            raise RuntimeError(f"No benchmark value for {model.__name__}.{field.name}")
+        columns.append(f'"{column}"')
+        values.append(expr)
+    return columns, values
+
+
+def _chunk_sql(chunk: int, system_user_id: int, practice_ids: list[int]) -> str:
+    from cap.models import Referral, ServiceUser
+
+    first_person = chunk * PEOPLE_PER_CHUNK + 1
+    first_referral = chunk * CHUNK + 1
+    practices = "(ARRAY[" + ",".join(map(str, practice_ids)) + "]::bigint[])"
+    p = "g.p"
+    person_columns, person_values = _defaults(ServiceUser, {
+        "nhs_number": _nhs_number(p),
+        "given_name": _pick(GIVEN_NAMES, p, 2),
+        "family_name": _pick(FAMILY_NAMES, p, 3),
+        "date_of_birth": f"current_date - (5840 + floor({_u(p, 4)} * 27000)::int)",
+        "postcode": _postcode(p),
+        "gp_practice_id": f"{practices}[1 + floor({_u(p, 9)} * {len(practice_ids)})::int]",
+        "created_at": "now()",
+    })
+    i = "g.i"
+    status = (f"CASE WHEN {_u(i, 11)} < 0.005 THEN 'awaiting_triage' "
+              f"WHEN {_u(i, 11)} < 0.035 THEN 'awaiting_booking' "
+              f"WHEN {_u(i, 11)} < 0.10 THEN 'booked' "
+              f"WHEN {_u(i, 11)} < 0.15 THEN 'routed' ELSE 'closed' END")
+    # Open referrals are recent (the last 90 days); the rest spread over ten years.
+    received = (f"now() - CASE WHEN {_u(i, 11)} < 0.10 THEN {_u(i, 12)} * interval '90 days' "
+                f"ELSE interval '90 days' + {_u(i, 12)} * interval '3560 days' END")
+    referral_columns, referral_values = _defaults(Referral, {
+        "reference": f"'BEN-' || lpad({i}::text, 7, '0')",
+        "service_user_id": "people.id",
+        "channel": (f"CASE WHEN {_u(i, 13)} < 0.7 THEN 'written' "
+                    f"WHEN {_u(i, 13)} < 0.9 THEN 'phone' ELSE 'online' END"),
+        "received_at": "r.received_at",
+        "first_contact_at": "r.received_at",
+        "status": "r.status",
+        "referrer_name": "'Dr Benchmark'",
+        "reason": "'Low mood and anxiety for several months; struggling at work.'",
+        "match_result": "CASE WHEN people.nhs_number IS NULL THEN 'new_person' ELSE 'matched_nhs_number' END",
+        "logged_by_id": str(system_user_id),
+        "created_at": "r.received_at",
+    })
+    # Every value here is made by this script, none comes from outside.
+    return f"""
+        WITH people AS (
+            INSERT INTO cap_serviceuser ({", ".join(person_columns)})
+            SELECT {", ".join(person_values)}
+            FROM generate_series({first_person}, {first_person + PEOPLE_PER_CHUNK - 1}) AS g(p)
+            RETURNING id, nhs_number
+        ), numbered AS (
+            SELECT id, nhs_number, row_number() OVER (ORDER BY id) AS n FROM people
+        )
+        INSERT INTO cap_referral ({", ".join(referral_columns)})
+        SELECT {", ".join(referral_values)}
+        FROM generate_series({first_referral}, {first_referral + CHUNK - 1}) AS g(i)
+        CROSS JOIN LATERAL (SELECT {status} AS status, {received} AS received_at) AS r
+        JOIN numbered AS people ON people.n = ((g.i - {first_referral}) % {PEOPLE_PER_CHUNK}) + 1
+    """  # noqa: S608
+
+
+def _practices() -> list[int]:
+    from cap.models import GPPractice, PrimaryCareNetwork
+
+    pcn, _ = PrimaryCareNetwork.objects.get_or_create(code="BENPCN", defaults={"name": "Bench PCN"})
+    for n in range(1, 101):
+        GPPractice.objects.get_or_create(ods_code=f"B{n:05d}",
+                                         defaults={"name": f"Bench Surgery {n}", "pcn": pcn})
+    return list(GPPractice.objects.filter(ods_code__startswith="B").values_list("id", flat=True))
+
+
+def load(target: int, system_user) -> None:
+    from django.db import connection, transaction
+
+    from cap.models import Referral
+
+    present = Referral.objects.filter(reference__startswith="BEN-").count()
+    if present >= target:
+        print(f"Data present: {present:,} benchmark referrals.")
+        return
+    practice_ids = _practices()
+    started = time.perf_counter()
+    for chunk in range(target // CHUNK):
+        last = f"BEN-{(chunk + 1) * CHUNK:07d}"
+        if Referral.objects.filter(reference=last).exists():
+            continue
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_chunk_sql(chunk, system_user.id, practice_ids))
+        done = (chunk + 1) * CHUNK
+        if done % 100_000 == 0 or done == target:
+            print(f"  loaded {done:,} referrals ({time.perf_counter() - started:.0f} s)", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cap_serviceuser")
+        cursor.execute("ANALYZE cap_referral")
+    print(f"Loaded in {time.perf_counter() - started:.0f} s.")
+
+
+# --- Measuring -----------------------------------------------------------------------
+
+def _user(username: str, role: str):
+    from django.contrib.auth.models import Group, User
+    from rest_framework.authtoken.models import Token
+
+    user, _ = User.objects.get_or_create(username=username)
+    user.groups.add(Group.objects.get(name=role))
+    return user, Token.objects.get_or_create(user=user)[0].key
+
+
+def _unused_nhs_numbers(count: int) -> list[str]:
+    """Valid NHS numbers from the 998 range that nobody in the database has yet."""
+    from cap.models import ServiceUser
+    from cap.validators import nhs_number_is_valid
+
+    numbers = []
+    while len(numbers) < count:
+        stem = f"998{secrets.randbelow(10**6):06d}"
+        candidates = [stem + c for c in "0123456789" if nhs_number_is_valid(stem + c)]
+        if candidates and candidates[0] not in numbers:
+            numbers.append(candidates[0])
+    taken = set(ServiceUser.objects.filter(nhs_number__in=numbers).values_list("nhs_number", flat=True))
+    return [n for n in numbers if n not in taken]
+
+
+def _referral_bodies(count: int) -> list[dict]:
+    from django.utils import timezone
+
+    nhs_numbers = iter(_unused_nhs_numbers(count))
+    bodies = []
+    for n in range(count):
+        dob = date.today() - timedelta(days=5840 + secrets.randbelow(27000))
+        bodies.append({
+            "service_user": {
+                # Half with an NHS number (not yet known), half without: both new people.
+                "nhs_number": next(nhs_numbers, "") if n % 2 else "",
+                "given_name": secrets.choice(GIVEN_NAMES),
+                "family_name": f"Bench{uuid.uuid4().hex[:12]}",
+                "date_of_birth": dob.isoformat(), "postcode": "LE1 6TP",
+                "gp_practice_code": f"b{1 + n % 100:05d}",
+            },
+            "referrer": {"name": "Dr Helen Shaw", "role": "GP", "organisation": "Bench Surgery",
+                         "ods_code": "B00001"},
+            "reason": "Low mood for months; not sleeping; finding work hard.",
+            "channel": "written", "referrer_risk": "No thoughts of self-harm reported.",
+            "referrer_urgency": "routine",
+            "received_at": (timezone.now() - timedelta(minutes=30)).isoformat(),
+        })
+    return bodies
+
+
+def _percentiles(times: list[float]) -> str:
+    ms = sorted(t * 1000 for t in times)
+    p95 = ms[min(len(ms) - 1, round(0.95 * len(ms)) - 1)]
+    return f"p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   max {ms[-1]:6.1f} ms"
+
+
+def measure_posts(token: str) -> list[float]:
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    times = []
+    for n, body in enumerate(_referral_bodies(SAMPLES + WARM_UP)):
+        payload = json.dumps(body)
+        started = time.perf_counter()
+        response = client.post("/api/v1/referrals/", payload, content_type="application/json",
+                               headers={"Idempotency-Key": str(uuid.uuid4())}, secure=True)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 201:
+            sys.exit(f"POST answered {response.status_code}: {response.content[:500]!r}")
+        if n >= WARM_UP:
+            times.append(elapsed)
+    return times
+
+
+def _search_samples() -> list[dict]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nhs_number FROM cap_serviceuser WHERE nhs_number IS NOT NULL "
+                       "ORDER BY random() LIMIT %s", [SAMPLES // 2])
+        by_number = [{"nhs_number": n} for (n,) in cursor.fetchall()]
+        cursor.execute("SELECT family_name, date_of_birth FROM cap_serviceuser "
+                       "ORDER BY random() LIMIT %s", [SAMPLES // 2])
+        by_name = [{"family_name": f.lower(), "date_of_birth": d} for f, d in cursor.fetchall()]
+    # Alternate the two kinds of search, as a call handler's day would.
+    samples = [s for pair in zip(by_number, by_name, strict=False) for s in pair]
+    return samples[:WARM_UP] + samples  # the first few again, as a warm-up
+
+
+def measure_searches() -> list[float]:
+    from cap.selectors import people_search
+
+    times = []
+    for n, criteria in enumerate(_search_samples()):
+        started = time.perf_counter()
+        found = list(people_search(**criteria))
+        elapsed = time.perf_counter() - started
+        if not found:
+            sys.exit(f"The search found nobody for {criteria}.")
+        if n >= WARM_UP:
+            times.append(elapsed)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK:,} referrals, to check the script")
+    args = parser.parse_args()
+    setup_django()
+    from cap.models import Referral, ServiceUser
+
+    system, token = _user("bench.system", "Admin team")
+    load(QUICK if args.quick else FULL, system)
+    posts = measure_posts(token)
+    searches = measure_searches()
+    print(f"Data: {Referral.objects.count():,} referrals, {ServiceUser.objects.count():,} service users "
+          f"(database {BENCH_DB}); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} "
+          "(other work on the machine slows every figure).")
+    print(f"POST /api/v1/referrals/  n={len(posts)}  {_percentiles(posts)}")
+    print(f"people_search           n={len(searches)}  {_percentiles(searches)}")
+
+
+if __name__ == "__main__":
+    main()

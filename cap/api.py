@@ -1,0 +1,211 @@
+"""The intake API: electronic referrals sent by other systems (a GP system, another
+trust), received through the same intake action as every other channel.
+
+A sending system authenticates with a token for an account that may log written
+referrals (a system account in the Admin team) and should send an Idempotency-Key,
+so a retry after a timeout never makes a second referral (see cap/idempotency.py)."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from triage.api import requires
+
+from . import idempotency, services
+from .errors import DomainError
+from .forms import REFERRER_URGENCY
+from .models import Channel, GPPractice, MatchResult, ReferralStatus
+from .validators import normalise_nhs_number, validate_nhs_number, validate_postcode
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+PERSON_FIELDS = {"nhs_number", "given_name", "family_name", "date_of_birth", "postcode",
+                 "gp_practice_code", "gp_practice"}
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 instant that states its offset: another system's local time without
+    one is ambiguous (which clock, which side of a clock change?), so it is refused
+    rather than guessed."""
+
+    default_error_messages = {
+        "naive": "Include the UTC offset, for example 2026-03-02T09:30:00Z or 2026-07-02T09:30:00+01:00.",
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            parsed = parse_datetime(value.strip())
+            if parsed is not None and timezone.is_naive(parsed):
+                self.fail("naive")
+        return super().to_internal_value(value)
+
+
+class PersonInput(serializers.Serializer):
+    nhs_number = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=12,
+        validators=[validate_nhs_number], help_text="10 digits with a valid check digit; spaces allowed.")
+    given_name = serializers.CharField(max_length=100)
+    family_name = serializers.CharField(max_length=100)
+    date_of_birth = serializers.DateField()
+    postcode = serializers.CharField(max_length=10, validators=[validate_postcode],
+                                     help_text="A full UK postcode, like LE1 6TP.")
+    gp_practice_code = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=10,
+        help_text="The ODS code of the person's GP practice (any case). Omit when the person "
+                  "is not registered with a GP.")
+
+    def validate_date_of_birth(self, value):
+        if value > timezone.localdate():
+            raise ValidationError("Date of birth must be in the past.")
+        return value
+
+    def validate_gp_practice_code(self, value):
+        code = (value or "").strip()
+        if not code:
+            return None
+        practice = GPPractice.objects.filter(ods_code=code.upper()).first()  # ODS codes are upper case
+        if practice is None:
+            raise ValidationError("No GP practice in the area has this ODS code.")
+        return practice
+
+
+class ReferrerInput(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    role = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    organisation = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    ods_code = serializers.CharField(max_length=10, required=False, allow_blank=True, default="",
+                                     help_text="The referrer's practice ODS code.")
+
+
+class ReferralInput(serializers.Serializer):
+    """An electronic referral. Text is stored as sent (markup included) and escaped
+    wherever it is shown as HTML."""
+
+    service_user = PersonInput()
+    referrer = ReferrerInput()
+    reason = serializers.CharField(max_length=4000)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    referrer_risk = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    referrer_urgency = serializers.ChoiceField(choices=REFERRER_URGENCY, required=False,
+                                               allow_blank=True, default="")
+    received_at = AwareDateTimeField(
+        required=False, allow_null=True, default=None,
+        help_text="When the referral reached the sender's system, with its UTC offset; "
+                  "may be in the past, never in the future. Omitted means now.")
+
+    def validate_received_at(self, value):
+        if value is not None and value > timezone.now():
+            raise ValidationError("The date and time received cannot be in the future.")
+        return value
+
+
+class MatchOutput(serializers.Serializer):
+    result = serializers.ChoiceField(choices=MatchResult.choices)
+    service_user_id = serializers.IntegerField(source="service_user.id")
+    possible_matches = serializers.SerializerMethodField(
+        help_text="How many people already known may be the same person (up to 10); the admin "
+                  "team confirms or links. Their details are never sent.")
+
+    def get_possible_matches(self, match) -> int:
+        return len(match.candidates)
+
+
+class ReceiptOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="referral.id", help_text="GET /api/v1/referrals/{id}/")
+    reference = serializers.CharField(source="referral.reference")
+    received_at = serializers.DateTimeField(source="referral.received_at")
+    status = serializers.ChoiceField(source="referral.status", choices=ReferralStatus.choices)
+    match = MatchOutput()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class IdempotencyKeyReused(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+
+
+def _idempotency_key(request) -> str:
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if len(key) > idempotency.MAX_KEY_LENGTH:
+        raise ValidationError(
+            {IDEMPOTENCY_HEADER: [f"Use a key of at most {idempotency.MAX_KEY_LENGTH} characters."]})
+    return key
+
+
+def _as_field_error(error: DomainError) -> ValidationError:
+    """A rule the intake action enforces, placed under the field the sender sent."""
+    field = "gp_practice_code" if error.field == "gp_practice" else error.field
+    if field in PERSON_FIELDS:
+        return ValidationError({"service_user": {field: [error.message]}})
+    return ValidationError({field or "non_field_errors": [error.message]})
+
+
+def _person(d: dict) -> services.PersonDetails:
+    return services.PersonDetails(
+        nhs_number=normalise_nhs_number(d.get("nhs_number") or ""), given_name=d["given_name"],
+        family_name=d["family_name"], date_of_birth=d["date_of_birth"], postcode=d["postcode"],
+        gp_practice=d.get("gp_practice_code"))
+
+
+def _receive(actor, data) -> tuple[int, dict]:
+    """Validate and receive one referral; raises on bad input. Runs inside the
+    transaction idempotency.respond_once opens, so a failure stores nothing."""
+    serializer = ReferralInput(data=data)
+    serializer.is_valid(raise_exception=True)
+    d = serializer.validated_data
+    try:
+        receipt = services.referral_receive(
+            actor=actor, channel=d["channel"], person=_person(d["service_user"]), reason=d["reason"],
+            received_at=d["received_at"], referrer=services.Referrer(**d["referrer"]),
+            referrer_risk=d["referrer_risk"], referrer_urgency=d["referrer_urgency"])
+    except DomainError as error:
+        raise _as_field_error(error) from error
+    return status.HTTP_201_CREATED, ReceiptOutput(receipt).data
+
+
+class ReferralCreateApi(APIView):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [requires("cap.log_written_referral")]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="referrals_create",
+        summary="Send an electronic referral",
+        request=ReferralInput,
+        parameters=[OpenApiParameter(
+            IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+            description="A unique key per referral (a UUID), at most 255 characters. A retry with "
+                        "the same key and body gets the first response again, with the header "
+                        "`Idempotent-Replayed: true`, and creates nothing; the same key with a "
+                        "different body is refused with 422. Nothing is kept for a request "
+                        "refused with 400, so it can be corrected and sent with the same key.")],
+        responses={
+            201: ReceiptOutput,
+            400: OpenApiResponse(description="Bad input: errors by field, nested as in the body."),
+            401: OpenApiResponse(description="No valid token."),
+            403: OpenApiResponse(description="The account may not send referrals."),
+            422: OpenApiResponse(description="The Idempotency-Key was used with a different body."),
+        },
+    )
+    def post(self, request):
+        """Receive an electronic referral: the person is matched (by NHS number, otherwise
+        a new record, flagged when someone known looks the same) and the referral goes
+        straight onto the triage worklist."""
+        key = _idempotency_key(request)
+        try:
+            outcome = idempotency.respond_once(
+                user=request.user, key=key, fingerprint=idempotency.fingerprint(request.data),
+                create=lambda: _receive(request.user, request.data))
+        except idempotency.KeyReused as error:
+            raise IdempotencyKeyReused(str(error)) from error
+        headers = {"Location": reverse("api:referral", args=[outcome.body["id"]])}
+        if outcome.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(outcome.body, status=outcome.status, headers=headers)
