@@ -25,7 +25,8 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchdb import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "cap_bench"
@@ -56,48 +57,6 @@ Grace Muhammad Mia Thomas Poppy Oscar Ella William Lily James Jessica Leo Isabel
 Alfie Evie Henry Aisha Arjun Priya Mohammed Fatima Daniel Sarah David Helen Michael Susan Paul
 Karen Mark Joanne""")
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-
-
-# --- The benchmark's own database ----------------------------------------------------
-
-def bench_database_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    connection.close()
-
-
-def setup_django() -> None:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.exit("Set DATABASE_URL (load .local/run/services.env).")
-    if urlsplit(url).path.strip("/") == BENCH_DB:
-        sys.exit("DATABASE_URL already names the benchmark database; give the main one.")
-    ensure_database(url)
-    os.environ["DATABASE_URL"] = bench_database_url(url)
-    # Production settings (no DEBUG query log), with a throwaway key.
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 # --- Loading -------------------------------------------------------------------------
@@ -352,7 +311,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK:,} referrals, to check the script")
     args = parser.parse_args()
-    setup_django()
+    setup_django(BENCH_DB)
     from cap.models import Referral, ServiceUser
 
     system, token = _user("bench.system", "Admin team")

@@ -27,13 +27,11 @@ Not a test: pytest collects only tests/.
 """
 
 import argparse
-import os
-import secrets
 import statistics
-import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchdb import setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "cap_bench_triage"
@@ -42,48 +40,6 @@ CHUNK = 20_000  # referrals per transaction
 PEOPLE_PER_CHUNK = 14_000  # about 1.4 referrals per person
 PAGE_SAMPLES, DECISION_SAMPLES, WARM_UP = 100, 200, 10
 CLINICIAN, COLLEAGUE = "bench.triage", "bench.colleague"
-
-
-# --- The benchmark's own database ----------------------------------------------------
-
-def bench_database_url(url: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{BENCH_DB}"))
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-
-    # The maintenance database: the one DATABASE_URL names need not exist yet.
-    connection = psycopg2.connect(urlunsplit(urlsplit(url)._replace(path="/postgres")))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    connection.close()
-
-
-def setup_django() -> None:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        sys.exit("Set DATABASE_URL (load .local/run/services.env).")
-    if urlsplit(url).path.strip("/") == BENCH_DB:
-        sys.exit("DATABASE_URL already names the benchmark database; give the main one.")
-    ensure_database(url)
-    os.environ["DATABASE_URL"] = bench_database_url(url)
-    # Production settings (no DEBUG query log), with a throwaway key.
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 # --- Loading -------------------------------------------------------------------------
@@ -313,7 +269,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="20,000 referrals, to check the script")
     args = parser.parse_args()
-    setup_django()
+    setup_django(BENCH_DB)
     total = QUICK if args.quick else FULL
     print(f"Loading up to {total:,} referrals into {BENCH_DB} (skipped if present)...", flush=True)
     load(total)

@@ -1,0 +1,50 @@
+"""The database a benchmark runs against: its own, beside the one DATABASE_URL names,
+created and migrated when missing, with production settings and a throwaway key."""
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def ensure_database(url: str, name: str) -> None:
+    import psycopg2
+
+    # The maintenance database: the one DATABASE_URL names need not exist yet.
+    connection = psycopg2.connect(_with_database(url, "postgres"))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def setup_django(name: str) -> None:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("Set DATABASE_URL (make bench-intake and make bench-triage do).")
+    if urlsplit(url).path.strip("/") == name:
+        sys.exit("DATABASE_URL already names the benchmark database; give the main one.")
+    ensure_database(url, name)
+    os.environ["DATABASE_URL"] = _with_database(url, name)
+    # Production settings (no DEBUG query log), with a throwaway key.
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
