@@ -56,6 +56,16 @@ def run_as() -> str | None:
     return "nobody" if os.geteuid() == 0 else None
 
 
+def as_user(user: str | None) -> dict:
+    """subprocess arguments that run a command as user with that user's group and no
+    other: a child keeping root's groups would be refused by a folder's group bits
+    (mktemp -d makes drwx------) even where others may pass."""
+    if not user:
+        return {}
+    entry = pwd.getpwnam(user)
+    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+
 def let_user_traverse(path: Path) -> None:
     """Give others search (x) permission on every ancestor so `nobody` can reach path."""
     for parent in [path, *path.parents]:
@@ -100,7 +110,7 @@ def start_postgres(folder: Path) -> int:
         subprocess.run(
             [pg_tool("initdb"), "-D", str(pgdata), "-U", DB_USER, "-A", "trust",
              "-E", "UTF8", "--locale-provider=libc", "--locale=C.UTF-8"],
-            check=True, user=user, stdout=subprocess.DEVNULL,
+            check=True, **as_user(user), stdout=subprocess.DEVNULL,
         )
     port = pg_running(pgdata)
     if port:
@@ -111,7 +121,7 @@ def start_postgres(folder: Path) -> int:
         [pg_tool("pg_ctl"), "-D", str(pgdata), "-w", "-t", "60", "-l", str(log), "start",
          "-o", f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories=''"
                " -c timezone=UTC -c fsync=on"],
-        check=True, user=user, stdout=subprocess.DEVNULL,
+        check=True, **as_user(user), stdout=subprocess.DEVNULL,
     )
     ensure_database(port)
     return port
@@ -179,7 +189,7 @@ def stop(folder: Path) -> None:
     if pg_running(pgdata):
         subprocess.run(
             [pg_tool("pg_ctl"), "-D", str(pgdata), "-w", "-m", "fast", "stop"],
-            check=False, user=run_as(), stdout=subprocess.DEVNULL,
+            check=False, **as_user(run_as()), stdout=subprocess.DEVNULL,
         )
     pid = pid_alive(folder / "redis" / "redis.pid")
     if pid:
