@@ -48,3 +48,28 @@ def setup_django(name: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def column_defaults(model, given: dict) -> tuple[list[str], list[str]]:
+    """Columns and SQL expressions for every column a set-based INSERT must name: the
+    given ones, NULL or '' or the field's default for the rest (so a new blank column
+    needs no change in a benchmark). Generated columns are the database's to fill."""
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.generated:
+            continue
+        if field.column in given:
+            expr = given[field.column]
+        elif field.null:
+            expr = "NULL"
+        elif field.has_default() and isinstance(field.get_default(), bool):
+            expr = "TRUE" if field.get_default() else "FALSE"
+        elif field.get_internal_type() == "ArrayField":
+            expr = "'{}'"
+        elif field.get_internal_type() in {"CharField", "TextField", "FileField", "EmailField"}:
+            expr = "''"
+        else:
+            raise RuntimeError(f"No benchmark value for {model.__name__}.{field.name}")
+        columns.append(f'"{field.column}"')
+        values.append(expr)
+    return columns, values

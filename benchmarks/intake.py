@@ -26,7 +26,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchdb import setup_django
+from benchdb import column_defaults, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "cap_bench"
@@ -86,28 +86,6 @@ def _postcode(p: str) -> str:
             f" || {_pick(list(POSTCODE_LETTERS), p, 7)} || {_pick(list(POSTCODE_LETTERS), p, 8)}")
 
 
-def _defaults(model, given: dict) -> tuple[list[str], list[str]]:
-    """Columns and SQL expressions for every concrete column: the given ones, NULL or
-    '' or the field's default for the rest (so a new blank column needs no change here)."""
-    columns, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        column = field.column
-        if column in given:
-            expr = given[column]
-        elif field.null:
-            expr = "NULL"
-        elif field.has_default() and isinstance(field.get_default(), bool):
-            expr = "TRUE" if field.get_default() else "FALSE"
-        elif field.get_internal_type() in {"CharField", "TextField", "FileField", "EmailField"}:
-            expr = "''"
-        else:
-            raise RuntimeError(f"No benchmark value for {model.__name__}.{field.name}")
-        columns.append(f'"{column}"')
-        values.append(expr)
-    return columns, values
-
 
 def _chunk_sql(chunk: int, system_user_id: int, practice_ids: list[int]) -> str:
     from cap.models import Referral, ServiceUser
@@ -116,7 +94,7 @@ def _chunk_sql(chunk: int, system_user_id: int, practice_ids: list[int]) -> str:
     first_referral = chunk * CHUNK + 1
     practices = "(ARRAY[" + ",".join(map(str, practice_ids)) + "]::bigint[])"
     p = "g.p"
-    person_columns, person_values = _defaults(ServiceUser, {
+    person_columns, person_values = column_defaults(ServiceUser, {
         "nhs_number": _nhs_number(p),
         "given_name": _pick(GIVEN_NAMES, p, 2),
         "family_name": _pick(FAMILY_NAMES, p, 3),
@@ -133,7 +111,7 @@ def _chunk_sql(chunk: int, system_user_id: int, practice_ids: list[int]) -> str:
     # Open referrals are recent (the last 90 days); the rest spread over ten years.
     received = (f"now() - CASE WHEN {_u(i, 11)} < 0.10 THEN {_u(i, 12)} * interval '90 days' "
                 f"ELSE interval '90 days' + {_u(i, 12)} * interval '3560 days' END")
-    referral_columns, referral_values = _defaults(Referral, {
+    referral_columns, referral_values = column_defaults(Referral, {
         "reference": f"'BEN-' || lpad({i}::text, 7, '0')",
         "service_user_id": "people.id",
         "channel": (f"CASE WHEN {_u(i, 13)} < 0.7 THEN 'written' "

@@ -31,7 +31,7 @@ import statistics
 import time
 from pathlib import Path
 
-from benchdb import setup_django
+from benchdb import column_defaults, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "cap_bench_triage"
@@ -49,29 +49,6 @@ def _u(expr: str, seed: int) -> str:
     return f"((hashint4extended(({expr})::int, {seed}) & 2147483647) / 2147483648.0)"
 
 
-def _defaults(model, given: dict) -> tuple[list[str], list[str]]:
-    """Columns and SQL expressions for every concrete column: the given ones, NULL or
-    '' or the field's default for the rest (so a new blank column needs no change here)."""
-    columns, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        if field.column in given:
-            expr = given[field.column]
-        elif field.null:
-            expr = "NULL"
-        elif field.has_default() and isinstance(field.get_default(), bool):
-            expr = "TRUE" if field.get_default() else "FALSE"
-        elif field.get_internal_type() == "ArrayField":
-            expr = "'{}'"
-        elif field.get_internal_type() in {"CharField", "TextField", "FileField", "EmailField"}:
-            expr = "''"
-        else:
-            raise RuntimeError(f"No benchmark value for {model.__name__}.{field.name}")
-        columns.append(f'"{field.column}"')
-        values.append(expr)
-    return columns, values
-
 
 def _status(u: str) -> str:
     """2% awaiting triage, 0.1% awaiting urgent assessment, 7.9% awaiting booking or
@@ -87,7 +64,7 @@ def _chunk_sql(chunk: int, system_user_id: int, definitions: dict) -> str:
 
     first_person, first = chunk * PEOPLE_PER_CHUNK + 1, chunk * CHUNK + 1
     p, i = "g.p", "r.i"
-    person_columns, person_values = _defaults(ServiceUser, {
+    person_columns, person_values = column_defaults(ServiceUser, {
         "given_name": f"(ARRAY['Amelia','Oliver','Aisha','Arjun','Grace','Leo'])"
                       f"[1 + floor({_u(p, 2)} * 6)::int]",
         "family_name": f"(ARRAY['Smith','Patel','Jones','Khan','Brown','Okafor'])"
@@ -102,7 +79,7 @@ def _chunk_sql(chunk: int, system_user_id: int, definitions: dict) -> str:
                 f"THEN now() - {_u('g.i', 12)} * interval '90 days' "
                 f"ELSE now() - interval '90 days' - {_u('g.i', 12)} * interval '3560 days' END")
     waiting = "r.status = 'awaiting_triage'"
-    referral_columns, referral_values = _defaults(Referral, {
+    referral_columns, referral_values = column_defaults(Referral, {
         "reference": f"'BTR-' || lpad({i}::text, 7, '0')",
         "service_user_id": "people.id",
         "channel": (f"CASE WHEN {_u(i, 13)} < 0.7 THEN 'written' "
@@ -187,6 +164,14 @@ def load(total: int) -> None:
             if cursor.fetchone():
                 continue
             cursor.execute(_chunk_sql(chunk, colleague.pk, definitions))
+            # What triage.services.next_due_refresh keeps, set-based for the chunk.
+            cursor.execute("""
+                UPDATE cap_referral AS r SET next_due_at = t.due
+                FROM (SELECT w.referral_id, min(w.due_at) AS due FROM triage_waittarget AS w
+                      JOIN cap_referral AS c ON c.id = w.referral_id
+                      WHERE w.met_at IS NULL AND w.cancelled_at IS NULL
+                        AND c.reference BETWEEN %s AND %s GROUP BY w.referral_id) AS t
+                WHERE r.id = t.referral_id""", [f"BTR-{chunk * CHUNK + 1:07d}", last])
         loaded += 1
         print(f"  chunk {chunk + 1}/{total // CHUNK} loaded "
               f"({time.perf_counter() - started:.0f} s)", flush=True)

@@ -7,7 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import FileSystemStorage
 from django.core.signals import setting_changed
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Upper
 from django.dispatch import receiver
 from django.utils import timezone
@@ -151,6 +151,34 @@ class ContactPreference(models.TextChoices):
     LETTER = "letter", "Letter"
 
 
+# Urgencies (triage's Clinical Response Priority codes) at or above `urgent`: suggested
+# by the rules or asked for by the referrer, they put a referral on the 24/7 urgent
+# queue until a clinician decides.
+URGENT_LEVELS = ["emergency", "very_urgent", "urgent"]
+URGENT_FLAGGED = (Q(urgent_triage_requested_at__isnull=False) | Q(suggested_urgency__in=URGENT_LEVELS)
+                  | Q(referrer_urgency__in=URGENT_LEVELS))
+AWAITING_TRIAGE = Q(status="awaiting_triage")
+
+
+class TriageQueue(models.TextChoices):
+    """The triage queue a referral waits on, worked out by the database from its status
+    and flags (Referral.triage_queue)."""
+
+    URGENT = "urgent", "Urgent (24/7)"
+    NON_URGENT = "non_urgent", "Non-urgent"
+    EATING_DISORDERS = "eating_disorders", "Eating disorders"
+    NURSING_HOME_IN_REACH = "nursing_home_in_reach", "Nursing home in-reach (older people)"
+
+
+TRIAGE_QUEUE = Case(
+    When(Q(status="awaiting_urgent_assessment") | AWAITING_TRIAGE & URGENT_FLAGGED,
+         then=Value(TriageQueue.URGENT.value)),
+    When(AWAITING_TRIAGE & Q(specific_queue=""), then=Value(TriageQueue.NON_URGENT.value)),
+    When(AWAITING_TRIAGE, then=F("specific_queue")),
+    default=None, output_field=models.CharField(max_length=30),
+)
+
+
 OPEN_STATUSES = [ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_BOOKING,
                  ReferralStatus.AWAITING_URGENT_ASSESSMENT, ReferralStatus.BOOKED]
 
@@ -206,16 +234,37 @@ class Referral(models.Model):
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                   related_name="+", help_text="Empty for online self-referrals.")
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    triage_queue = models.GeneratedField(
+        expression=TRIAGE_QUEUE, output_field=models.CharField(max_length=30, choices=TriageQueue.choices),
+        db_persist=True, help_text="The triage queue it waits on; empty when it waits on none.")
+    next_due_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="Its earliest running wait target's due instant, kept by triage.services.")
+    # Both are derived: the history records what people changed.
+    history = HistoricalRecords(excluded_fields=["triage_queue", "next_due_at"])
 
     objects = ReferralQuerySet.as_manager()
 
     class Meta:
         permissions = [("log_written_referral", "Can log a written referral")]
-        indexes = [models.Index(fields=["service_user", "status"])]
+        indexes = [
+            models.Index(fields=["service_user", "status"]),
+            # A queue page is the head of one queue in due order: an index range scan.
+            models.Index(fields=["triage_queue", "next_due_at", "received_at"],
+                         condition=Q(triage_queue__isnull=False), name="triage_queue_due_idx"),
+        ]
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        # next_due_at is written only by triage.services, in the same transaction as the
+        # targets it reflects: a save of a referral read earlier must not put back a
+        # stale value.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not (f.primary_key or f.generated or f.name == "next_due_at")]
+        super().save(*args, **kwargs)
 
 
 class CallerType(models.TextChoices):

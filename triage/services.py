@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cap.errors import Conflict, Invalid
@@ -47,10 +48,12 @@ def target_start(*, referral: Referral, code: str, start: datetime) -> WaitTarge
     """Start a target's clock for a referral; starting it twice changes nothing."""
     definition = TargetDefinition.objects.get(code=code)
     due = clock.due_at(start, definition.clock, definition.amount, business_calendar())
-    target, _ = WaitTarget.objects.get_or_create(
+    target, created = WaitTarget.objects.get_or_create(
         referral=referral, definition=definition,
         defaults={"started_at": start, "due_at": due},
     )
+    if created:
+        next_due_refresh(referral)
     return target
 
 
@@ -59,6 +62,16 @@ def target_meet(*, referral: Referral, code: str, at: datetime, actor=None) -> N
     for target in WaitTarget.objects.running().filter(referral=referral, definition__code=code):
         target.met_at = at
         save_as(target, actor)
+    next_due_refresh(referral)
+
+
+def next_due_refresh(referral: Referral) -> None:
+    """Write the referral's earliest running due instant (what the queues order by);
+    every change to its running targets goes through here."""
+    earliest = (WaitTarget.objects.running().filter(referral=OuterRef("pk"))
+                .order_by("due_at").values("due_at")[:1])
+    Referral.objects.filter(pk=referral.pk).update(next_due_at=Subquery(earliest))
+    referral.next_due_at = Referral.objects.values_list("next_due_at", flat=True).get(pk=referral.pk)
 
 
 CLAIM_MINUTES = 30

@@ -303,8 +303,8 @@ def test_urgent_queue_page_costs_the_same_queries_with_2_and_with_12_referrals(
 @pytest.mark.django_db
 def test_the_first_rows_of_a_queue_are_the_same_as_the_start_of_the_whole_queue(refer,
                                                                                  triage_clinician):
-    """The page's fast path (walking running targets in due order) agrees with ordering
-    the whole queue, across a decided referral whose running target is not its first."""
+    """The page's head (a limit on the due-ordered index) agrees with ordering the whole
+    queue, across a decided referral whose running target is not its first."""
     decided = refer(monday(9), referrer_urgency="urgent")
     with time_machine.travel(monday(10), tick=False):
         services.triage_decision_record(actor=triage_clinician, referral=decided, urgency="urgent",
@@ -314,3 +314,22 @@ def test_the_first_rows_of_a_queue_are_the_same_as_the_start_of_the_whole_queue(
     whole = list(selectors.urgent_queue())
     assert list(selectors.urgent_queue(limit=3)) == whole[:3]
     assert list(selectors.urgent_queue(limit=10)) == whole
+
+
+@pytest.mark.django_db
+def test_a_referral_saved_from_a_copy_read_before_its_decision_keeps_its_new_due_time(
+        refer, triage_clinician):
+    """Received Monday 09:00 (review due Tuesday 09:00), decided very urgent at 10:00: the
+    4-hour assessment is due Monday 13:00. Saving a copy read before the decision must not
+    put Tuesday back, or the queue would show it a day late."""
+    decided = refer(monday(9), referrer_urgency="very_urgent")
+    stale = Referral.objects.get(pk=decided.pk)
+    with time_machine.travel(monday(10), tick=False):
+        services.triage_decision_record(actor=triage_clinician, referral=decided,
+                                        urgency="very_urgent", outcome="assessment", stream="AMH",
+                                        rationale="Crisis assessment within 4 hours.")
+    stale.additional_information = "GP rang back: no change."
+    stale.save()
+    waiting = refer(monday(9, 30), referrer_urgency="urgent")
+    assert Referral.objects.get(pk=decided.pk).next_due_at == monday(13)
+    assert list(selectors.urgent_queue()) == [decided, waiting]
