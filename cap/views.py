@@ -87,7 +87,7 @@ def referral(request, pk):
     return render(request, "cap/referral.html", {
         "referral": referral,
         "targets": referral.targets.select_related("definition").order_by("due_at"),
-        "decisions": referral.decisions.all(),
+        "decisions": referral.decisions.select_related("external_service"),
         "bookings": referral.bookings.select_related("practitioner", "team"),
         "information_form": AdditionalInformationForm(),
         "can_add_information": request.user.has_perm("cap.log_written_referral"),

@@ -20,7 +20,7 @@ from cap.models import GPPractice, PrimaryCareNetwork, Referral, ServiceUser
 from cap.services import PersonDetails, Referrer, referral_log_written
 from cap.validators import nhs_number_is_valid
 from careplans.models import Episode
-from directory.models import CommunityService
+from directory.demo import load_directory
 from scheduling.models import Discipline, Practitioner, Team, WorkingPattern
 from triage.models import Stream
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             load_primary_care_networks()
             load_teams()
             load_team_practitioners()
-            load_community_services()
+            load_directory()
             users = load_demo_users()
             link_practitioner_login(users[demo_data.DEMO_PRACTITIONER_USERNAME])
             load_demo_referrals(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
@@ -122,17 +122,6 @@ def give_working_pattern(practitioner: Practitioner, weekdays) -> None:
     for weekday in weekdays:
         WorkingPattern.objects.get_or_create(practitioner=practitioner, weekday=weekday,
                                              defaults={"starts": starts, "ends": ends})
-
-
-# Community directory
-
-def load_community_services() -> None:
-    for category, name, organisation, area, phone, description in demo_data.COMMUNITY_SERVICES:
-        CommunityService.objects.get_or_create(
-            name=name, organisation=organisation,
-            defaults={"category": category, "area": area, "phone": phone,
-                      "description": description},
-        )
 
 
 # Logins

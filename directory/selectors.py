@@ -1,0 +1,245 @@
+"""Reads of the directory: the search staff and the public share, the entries due a
+check, the unmet needs report and the directory of expertise."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt, TruncMonth
+from django.utils import timezone
+
+from . import postcodes
+from .models import CommunityService, Expertise, Location, Need, Schedule, UnmetNeed
+
+MAX_WORDS = 8
+MAX_WORD_LENGTH = 40
+# Letters and digits of any script, joined by an apostrophe or a hyphen; everything
+# else a person types (punctuation, operators, markup) only separates words.
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+RESULTS = 50
+CHECK_EVERY = timedelta(days=183)  # six months
+
+
+@dataclass(frozen=True)
+class Search:
+    words: str = ""
+    need: str = ""
+    postcode: str = ""  # a full postcode or a district
+    open_now: bool = False
+    free_only: bool = False
+
+
+@dataclass
+class SearchResults:
+    services: list
+    origin: postcodes.District | None = None
+    corrections: dict[str, str] = field(default_factory=dict)  # typed word -> word searched
+    matched_any_word: bool = False  # no entry had every word, so these have some
+    more: bool = False  # there are more than the ones shown
+
+    @property
+    def unknown_place(self) -> bool:
+        return self.origin is None
+
+
+def query_words(text: str) -> list[str]:
+    words = [w.lower()[:MAX_WORD_LENGTH] for w in _WORD.findall(text or "")]
+    return list(dict.fromkeys(words))[:MAX_WORDS]
+
+
+def _spellings(words: list[str]) -> list[tuple[str, str | None]]:
+    """For each word, the word to search for (itself when the directory has it, else the
+    nearest word it has by trigram distance, else itself) and whether it means anything
+    to full-text search (a stop word like "the" does not). One query for them all."""
+    if not words:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT q.w,
+                   EXISTS (SELECT 1 FROM directory_searchword AS s WHERE s.word = q.w),
+                   (SELECT s.word FROM directory_searchword AS s
+                     WHERE s.word %% q.w ORDER BY s.word <-> q.w LIMIT 1)
+            FROM unnest(%s::text[]) WITH ORDINALITY AS q(w, n) ORDER BY q.n""", [words])
+        rows = cursor.fetchall()
+    return [(word, word if known or not nearest or word.isdigit() else nearest)
+            for word, known, nearest in rows]
+
+
+def _text_query(spellings, *, any_word: bool) -> SearchQuery | None:
+    query = None
+    for _, searched in spellings:
+        term = SearchQuery(searched, config="english", search_type="plain")
+        query = term if query is None else (query | term if any_word else query & term)
+    return query
+
+
+def _meaningful(spellings) -> list[tuple[str, str]]:
+    """Leave out stop words, which full-text search ignores (and which would otherwise
+    make a query of only stop words match nothing)."""
+    if not spellings:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(plainto_tsquery('english', w)) > 0 FROM unnest(%s::text[]) AS w",
+                       [[searched for _, searched in spellings]])
+        keep = [row[0] for row in cursor.fetchall()]
+    return [pair for pair, kept in zip(spellings, keep, strict=True) if kept]
+
+
+def distance_from(latitude: float, longitude: float):
+    """Haversine distance in kilometres from a point to a Location row's coordinates."""
+    lat, lon = Radians(Value(latitude)), Radians(Value(longitude))
+    half_dlat = (Radians(F("latitude")) - lat) / 2
+    half_dlon = (Radians(F("longitude")) - lon) / 2
+    h = Power(Sin(half_dlat), 2) + Cos(lat) * Cos(Radians(F("latitude"))) * Power(Sin(half_dlon), 2)
+    return Value(2 * postcodes.EARTH_RADIUS_KM) * ASin(Sqrt(h))
+
+
+def open_at(instant: datetime) -> Q:
+    """Services with a regular opening covering this instant (in UK time): today's
+    opening hours, an all-day opening, or last night's opening that runs past midnight."""
+    local = timezone.localtime(instant)
+    today, yesterday, now = local.weekday(), (local.weekday() - 1) % 7, local.time()
+    overnight = Q(closes_at__lt=F("opens_at"))
+    openings = Schedule.objects.filter(service=OuterRef("pk")).filter(
+        Q(weekday=today, opens_at=F("closes_at"))
+        | Q(weekday=today, opens_at__lte=now, closes_at__gt=now)
+        | Q(overnight, weekday=today, opens_at__lte=now)
+        | Q(overnight, weekday=yesterday, closes_at__gt=now))
+    return Q(Exists(openings))
+
+
+def services_search(search: Search, *, now: datetime | None = None, limit: int = RESULTS) -> SearchResults:
+    """Active entries for a need, a place, words and opening, best first.
+
+    Order: nearest first when a place is given (services with no location, such as
+    phone lines, after those with one); then entries whose main category is the need
+    asked for; then how well the words match (name, then provider, then description);
+    then by name. Words are matched with full-text search; a word the directory does
+    not have is replaced by the nearest one it has, so "councelling" finds counselling.
+    """
+    services = CommunityService.objects.active()
+    if search.need:
+        services = services.filter(needs__contains=[search.need])
+    if search.free_only:
+        services = services.filter(free=True)
+    if search.open_now:
+        services = services.filter(open_at(now or timezone.now()))
+    origin = postcodes.locate(search.postcode) if search.postcode else None
+    spellings = _meaningful(_spellings(query_words(search.words)))
+    results = SearchResults(services=[], origin=origin,
+                            corrections={w: s for w, s in spellings if w != s})
+    ordering = []
+    if origin is not None:
+        nearest = (Location.objects.filter(service=OuterRef("pk"), latitude__isnull=False)
+                   .annotate(km=distance_from(origin.latitude, origin.longitude))
+                   .order_by("km").values("km")[:1])
+        services = services.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
+        ordering.append(F("distance_km").asc(nulls_last=True))
+    if search.need:
+        services = services.annotate(main_need=Case(When(category=search.need, then=Value(0)),
+                                                    default=Value(1), output_field=IntegerField()))
+        ordering.append("main_need")
+    if spellings:
+        matched = _matching(services, spellings, any_word=False, ordering=ordering, limit=limit)
+        if not matched and len(spellings) > 1:
+            matched = _matching(services, spellings, any_word=True, ordering=ordering, limit=limit)
+            results.matched_any_word = bool(matched)
+    else:
+        matched = list(_with_details(services.order_by(*ordering, "name", "id"))[:limit + 1])
+    results.services, results.more = matched[:limit], len(matched) > limit
+    return results
+
+
+def _matching(services, spellings, *, any_word, ordering, limit):
+    query = _text_query(spellings, any_word=any_word)
+    ranked = (services.filter(search_document=query)
+              .annotate(rank=SearchRank(F("search_document"), query))
+              .order_by(*ordering, "-rank", "name", "id"))
+    return list(_with_details(ranked)[:limit + 1])
+
+
+def _with_details(services):
+    return services.defer("search_document").prefetch_related(
+        Prefetch("locations", queryset=Location.objects.order_by("name", "id")),
+        Prefetch("schedules", queryset=Schedule.objects.order_by("weekday", "opens_at")))
+
+
+# --- The Community Knowledge Officer's lists ------------------------------------------
+
+def services_to_check(*, now: datetime | None = None):
+    """Active entries not checked for six months, the longest unchecked first."""
+    since = (now or timezone.now()) - CHECK_EVERY
+    return CommunityService.objects.not_checked_since(since).order_by("last_checked_at", "name", "id")
+
+
+def service_history(service: CommunityService):
+    return service.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+# --- The unmet needs report ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UnmetNeedRow:
+    month: datetime
+    need: str
+    postcode_district: str
+    count: int
+
+    @property
+    def need_label(self) -> str:
+        return Need(self.need).label if self.need in Need.values else self.need
+
+    @property
+    def place(self) -> str:
+        district = postcodes.districts().get(self.postcode_district)
+        return district.place if district else ""
+
+
+def unmet_needs_report(*, start: datetime | None = None, end: datetime | None = None) -> list[UnmetNeedRow]:
+    """Unmet needs counted by month (UK time), category of need and postcode district:
+    the latest month first, then the most needs, then by category and area."""
+    rows = UnmetNeed.objects.all()
+    if start:
+        rows = rows.filter(logged_at__gte=start)
+    if end:
+        rows = rows.filter(logged_at__lt=end)
+    counted = (rows.annotate(month=TruncMonth("logged_at", tzinfo=timezone.get_current_timezone()))
+               .values("month", "need", "postcode_district").annotate(count=Count("id"))
+               .order_by("-month", "-count", "need", "postcode_district"))
+    return [UnmetNeedRow(**row) for row in counted]
+
+
+# --- The directory of expertise ---------------------------------------------------------
+
+def expertise_search(*, specialty: str = "", skill: str = ""):
+    """Practitioners with expertise in a specialty or a skill (typos forgiven by trigram
+    word similarity), the closest skill match first."""
+    found = Expertise.objects.select_related("practitioner", "practitioner__discipline")
+    if specialty:
+        found = found.filter(specialty=specialty)
+    words = " ".join(query_words(skill))
+    if words:
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        found = (found.annotate(similarity=TrigramWordSimilarity(words, "skills"))
+                 .filter(Q(skills__icontains=words) | Q(skills__trigram_word_similar=words))
+                 .order_by("-similarity", "practitioner__name", "id"))
+    else:
+        found = found.order_by("specialty", "practitioner__name", "id")
+    return found.prefetch_related("practitioner__teams")
