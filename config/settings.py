@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "triage.context_processors.unread_alerts",
             ],
         },
     },
@@ -233,15 +234,31 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 BREACH_SCAN_SECONDS = env_int("BREACH_SCAN_SECONDS", 60)
+# The dashboard turns the watcher's heartbeat red when no scan finished for this long.
+BREACH_SCAN_OVERDUE_SECONDS = env_int("BREACH_SCAN_OVERDUE_SECONDS", 3 * BREACH_SCAN_SECONDS)
+# Unacknowledged breaches of 24/7 targets are told again at this interval until met.
+ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 15)
 CELERY_BEAT_SCHEDULE = {
     "scan-breaches": {
         "task": "triage.tasks.scan_breaches_task",
         "schedule": BREACH_SCAN_SECONDS,
         "options": {"expires": BREACH_SCAN_SECONDS},
     },
+    "release-expired-holds": {
+        "task": "scheduling.tasks.release_expired_holds_task",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
+    "send-alert-emails": {
+        "task": "triage.tasks.send_alert_emails_task",
+        "schedule": 5 * BREACH_SCAN_SECONDS,
+        "options": {"expires": 5 * BREACH_SCAN_SECONDS},
+    },
 }
 
 # --- The service's own settings ----------------------------------------------------
+# The address people reach the service on, for links in emails.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 # Submissions of the public online form per client address (django-ratelimit syntax).
 PUBLIC_REFERRAL_RATE = env_str("PUBLIC_REFERRAL_RATE", "5/h")
 # The public form stays open if Redis is down: PostgreSQL, not the rate limiter, keeps

@@ -4,7 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from cap import api as cap_api
+from scheduling import api as scheduling_api
 from triage import api as triage_api
+from triage import monitoring_api
 
 
 def api(view):
@@ -18,6 +20,10 @@ api_v1 = [
     path("referrals/<int:pk>/", api(triage_api.ReferralDetailApi.as_view()), name="referral"),
     path("referrals/<int:pk>/triage/", api(triage_api.TriageDecisionApi.as_view()), name="triage"),
     path("triage/worklist/", api(triage_api.WorklistApi.as_view()), name="worklist"),
+    path("referrals/<int:pk>/options/", api(scheduling_api.OptionsApi.as_view()), name="options"),
+    path("referrals/<int:pk>/bookings/", api(scheduling_api.BookingsApi.as_view()), name="bookings"),
+    path("breaches/", api(monitoring_api.BreachListApi.as_view()), name="breaches"),
+    path("dashboard/", api(monitoring_api.DashboardApi.as_view()), name="dashboard"),
 ]
 
 urlpatterns = [
@@ -27,6 +33,7 @@ urlpatterns = [
     path("", include("triage.urls")),
     path("", include("triage.followup_urls")),
     path("", include("triage.queue_urls")),
+    path("", include("triage.alert_urls")),
     path("", include("scheduling.urls")),
     path("", include("careplans.urls")),
     path("", include("directory.urls")),

@@ -15,8 +15,11 @@ from .factories import PASSWORD, GPPracticeFactory, UserFactory, valid_nhs_numbe
 DATA_MIGRATIONS = [
     ("triage.migrations.0002_default_wait_targets", "add_defaults"),
     ("scheduling.migrations.0002_disciplines", "add"),
+    ("scheduling.migrations.0007_default_assessment_templates", "add"),
     ("accounts.migrations.0001_roles", "create_roles"),
     ("triage.migrations.0005_default_urgency_rules_and_queue_groups", "forwards"),
+    ("triage.migrations.0009_alert_thresholds_backfill", "forwards"),
+    ("triage.migrations.0010_alert_permissions", "forwards"),
 ]
 
 

@@ -104,3 +104,18 @@ def due_at(start: datetime, clock: str, amount: int, calendar: BusinessCalendar)
     if clock == BUSINESS:
         return add_working_days(start, amount, calendar)
     raise ValueError(f"Unknown clock {clock!r}")
+
+
+def at_risk_at(started: datetime, due: datetime, share: int | None,
+               minutes_left: int | None) -> datetime | None:
+    """When a target becomes at risk: `share` percent of its time elapsed, or
+    `minutes_left` before its due instant, whichever comes first (None: neither set).
+    Elapsed time, in UTC: a working-day target's share counts closed hours too."""
+    candidates = []
+    if share is not None:
+        candidates.append(started.astimezone(UTC) + (due - started) * share / 100)
+    if minutes_left is not None:
+        candidates.append(due.astimezone(UTC) - timedelta(minutes=minutes_left))
+    if not candidates:
+        return None
+    return max(min(candidates), started.astimezone(UTC))

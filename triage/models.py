@@ -221,6 +221,14 @@ class TargetDefinition(models.Model):
     name = models.CharField(max_length=120)
     clock = models.CharField(max_length=20, choices=CLOCKS)
     amount = models.PositiveIntegerField(help_text="Hours for 24/7 clocks, days otherwise.")
+    # At risk when either threshold is reached, whichever comes first. A change applies to
+    # targets started after it, as a change of `amount` does.
+    at_risk_share = models.PositiveSmallIntegerField(
+        "at risk at this share of the time elapsed (%)", null=True, blank=True, default=75,
+        help_text="Empty: no at-risk alert by share of time.")
+    at_risk_minutes_left = models.PositiveIntegerField(
+        "at risk with this many minutes left", null=True, blank=True,
+        help_text="Empty: no at-risk alert by time left. 60 by default for 24/7 targets.")
     history = HistoricalRecords()
 
     class Meta:
@@ -228,6 +236,9 @@ class TargetDefinition(models.Model):
 
     def __str__(self):
         return self.name
+
+    def at_risk_at(self, started_at, due_at):
+        return clock.at_risk_at(started_at, due_at, self.at_risk_share, self.at_risk_minutes_left)
 
 
 class WaitTargetQuerySet(models.QuerySet):
@@ -251,7 +262,13 @@ class WaitTarget(models.Model):
     met_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True,
                                         help_text="Stopped without being met, e.g. routed elsewhere.")
-    history = HistoricalRecords()
+    at_risk_at = models.DateTimeField(null=True, blank=True,
+                                      help_text="When it becomes at risk (its definition's thresholds).")
+    # The breach watcher's own bookkeeping: the instant of the next alert to raise (at risk,
+    # then breached), empty when both are raised. Written only by triage.services.scan_breaches
+    # with a compare-and-set update, never by save() (see save()), and not history.
+    next_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["next_alert_at"])
 
     objects = WaitTargetQuerySet.as_manager()
 
@@ -264,7 +281,20 @@ class WaitTarget(models.Model):
             models.Index(fields=["due_at"],
                          condition=models.Q(met_at__isnull=True, cancelled_at__isnull=True),
                          name="running_target_due_idx"),
+            # The watcher reads only the targets with an alert to raise: its cost grows with
+            # the targets coming due, not with the running ones (nor with old breaches).
+            models.Index(fields=["next_alert_at"],
+                         condition=models.Q(met_at__isnull=True, cancelled_at__isnull=True,
+                                            next_alert_at__isnull=False),
+                         name="target_next_alert_idx"),
         ]
+
+    def save(self, *args, **kwargs):
+        # A copy read before a scan must not put back the watcher's old next_alert_at.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not (f.primary_key or f.name == "next_alert_at")]
+        super().save(*args, **kwargs)
 
     def state(self, now) -> str:
         """running, met, breached (past due unmet, or met late) or cancelled."""
@@ -275,8 +305,13 @@ class WaitTarget(models.Model):
         return "met" if self.met_at else "running"
 
 
+class AlertQuerySet(models.QuerySet):
+    def unacknowledged(self):
+        return self.filter(acknowledged_at__isnull=True)
+
+
 class BreachAlert(models.Model):
-    """One alert per (target, kind): the unique constraint makes a second scanner,
+    """One alert event per (target, kind): the unique constraint makes a second scanner,
     a retried task or a redelivered message harmless."""
 
     class Kind(models.TextChoices):
@@ -285,12 +320,99 @@ class BreachAlert(models.Model):
 
     target = models.ForeignKey(WaitTarget, on_delete=models.PROTECT, related_name="alerts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    raised_at = models.DateTimeField()
+    occurred_at = models.DateTimeField(
+        help_text="When the target became at risk or breached (the scan finds it up to a minute later).")
+    raised_at = models.DateTimeField(help_text="When the watcher found it and told people.")
+    queue = models.CharField(max_length=30, blank=True,
+                             help_text="The queue that owns the referral's next step when raised.")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    # Unacknowledged breaches of 24/7 targets repeat until acknowledged or met: the next
+    # repeat's instant, advanced by the watcher with a compare-and-set update.
+    next_repeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
 
     class Meta:
+        permissions = [("acknowledge_alert", "Can acknowledge a wait alert")]
         constraints = [
             models.UniqueConstraint(fields=["target", "kind"], name="one_alert_per_target_and_kind"),
         ]
+        indexes = [
+            models.Index(fields=["next_repeat_at"], condition=models.Q(next_repeat_at__isnull=False),
+                         name="alert_next_repeat_idx"),
+            models.Index(fields=["occurred_at"], name="alert_occurred_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.target.definition.name}"
+
+
+class AlertRepeat(models.Model):
+    """The n-th repeat of an unacknowledged breach: (alert, number) is unique, so each
+    interval repeats exactly once, however many scanners run."""
+
+    alert = models.ForeignKey(BreachAlert, on_delete=models.CASCADE, related_name="repeats")
+    number = models.PositiveIntegerField()
+    raised_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert", "number"], name="one_repeat_per_interval")]
+
+
+class Notification(models.Model):
+    """An alert (or a repeat of it) told to one queue or one person: the notification
+    centre lists them, and the email relay sends each once it is committed."""
+
+    alert = models.ForeignKey(BreachAlert, on_delete=models.CASCADE, related_name="notifications")
+    repeat = models.PositiveIntegerField(default=0, help_text="0 for the first telling.")
+    queue = models.CharField(max_length=30, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="alert_notifications")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    # The email relay claims a notification for a lease, sends, then records the send: a
+    # relay that dies after claiming leaves it to be claimed again when the lease ends.
+    email_claimed_until = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "repeat", "queue"],
+                                    condition=models.Q(user__isnull=True), name="one_notification_per_queue"),
+            models.UniqueConstraint(fields=["alert", "repeat", "user"],
+                                    condition=models.Q(user__isnull=False), name="one_notification_per_user"),
+            models.CheckConstraint(condition=models.Q(user__isnull=True) ^ models.Q(queue=""),
+                                   name="notification_to_a_queue_or_a_user"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_idx"),
+            models.Index(fields=["queue", "read_at"], name="notification_queue_idx"),
+            models.Index(fields=["created_at"], condition=models.Q(email_sent_at__isnull=True),
+                         name="notification_unsent_idx"),
+        ]
+
+
+class DutyShift(models.Model):
+    """Who is the duty manager when: breaches are told to the manager on duty (and to
+    every manager when nobody is on the rota, so a breach never reaches no one)."""
+
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="duty_shift_ends_after_it_starts")]
+
+    def __str__(self):
+        return f"{self.manager} on duty from {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class ScanHeartbeat(models.Model):
@@ -298,6 +420,7 @@ class ScanHeartbeat(models.Model):
 
     finished_at = models.DateTimeField(db_index=True)
     alerts_raised = models.PositiveIntegerField()
+    repeats_raised = models.PositiveIntegerField(default=0)
 
 
 class ClosureDay(models.Model):

@@ -12,16 +12,15 @@ from cap.history import save_as
 from cap.models import Referral, ReferralStatus
 
 from . import clock
+from .alerts import scan_breaches  # noqa: F401  (the watcher's entry point, named here too)
 from .models import (
     CONCLUDING_OUTCOMES,
-    BreachAlert,
     ClosureDay,
     DecisionOutcome,
     Huddle,
     HuddleItem,
     InformationRequest,
     PhysicalHealthCheck,
-    ScanHeartbeat,
     TargetDefinition,
     TriageClaim,
     TriageDecision,
@@ -48,9 +47,12 @@ def target_start(*, referral: Referral, code: str, start: datetime) -> WaitTarge
     """Start a target's clock for a referral; starting it twice changes nothing."""
     definition = TargetDefinition.objects.get(code=code)
     due = clock.due_at(start, definition.clock, definition.amount, business_calendar())
+    at_risk = definition.at_risk_at(start, due)
     target, created = WaitTarget.objects.get_or_create(
         referral=referral, definition=definition,
-        defaults={"started_at": start, "due_at": due},
+        defaults={"started_at": start, "due_at": due, "at_risk_at": at_risk,
+                  # The breach watcher's first alert: at risk, or breached when none.
+                  "next_alert_at": at_risk or due},
     )
     if created:
         next_due_refresh(referral)
@@ -353,31 +355,3 @@ def physical_health_check_request(*, actor, referral: Referral, checks_needed: s
     return save_as(PhysicalHealthCheck(referral=referral, checks_needed=checks_needed,
                                        advice_given=advice_given, letter=letter,
                                        requested_by=actor), actor)
-
-
-def scan_breaches(*, now: datetime | None = None, batch_size: int = 500) -> int:
-    """Raise one `breached` alert for every running target past its due instant.
-
-    Works from the partial index on running targets' due instants, in batches.
-    The unique (target, kind) constraint with ON CONFLICT DO NOTHING makes two
-    scanners at once, a retried task or a redelivered message harmless; a breach
-    that happened while no worker ran is found by the next scan."""
-    now = now or timezone.now()
-    raised = 0
-    last_id = 0
-    while True:
-        ids = list(
-            WaitTarget.objects.running().overdue_at(now).filter(id__gt=last_id)
-            .exclude(alerts__kind=BreachAlert.Kind.BREACHED)
-            .order_by("id").values_list("id", flat=True)[:batch_size]
-        )
-        if not ids:
-            break
-        created = BreachAlert.objects.bulk_create(
-            [BreachAlert(target_id=i, kind=BreachAlert.Kind.BREACHED, raised_at=now) for i in ids],
-            ignore_conflicts=True,
-        )
-        raised += len(created)
-        last_id = ids[-1]
-    ScanHeartbeat.objects.create(finished_at=timezone.now(), alerts_raised=raised)
-    return raised

@@ -7,4 +7,5 @@ urlpatterns = [
     path("triage/", views.worklist, name="worklist"),
     path("triage/referrals/<int:pk>/decide/", views.decide, name="decide"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/figures/<slug:name>/", views.figure, name="figure"),
 ]

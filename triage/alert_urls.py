@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import alert_views
+
+app_name = "alerts"
+urlpatterns = [
+    path("alerts/", alert_views.index, name="index"),
+    path("alerts/notifications/<int:pk>/read/", alert_views.read, name="read"),
+    path("alerts/<int:pk>/acknowledge/", alert_views.acknowledge, name="acknowledge"),
+]

@@ -1,0 +1,109 @@
+"""The wait monitoring API: alert events and the dashboard's figures, for managers."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import clock
+from . import dashboard as reads
+from .api import requires
+from .models import BreachAlert
+
+MANAGERS = requires("triage.view_wait_dashboard")
+
+
+class BreachOutput(serializers.ModelSerializer):
+    referral = serializers.IntegerField(source="target.referral_id", help_text="The referral's id.")
+    target = serializers.CharField(source="target.definition.code", help_text="The target's code.")
+
+    class Meta:
+        model = BreachAlert
+        fields = ["id", "referral", "target", "kind", "occurred_at", "acknowledged_at"]
+
+
+class BreachFilter(serializers.Serializer):
+    referral = serializers.IntegerField(required=False)
+    target = serializers.SlugField(required=False)
+    kind = serializers.ChoiceField(choices=BreachAlert.Kind.choices, required=False)
+    occurred_at = serializers.DateField(required=False, help_text="A day (Europe/London).")
+    occurred_after = serializers.DateTimeField(required=False)
+    occurred_before = serializers.DateTimeField(required=False)
+    acknowledged = serializers.BooleanField(required=False, allow_null=True, default=None)
+    acknowledged_at = serializers.DateField(required=False, help_text="A day (Europe/London).")
+
+
+def _day(day) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=clock.LONDON)
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.LONDON)
+
+
+def breaches_filtered(params: dict):
+    queryset = BreachAlert.objects.select_related("target__definition").order_by("-occurred_at", "-id")
+    if "referral" in params:
+        queryset = queryset.filter(target__referral_id=params["referral"])
+    if "target" in params:
+        queryset = queryset.filter(target__definition__code=params["target"])
+    if "kind" in params:
+        queryset = queryset.filter(kind=params["kind"])
+    if "occurred_at" in params:
+        start, end = _day(params["occurred_at"])
+        queryset = queryset.filter(occurred_at__gte=start, occurred_at__lt=end)
+    if "occurred_after" in params:
+        queryset = queryset.filter(occurred_at__gte=params["occurred_after"])
+    if "occurred_before" in params:
+        queryset = queryset.filter(occurred_at__lt=params["occurred_before"])
+    if params.get("acknowledged") is not None:
+        queryset = queryset.filter(acknowledged_at__isnull=not params["acknowledged"])
+    if "acknowledged_at" in params:
+        start, end = _day(params["acknowledged_at"])
+        queryset = queryset.filter(acknowledged_at__gte=start, acknowledged_at__lt=end)
+    return queryset
+
+
+class BreachListApi(generics.ListAPIView):
+    """Alert events (at risk and breached), newest first, each once."""
+
+    permission_classes = [MANAGERS]
+    serializer_class = BreachOutput
+
+    def get_queryset(self):
+        params = BreachFilter(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return breaches_filtered(params.validated_data)
+
+    @extend_schema(parameters=[BreachFilter])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class QueueFigures(serializers.Serializer):
+    queue = serializers.CharField()
+    label = serializers.CharField()
+    total = serializers.IntegerField()
+    by_time_left = serializers.DictField(child=serializers.IntegerField(),
+                                         help_text="breached, lt_1h, lt_4h, lt_24h, lt_7d, later, none")
+
+
+class DashboardOutput(serializers.Serializer):
+    as_at = serializers.DateTimeField()
+    open_total = serializers.IntegerField()
+    open_by_queue = QueueFigures(many=True)
+    urgent_waiting = serializers.IntegerField()
+    breaches_today = serializers.IntegerField()
+    unacknowledged_breaches = serializers.IntegerField()
+    watcher_last_scan = serializers.DateTimeField(allow_null=True)
+    watcher_overdue = serializers.BooleanField()
+
+
+class DashboardApi(APIView):
+    """The live wait dashboard's figures."""
+
+    permission_classes = [MANAGERS]
+
+    @extend_schema(responses=DashboardOutput)
+    def get(self, request):
+        return Response(DashboardOutput(reads.live_figures(timezone.now())).data)
