@@ -314,6 +314,8 @@ def details_from_record(record) -> ServiceDetails:
     if not isinstance(record, dict):
         raise BadRecord("a service record should be a JSON object")
     identifier = _text(record, "id", required=True, limit=100)
+    name = _text(record, "name", required=True, limit=160)
+    description = _text(record, "description", required=True, limit=4000)
     organisation = record.get("organization") or {}
     if not isinstance(organisation, dict):
         raise BadRecord("organization should be an object")
@@ -330,8 +332,7 @@ def details_from_record(record) -> ServiceDetails:
         raise BadRecord(f"unknown status {status!r}")
     return ServiceDetails(
         identifier=identifier,
-        name=_text(record, "name", required=True, limit=160),
-        description=_text(record, "description", required=True, limit=4000),
+        name=name, description=description,
         url=_text(record, "url", limit=200), email=_text(record, "email", limit=254),
         organisation=_text(organisation, "name", required=True, limit=160),
         organisation_identifier=_text(organisation, "id", limit=100) or f"{identifier}:organization",
