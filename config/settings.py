@@ -236,6 +236,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 BREACH_SCAN_SECONDS = env_int("BREACH_SCAN_SECONDS", 60)
 # The dashboard turns the watcher's heartbeat red when no scan finished for this long.
 BREACH_SCAN_OVERDUE_SECONDS = env_int("BREACH_SCAN_OVERDUE_SECONDS", 3 * BREACH_SCAN_SECONDS)
+# Targets per transaction of a scan (a killed worker loses at most one batch's work, redone).
+BREACH_SCAN_BATCH_SIZE = env_int("BREACH_SCAN_BATCH_SIZE", 2000)
 # Unacknowledged breaches of 24/7 targets are told again at this interval until met.
 ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 15)
 CELERY_BEAT_SCHEDULE = {

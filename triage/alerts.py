@@ -169,11 +169,12 @@ def _batches(sql: str, params: dict) -> int:
             return total
 
 
-def scan_breaches(*, now: datetime | None = None, batch_size: int = 2000) -> int:
+def scan_breaches(*, now: datetime | None = None, batch_size: int | None = None) -> int:
     """Raise every at-risk and breach alert due at `now` (default: the current time), and
     every repeat of an unacknowledged 24/7 breach; record a heartbeat. Returns the number
     of new alerts. Safe to run any number of times, from any number of processes at once."""
     now = now or timezone.now()
+    batch_size = batch_size or settings.BREACH_SCAN_BATCH_SIZE
     interval = repeat_interval()
     managers = duty_managers(now)
     raised = _batches(RAISE_SQL, {
