@@ -24,6 +24,7 @@ COMMUNITY_KNOWLEDGE_OFFICER = "Community knowledge officer"
 ROLES = (
     Role(MANAGER, "triage:dashboard",
          (("Wait dashboard", "triage:dashboard"), ("Triage worklist", "triage:worklist"),
+          ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
           ("Expertise", "directory:expertise"))),
     Role(TRIAGE_CLINICIAN, "triage:worklist",
@@ -36,6 +37,8 @@ ROLES = (
           ("Expertise", "directory:expertise"))),
     Role(ADMIN_TEAM, "scheduling:booking_queue",
          (("Booking queue", "scheduling:booking_queue"),
+          ("Under the CAP", "scheduling:under_cap"),
+          ("Diaries", "scheduling:diaries"),
           ("Log a written referral", "cap:written_referral"),
           ("Identity checks", "cap:match_reviews"),
           ("Tasks", "cap:admin_tasks"))),

@@ -1,25 +1,54 @@
 from django import forms
 
 from config.forms import NHSFormMixin
+from triage.models import AssessmentSetting
 
-from .models import Practitioner, Team
+from .models import CancelledBy, Team
+
+WEEKDAYS = [("", "Every day"), ("0", "Mondays"), ("1", "Tuesdays"), ("2", "Wednesdays"),
+            ("3", "Thursdays"), ("4", "Fridays"), ("5", "Saturdays"), ("6", "Sundays")]
 
 
-class BookingForm(NHSFormMixin, forms.Form):
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
-    practitioner = forms.ModelChoiceField(queryset=Practitioner.objects.none(),
-                                          empty_label="Choose a practitioner")
-    starts_at = forms.DateTimeField(
-        label="Assessment starts",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
-    minutes = forms.IntegerField(label="Length in minutes", initial=60, min_value=15, max_value=480)
-    location = forms.CharField(max_length=120, required=False)
+class OptionsFilterForm(NHSFormMixin, forms.Form):
+    """Which team and setting to search; the triage decision's by default."""
+
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label=None,
+                                  help_text="The team aligned to the person's GP practice comes first.")
+    setting = forms.ChoiceField(choices=[("", "As triage decided")] + AssessmentSetting.choices,
+                                required=False)
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = [team.id for team in teams]
-        self.fields["team"].queryset = Team.objects.filter(id__in=ids)
-        self.fields["team"].choices = [(team.id, str(team)) for team in teams]
-        self.fields["practitioner"].queryset = (
-            Practitioner.objects.filter(teams__in=ids).select_related("discipline").distinct()
-        )
+        self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+        self.fields["team"].choices = [(t.pk, str(t)) for t in teams]
+
+
+class OptionChoiceForm(NHSFormMixin, forms.Form):
+    option = forms.CharField(widget=forms.HiddenInput, max_length=2000)
+    action = forms.ChoiceField(choices=[("hold", "Hold"), ("book", "Book")], widget=forms.HiddenInput)
+
+
+class UnavailableTimeForm(NHSFormMixin, forms.Form):
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, required=False, coerce=int, empty_value=None,
+                                     label="Day")
+    starts = forms.TimeField(label="From (24-hour clock, for example 09:00)")
+    ends = forms.TimeField(label="Until")
+    note = forms.CharField(max_length=200, required=False, label="Note (optional)")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
+            self.add_error("ends", "The end must be after the start")
+        return data
+
+
+class CancelForm(NHSFormMixin, forms.Form):
+    by = forms.ChoiceField(choices=CancelledBy.choices, widget=forms.RadioSelect, label="Who cancelled")
+    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RebookForm(NHSFormMixin, forms.Form):
+    option = forms.CharField(widget=forms.HiddenInput, max_length=2000)
+    by = forms.ChoiceField(choices=CancelledBy.choices, widget=forms.RadioSelect,
+                           label="Who asked to change it")
+    reason = forms.CharField(max_length=300, label="Reason for the change")

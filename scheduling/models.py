@@ -1,4 +1,7 @@
-"""Scheduling: teams, practitioners and their diaries, and assessment bookings."""
+"""Scheduling: teams, practitioners and their diaries, structured assessment templates,
+and the bookings that put a person's first assessment into clinical diaries."""
+
+import secrets
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -9,10 +12,13 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cap.models import PrimaryCareNetwork, Referral
-from triage.models import Stream
+from triage.models import AssessmentSetting, Stream
 
 
 class Team(models.Model):
+    """A specialty team, aligned to a group of Primary Care Networks (three or more for
+    the community teams; one trust-wide team may cover them all)."""
+
     name = models.CharField(max_length=120, unique=True)
     specialty = models.CharField(max_length=20, choices=Stream.choices)
     pcns = models.ManyToManyField(PrimaryCareNetwork, related_name="teams", blank=True,
@@ -37,13 +43,20 @@ class Discipline(models.Model):
         return self.name
 
 
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class Practitioner(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="practitioner")
     name = models.CharField(max_length=120)
     discipline = models.ForeignKey(Discipline, on_delete=models.PROTECT)
     teams = models.ManyToManyField(Team, related_name="practitioners")
-    history = HistoricalRecords()
+    feed_token = models.CharField(
+        max_length=40, unique=True, default=new_feed_token, editable=False,
+        help_text="The secret in the address of the practitioner's iCalendar feed.")
+    history = HistoricalRecords(excluded_fields=["feed_token"])
 
     class Meta:
         ordering = ["name"]
@@ -60,6 +73,7 @@ class WorkingPattern(models.Model):
     weekday = models.PositiveSmallIntegerField(help_text="0 is Monday.")
     starts = models.TimeField()
     ends = models.TimeField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["weekday", "starts"]
@@ -69,45 +83,260 @@ class WorkingPattern(models.Model):
         ]
 
 
+class DiaryException(models.Model):
+    """Time a practitioner is not available for assessments, whatever their pattern."""
+
+    class Kind(models.TextChoices):
+        LEAVE = "leave", "Leave"
+        TRAINING = "training", "Training"
+        SICKNESS = "sickness", "Sickness"
+        COMMITMENT = "commitment", "Other commitment"
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="exceptions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                   name="diary_exception_ends_after_it_starts"),
+        ]
+        indexes = [models.Index(fields=["practitioner", "ends_at"])]
+
+
+class ClinicRoom(models.Model):
+    name = models.CharField(max_length=120)
+    site = models.CharField(max_length=200, help_text="The address the person is given.")
+    teams = models.ManyToManyField(Team, related_name="rooms")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.site}"
+
+
+class AssessmentTemplate(models.Model):
+    """A structured assessment: its steps, who does each, and when relative to the start
+    of the core assessment. The template for a stream and setting is used, or the one
+    for every stream (stream left empty)."""
+
+    name = models.CharField(max_length=120)
+    stream = models.CharField(max_length=20, choices=Stream.choices, blank=True,
+                              help_text="Empty: used for every stream without its own.")
+    setting = models.CharField(max_length=10, choices=AssessmentSetting.choices)
+    what_to_expect = models.TextField(max_length=4000, help_text="Printed on the appointment letter.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["stream", "setting"]
+        constraints = [models.UniqueConstraint(fields=["stream", "setting"],
+                                               name="one_template_per_stream_and_setting")]
+
+    def __str__(self):
+        return self.name
+
+
+class TemplateRole(models.Model):
+    """One person in a template: the same person does every step the role is part of
+    (the same nurse across the nurse's steps)."""
+
+    template = models.ForeignKey(AssessmentTemplate, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(max_length=80, help_text="For example: assessing nurse.")
+    disciplines = models.ManyToManyField(Discipline, related_name="+",
+                                         help_text="Any one of these disciplines may fill the role.")
+    optional = models.BooleanField(
+        default=False, help_text="Included only when triage asks for the discipline or names someone.")
+    by_phone = models.BooleanField(default=False, help_text="Joins by phone (no travel, no room).")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class TemplateStep(models.Model):
+    template = models.ForeignKey(AssessmentTemplate, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+    offset_minutes = models.SmallIntegerField(
+        help_text="Minutes from the start of the core assessment; negative is before it.")
+    duration_minutes = models.PositiveSmallIntegerField()
+    roles = models.ManyToManyField(TemplateRole, related_name="steps")
+    with_person = models.BooleanField(default=True, help_text="The person takes part (and it is in "
+                                                              "their letter); needs the room in clinic.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "order"], name="one_step_per_order"),
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="step_takes_time"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PersonUnavailability(models.Model):
+    """A time the person said they cannot do: every week (weekday empty: every day)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="unavailable_times")
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 is Monday.")
+    starts = models.TimeField()
+    ends = models.TimeField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["weekday", "starts"]
+        constraints = [models.CheckConstraint(condition=Q(ends__gt=models.F("starts")),
+                                              name="unavailable_time_ends_after_it_starts")]
+
+
 class TsTzRange(Func):
     function = "TSTZRANGE"
     output_field = DateTimeRangeField()
 
 
+class BookingStatus(models.TextChoices):
+    HELD = "held", "Held while the time is agreed"
+    BOOKED = "booked", "Booked"
+    ATTENDED = "attended", "Attended"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Hold expired"
+
+
+LIVE_STATUSES = [BookingStatus.HELD, BookingStatus.BOOKED]
+
+
+class CancelledBy(models.TextChoices):
+    PERSON = "person", "The person"
+    SERVICE = "service", "The service"
+
+
 class BookingQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(cancelled_at__isnull=True)
+    def live(self, now=None):
+        """Held (and not yet expired) or booked."""
+        now = now or timezone.now()
+        return self.filter(Q(status=BookingStatus.BOOKED)
+                           | Q(status=BookingStatus.HELD, held_until__gt=now))
 
 
 class Booking(models.Model):
+    """A person's structured assessment: one booking, many diary entries (one per
+    practitioner per step, and the clinic room)."""
+
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="bookings")
-    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="bookings")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-    location = models.CharField(max_length=120, blank=True)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    template = models.ForeignKey(AssessmentTemplate, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="bookings")
+    room = models.ForeignKey(ClinicRoom, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="bookings")
+    setting = models.CharField(max_length=10, choices=AssessmentSetting.choices)
+    starts_at = models.DateTimeField(help_text="The core assessment starts.")
+    first_entry_at = models.DateTimeField(help_text="The first diary entry (meet and greet) starts.")
+    ends_at = models.DateTimeField(help_text="The last diary entry ends.")
+    status = models.CharField(max_length=20, choices=BookingStatus.choices)
+    held_until = models.DateTimeField(null=True, blank=True)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    booked_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=10, choices=CancelledBy.choices, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    rebooked_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="rebooked_as")
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     objects = BookingQuerySet.as_manager()
 
     class Meta:
+        ordering = ["starts_at"]
         permissions = [("book_assessment", "Can book an assessment")]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("first_entry_at")),
                                    name="booking_ends_after_it_starts"),
-            # The guarantee against double booking a practitioner: no two active
-            # bookings of one practitioner may overlap, whatever the application did.
+            # Two admins booking the same person at once: one wins.
+            models.UniqueConstraint(fields=["referral"], condition=Q(status__in=LIVE_STATUSES),
+                                    name="one_live_booking_per_referral"),
+        ]
+        indexes = [models.Index(fields=["status", "held_until"], name="booking_held_idx",
+                                condition=Q(status=BookingStatus.HELD))]
+
+    def __str__(self):
+        return f"{self.referral} at {timezone.localtime(self.starts_at):%a %d %b %Y %H:%M}"
+
+
+class DiaryEntry(models.Model):
+    """Time in a practitioner's diary or a clinic room's, for one step of a booking.
+    `live` while the booking is held or booked (and after it happened); a cancelled or
+    expired booking's entries free their time."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="entries")
+    practitioner = models.ForeignKey(Practitioner, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="diary_entries")
+    room = models.ForeignKey(ClinicRoom, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="diary_entries")
+    step = models.CharField(max_length=80)
+    role = models.CharField(max_length=80, blank=True)
+    by_phone = models.BooleanField(default=False)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    live = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                   name="diary_entry_ends_after_it_starts"),
+            models.CheckConstraint(
+                condition=Q(practitioner__isnull=False, room__isnull=True)
+                | Q(practitioner__isnull=True, room__isnull=False),
+                name="diary_entry_is_a_practitioners_or_a_rooms"),
+            # The guarantee against double booking: no two live entries of one
+            # practitioner, or of one room, overlap, whatever the application did.
             ExclusionConstraint(
                 name="no_double_booking_of_a_practitioner",
-                expressions=[
-                    ("practitioner", RangeOperators.EQUAL),
-                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
-                ],
-                condition=Q(cancelled_at__isnull=True),
+                expressions=[("practitioner", RangeOperators.EQUAL),
+                             (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS)],
+                condition=Q(live=True, practitioner__isnull=False),
+            ),
+            ExclusionConstraint(
+                name="no_double_booking_of_a_room",
+                expressions=[("room", RangeOperators.EQUAL),
+                             (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS)],
+                condition=Q(live=True, room__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["practitioner", "starts_at"])]
+        indexes = [
+            models.Index(fields=["practitioner", "ends_at"], name="diary_entry_practitioner_idx",
+                         condition=Q(live=True)),
+            models.Index(fields=["room", "ends_at"], name="diary_entry_room_idx", condition=Q(live=True)),
+        ]
+
+
+class SlotIssue(models.Model):
+    """Nothing could be found before the referral's target: for a manager to resolve
+    (the appointment slot issues list). Resolved when the person is booked."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="slot_issues")
+    raised_at = models.DateTimeField(default=timezone.now)
+    target_due_at = models.DateTimeField(null=True, blank=True)
+    first_option_at = models.DateTimeField(null=True, blank=True,
+                                           help_text="The first option after the target, if any.")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["target_due_at"]
+        constraints = [models.UniqueConstraint(fields=["referral"], condition=Q(resolved_at__isnull=True),
+                                               name="one_open_slot_issue_per_referral")]

@@ -1,21 +1,60 @@
-from django.db.models import OuterRef, Subquery
+"""Named reads for scheduling: the admin team's booking queue, the never-lost list and the
+appointment slot issues list, each ordered by what is closest to breaching."""
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus
-from triage.models import TriageDecision
+from triage.models import DecisionOutcome, TriageDecision
 from triage.selectors import with_next_due
 
-from .models import Team
+from .models import Booking, SlotIssue, Team
+
+# Statuses that end the CAP's hold on a person triaged for assessment: assessed, or
+# closed by a recorded decision. Everyone else triaged for assessment stays listed.
+OFF_THE_LIST = [ReferralStatus.ASSESSED, ReferralStatus.CLOSED]
 
 
-def booking_queue():
-    """Triaged referrals waiting for their first assessment, most at risk first."""
-    latest = TriageDecision.objects.filter(referral=OuterRef("pk")).order_by("-decided_at")
-    return with_next_due(
+def _with_latest_decision(queryset):
+    latest = TriageDecision.objects.filter(referral=OuterRef("pk")).order_by("-decided_at", "-pk")
+    return queryset.annotate(stream=Subquery(latest.values("stream")[:1]),
+                             urgency=Subquery(latest.values("urgency")[:1]))
+
+
+def _with_next_booking(queryset, now):
+    live = (Booking.objects.live(now).filter(referral=OuterRef("pk"), ends_at__gt=now)
+            .order_by("starts_at"))
+    return queryset.annotate(next_booking_at=Subquery(live.values("starts_at")[:1]),
+                             next_booking_id=Subquery(live.values("pk")[:1]),
+                             next_booking_status=Subquery(live.values("status")[:1]))
+
+
+def booking_queue(now=None):
+    """Triaged referrals waiting for their first assessment to be booked, most at risk
+    first: routine ones after triage, and anyone whose booking was cancelled or missed."""
+    now = now or timezone.now()
+    return _with_next_booking(with_next_due(_with_latest_decision(
         Referral.objects.filter(status=ReferralStatus.AWAITING_BOOKING)
-        .select_related("service_user", "service_user__gp_practice")
-        .annotate(stream=Subquery(latest.values("stream")[:1]),
-                  urgency=Subquery(latest.values("urgency")[:1]))
-    )
+        .select_related("service_user", "service_user__gp_practice"))), now)
+
+
+def under_cap_until_assessed(now=None):
+    """Everyone triaged for assessment and not yet assessed, with their next booking (or
+    none), most at risk first. Defined by the decision, not by the booking state, so a
+    cancelled, missed or expired booking can never drop a person from it."""
+    now = now or timezone.now()
+    triaged_for_assessment = Exists(TriageDecision.objects.filter(
+        referral=OuterRef("pk"), outcome=DecisionOutcome.ASSESSMENT))
+    return _with_next_booking(with_next_due(_with_latest_decision(
+        Referral.objects.filter(triaged_for_assessment).exclude(status__in=OFF_THE_LIST)
+        .select_related("service_user"))), now)
+
+
+def appointment_slot_issues():
+    """Referrals for which nothing could be found before their target: the earliest
+    target first, with the first option after it when there was one."""
+    return (SlotIssue.objects.filter(resolved_at__isnull=True)
+            .select_related("referral", "referral__service_user").order_by("target_due_at", "raised_at"))
 
 
 def teams_for(referral, stream):
@@ -24,3 +63,9 @@ def teams_for(referral, stream):
     practice = referral.service_user.gp_practice
     pcn_id = practice.pcn_id if practice else None
     return sorted(teams, key=lambda t: (pcn_id not in {p.id for p in t.pcns.all()}, t.name))
+
+
+def bookings_of(referral):
+    return (Booking.objects.filter(referral=referral).select_related("team", "room", "template")
+            .order_by("-created_at"))
+

@@ -1,4 +1,9 @@
-"""Scheduling actions: booking assessments into practitioners' diaries."""
+"""Scheduling actions: holding and booking a structured assessment into clinical diaries,
+and what happens afterwards (rebook, cancel, attended, did not attend).
+
+Every booking's diary entries are written in one transaction, or none. The database's
+exclusion constraints are the guarantee against double booking; their violation becomes
+a Conflict here, never a server error."""
 
 from datetime import datetime, timedelta
 
@@ -10,35 +15,232 @@ from cap.history import save_as
 from cap.models import Referral, ReferralStatus
 from triage.services import target_meet
 
-from .models import Booking, Practitioner, Team
+from . import options as finder
+from .models import (
+    Booking,
+    BookingStatus,
+    ClinicRoom,
+    DiaryEntry,
+    PersonUnavailability,
+    Practitioner,
+    SlotIssue,
+    Team,
+)
+
+HOLD_MINUTES = 5
+DOUBLE_BOOKING = ("no_double_booking_of_a_practitioner", "no_double_booking_of_a_room")
+TAKEN = "That time was taken meanwhile: choose from the fresh options."
 
 
-def booking_create(*, actor, referral: Referral, practitioner: Practitioner, team: Team,
-                   starts_at: datetime, minutes: int, location: str = "") -> Booking:
-    """Book a triaged referral's assessment into a practitioner's diary.
+def options_for(*, referral: Referral, team: Team | None = None, setting: str = "",
+                now: datetime | None = None, limit: int = 10) -> finder.OptionSearch:
+    """The earliest options for the referral's assessment. When none is within its
+    target, the referral goes on the appointment slot issues list (once), with the
+    first option after the target."""
+    now = now or timezone.now()
+    search = finder.options_find(finder.plan_for(referral, team=team, setting=setting), limit=limit, now=now)
+    if search.none_within_target and referral.status == ReferralStatus.AWAITING_BOOKING:
+        first = search.options[0].starts_at if search.options else None
+        issue, created = SlotIssue.objects.get_or_create(
+            referral=referral, resolved_at=None,
+            defaults={"raised_at": now, "target_due_at": search.plan.deadline, "first_option_at": first})
+        if not created and issue.first_option_at != first:
+            issue.first_option_at = first
+            issue.save(update_fields=["first_option_at"])
+    return search
 
-    The exclusion constraint on bookings is the guarantee against double booking;
-    its violation is turned into a Conflict here, never a server error."""
-    if starts_at <= timezone.now():
-        raise Invalid("Book the assessment for a time in the future.", field="starts_at")
-    if not practitioner.teams.filter(pk=team.pk).exists():
-        raise Invalid(f"{practitioner.name} is not a member of {team.name}.", field="practitioner")
+
+def booking_hold(*, actor, referral: Referral, option_id: str, now: datetime | None = None) -> Booking:
+    """Hold an option for HOLD_MINUTES while the admin agrees it with the person."""
+    return _book(actor, referral, option_id, BookingStatus.HELD, now or timezone.now())
+
+
+def booking_create(*, actor, referral: Referral, option_id: str, now: datetime | None = None) -> Booking:
+    """Book an option: every practitioner's entries and the room's, in one transaction."""
+    return _book(actor, referral, option_id, BookingStatus.BOOKED, now or timezone.now())
+
+
+def _book(actor, referral, option_id, status, now, rebook: tuple[Booking, str, str] | None = None) -> Booking:
+    rebooked_from = rebook[0] if rebook else None
     try:
         with transaction.atomic():
             referral = Referral.objects.select_for_update().get(pk=referral.pk)
-            if referral.status != ReferralStatus.AWAITING_BOOKING:
+            if referral.status != ReferralStatus.AWAITING_BOOKING and rebooked_from is None:
                 raise Conflict(f"{referral.reference} is not waiting for a booking.")
-            booking = save_as(Booking(
-                referral=referral, practitioner=practitioner, team=team, starts_at=starts_at,
-                ends_at=starts_at + timedelta(minutes=minutes), location=location,
-                booked_by=actor,
-            ), actor)
-            target_meet(referral=referral, code="booking", at=booking.created_at, actor=actor)
-            referral.status = ReferralStatus.BOOKED
-            save_as(referral, actor)
+            holds_release_expired(now=now)
+            option = finder.Option.from_id(option_id, referral)
+            team = Team.objects.get(pk=option.team_id)
+            plan = finder.plan_for(referral, team=team, setting=option.setting)
+            problem = finder.option_problem(plan, option, now,
+                                            ignore_booking=rebooked_from.pk if rebooked_from else None)
+            if problem:
+                raise Conflict(problem, field="option")
+            if rebook is not None:
+                old = Booking.objects.select_for_update().get(pk=rebook[0].pk, referral=referral)
+                _cancel(actor, old, *rebook[1:], now, reopen=False)
+            booking = _write(actor, referral, plan, option, status, now, rebooked_from)
     except IntegrityError as error:
-        if "no_double_booking_of_a_practitioner" in str(error):
-            raise Conflict(f"{practitioner.name} already has a booking at that time.",
-                           field="starts_at") from None
+        if any(name in str(error) for name in DOUBLE_BOOKING):
+            raise Conflict(TAKEN, field="option") from None
+        if "one_live_booking_per_referral" in str(error):
+            raise Conflict(f"{referral.reference} already has a booking or a hold.", field="option") from None
         raise
     return booking
+
+
+def _write(actor, referral, plan, option, status, now, rebooked_from) -> Booking:
+    practitioners = Practitioner.objects.in_bulk([p for _, p in option.assignments])
+    rooms = ClinicRoom.objects.in_bulk([option.room_id] if option.room_id else [])
+    entries = finder.planned_entries(plan, option, practitioners, rooms)
+    held = status == BookingStatus.HELD
+    booking = save_as(Booking(
+        referral=referral, template=plan.template, team=plan.team, room_id=option.room_id,
+        setting=plan.setting, starts_at=option.starts_at,
+        first_entry_at=min(e.starts_at for e in entries), ends_at=max(e.ends_at for e in entries),
+        status=status, held_until=now + timedelta(minutes=HOLD_MINUTES) if held else None,
+        booked_by=actor, created_at=now, booked_at=None if held else now, rebooked_from=rebooked_from,
+    ), actor)
+    DiaryEntry.objects.bulk_create([
+        DiaryEntry(booking=booking, practitioner=e.practitioner, room=e.room, step=e.step, role=e.role,
+                   by_phone=e.by_phone, starts_at=e.starts_at, ends_at=e.ends_at)
+        for e in entries])
+    if not held:
+        _booked(actor, booking, now)
+    return booking
+
+
+def _booked(actor, booking: Booking, now: datetime) -> None:
+    referral = booking.referral
+    target_meet(referral=referral, code="booking", at=now, actor=actor)
+    referral.status = ReferralStatus.BOOKED
+    save_as(referral, actor)
+    SlotIssue.objects.filter(referral=referral, resolved_at__isnull=True).update(resolved_at=now)
+
+
+@transaction.atomic
+def booking_confirm(*, actor, booking: Booking, now: datetime | None = None) -> Booking:
+    """Book a held option: the hold becomes the booking if it has not run out."""
+    now = now or timezone.now()
+    booking = Booking.objects.select_for_update().select_related("referral").get(pk=booking.pk)
+    if booking.status != BookingStatus.HELD or booking.held_until <= now:
+        raise Conflict("The hold ran out and the time may have gone: choose from the fresh options.")
+    Referral.objects.select_for_update().get(pk=booking.referral_id)
+    booking.status, booking.booked_at, booking.held_until = BookingStatus.BOOKED, now, None
+    save_as(booking, actor)
+    _booked(actor, booking, now)
+    return booking
+
+
+@transaction.atomic
+def booking_release(*, actor, booking: Booking, now: datetime | None = None) -> Booking:
+    """Give a held time back at once (the person could not do it)."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != BookingStatus.HELD:
+        raise Conflict("Only a held time can be released.")
+    booking.status = BookingStatus.EXPIRED
+    booking.entries.update(live=False)
+    return save_as(booking, actor)
+
+
+def holds_release_expired(*, now: datetime | None = None) -> int:
+    """Free the diary time of holds that ran out. Idempotent; run by the booking
+    services before they write, and by a beat task every minute."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        expired = list(Booking.objects.select_for_update(skip_locked=True)
+                       .filter(status=BookingStatus.HELD, held_until__lte=now))
+        for booking in expired:
+            booking.status = BookingStatus.EXPIRED
+            booking.entries.update(live=False)
+            save_as(booking, None)
+    return len(expired)
+
+
+def booking_cancel(*, actor, booking: Booking, by: str, reason: str,
+                   now: datetime | None = None) -> Booking:
+    """Cancel a booking (by the person or by the service, with a reason). The person
+    goes back to the booking queue: still under the CAP until assessed."""
+    if by not in ("person", "service"):
+        raise Invalid("Say who cancelled: the person or the service.", field="by")
+    if not reason.strip():
+        raise Invalid("Give the reason for cancelling.", field="reason")
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("referral").get(pk=booking.pk)
+        Referral.objects.select_for_update().get(pk=booking.referral_id)
+        return _cancel(actor, booking, by, reason.strip(), now or timezone.now(), reopen=True)
+
+
+def _cancel(actor, booking: Booking, by: str, reason: str, now: datetime, reopen: bool) -> Booking:
+    if booking.status != BookingStatus.BOOKED:
+        raise Conflict("Only a booked assessment can be cancelled or rebooked.")
+    booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
+    booking.cancelled_by, booking.cancel_reason = by, reason
+    booking.entries.update(live=False)
+    save_as(booking, actor)
+    if reopen:
+        _back_to_booking_queue(actor, booking.referral)
+    return booking
+
+
+def _back_to_booking_queue(actor, referral: Referral) -> None:
+    referral.status = ReferralStatus.AWAITING_BOOKING
+    save_as(referral, actor)
+
+
+def booking_rebook(*, actor, booking: Booking, option_id: str, by: str, reason: str,
+                   now: datetime | None = None) -> Booking:
+    """Move a booking to another option: the old one is cancelled and the new one booked
+    in one transaction, so the person is never left with neither or both."""
+    if not reason.strip():
+        raise Invalid("Give the reason for rebooking.", field="reason")
+    if by not in ("person", "service"):
+        raise Invalid("Say who asked to rebook: the person or the service.", field="by")
+    booking = Booking.objects.get(pk=booking.pk)
+    return _book(actor, booking.referral, option_id, BookingStatus.BOOKED, now or timezone.now(),
+                 rebook=(booking, by, f"Rebooked: {reason.strip()}"))
+
+
+@transaction.atomic
+def booking_attended(*, actor, booking: Booking, now: datetime | None = None) -> Booking:
+    """The person attended: the assessment target is met and they leave the CAP's list."""
+    now = now or timezone.now()
+    booking = _happened(booking, now)
+    booking.status, booking.outcome_recorded_at = BookingStatus.ATTENDED, now
+    save_as(booking, actor)
+    referral = booking.referral
+    for code in finder.ASSESSMENT_TARGETS:
+        target_meet(referral=referral, code=code, at=booking.starts_at, actor=actor)
+    referral.status = ReferralStatus.ASSESSED
+    save_as(referral, actor)
+    return booking
+
+
+@transaction.atomic
+def booking_did_not_attend(*, actor, booking: Booking, now: datetime | None = None) -> Booking:
+    """The person did not attend: the time stays used, the target keeps running, and the
+    person goes back to the booking queue for another appointment."""
+    now = now or timezone.now()
+    booking = _happened(booking, now)
+    booking.status, booking.outcome_recorded_at = BookingStatus.DID_NOT_ATTEND, now
+    save_as(booking, actor)
+    _back_to_booking_queue(actor, booking.referral)
+    return booking
+
+
+def _happened(booking: Booking, now: datetime) -> Booking:
+    booking = Booking.objects.select_for_update().select_related("referral").get(pk=booking.pk)
+    Referral.objects.select_for_update().get(pk=booking.referral_id)
+    if booking.status != BookingStatus.BOOKED:
+        raise Conflict("Only a booked assessment can be marked attended or not attended.")
+    if booking.starts_at > now:
+        raise Invalid("The assessment has not started yet.")
+    return booking
+
+
+def unavailable_time_add(*, actor, referral: Referral, weekday: int | None, starts, ends,
+                         note: str = "") -> PersonUnavailability:
+    """A time the person said they cannot do; options avoid it."""
+    if ends <= starts:
+        raise Invalid("The end must be after the start.", field="ends")
+    return PersonUnavailability.objects.create(referral=referral, weekday=weekday, starts=starts,
+                                               ends=ends, note=note)

@@ -1,32 +1,238 @@
+"""The admin team's booking pages, the practitioners' diaries and the managers' lists."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from cap.errors import DomainError
+from cap.models import Referral
 
-from . import selectors, services
-from .forms import BookingForm
+from . import calendar, selectors, services
+from .forms import CancelForm, OptionChoiceForm, OptionsFilterForm, RebookForm, UnavailableTimeForm
+from .models import Booking, BookingStatus, DiaryEntry, Practitioner
+from .options import OptionSearch, latest_assessment_decision
+
+BOOK = "scheduling.book_assessment"
 
 
-@permission_required("scheduling.book_assessment", raise_exception=True)
+def can_see_lists(user) -> bool:
+    return user.has_perm(BOOK) or user.has_perm("scheduling.view_booking")
+
+
+@permission_required(BOOK, raise_exception=True)
 def booking_queue(request):
     return render(request, "scheduling/booking_queue.html", {
         "referrals": selectors.booking_queue()[:200], "now": timezone.now(),
     })
 
 
-@permission_required("scheduling.book_assessment", raise_exception=True)
+@dataclass
+class OptionRow:
+    id: str
+    starts_at: datetime
+    ends_at: datetime
+    people: list[tuple[str, str]]
+    room: str
+    within_target: bool
+
+
+def option_rows(search: OptionSearch) -> list[OptionRow]:
+    rows = []
+    for option in search.options:
+        entries = search.entries(option)
+        people: dict[str, str] = {}
+        for e in entries:
+            if e.practitioner:
+                people.setdefault(e.role, e.practitioner.name + (" (by phone)" if e.by_phone else ""))
+        room = next((str(e.room) for e in entries if e.room), "Home visit")
+        rows.append(OptionRow(option.id, option.starts_at, max(e.ends_at for e in entries),
+                              list(people.items()), room, option.within_target))
+    return rows
+
+
+def _options_page(request, referral, *, form=None, rebook=None, status=200):
+    decision = latest_assessment_decision(referral)
+    teams = selectors.teams_for(referral, decision.stream)
+    filters = OptionsFilterForm(request.GET or None, teams=teams)
+    team = setting = None
+    if filters.is_valid():
+        team, setting = filters.cleaned_data["team"], filters.cleaned_data["setting"]
+    search, error = None, None
+    try:
+        search = services.options_for(referral=referral, team=team, setting=setting or "")
+    except DomainError as e:
+        error = e.message
+    return render(request, "scheduling/book.html", {
+        "referral": referral, "decision": decision, "filters": filters, "search": search,
+        "rows": option_rows(search) if search else [], "search_error": error, "form": form,
+        "unavailable_form": UnavailableTimeForm(), "rebook": rebook,
+        "rebook_form": RebookForm() if rebook else None,
+        "unavailable": referral.unavailable_times.all(), "bookings": selectors.bookings_of(referral),
+    }, status=status)
+
+
+@permission_required(BOOK, raise_exception=True)
 def book(request, pk):
-    referral = get_object_or_404(selectors.booking_queue(), pk=pk)
-    teams = selectors.teams_for(referral, referral.stream)
-    form = BookingForm(request.POST or None, teams=teams)
+    """Find options for a triaged referral, then hold or book one."""
+    referral = get_object_or_404(Referral.objects.select_related("service_user__gp_practice"), pk=pk)
+    form = OptionChoiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        service = services.booking_hold if form.cleaned_data["action"] == "hold" else services.booking_create
         try:
-            services.booking_create(actor=request.user, referral=referral, **form.cleaned_data)
+            booking = service(actor=request.user, referral=referral, option_id=form.cleaned_data["option"])
         except DomainError as error:
             form.add_domain_error(error)
+            return _options_page(request, referral, form=form, status=409)
+        messages.success(request, f"{'Held' if booking.status == BookingStatus.HELD else 'Booked'}: "
+                                  f"{booking}.")
+        return redirect("scheduling:booking", booking.pk)
+    return _options_page(request, referral, form=form if request.method == "POST" else None)
+
+
+@require_POST
+@permission_required(BOOK, raise_exception=True)
+def unavailable_time_add(request, pk):
+    referral = get_object_or_404(Referral, pk=pk)
+    form = UnavailableTimeForm(request.POST)
+    if form.is_valid():
+        services.unavailable_time_add(actor=request.user, referral=referral, **form.cleaned_data)
+        messages.success(request, "Saved: the options now avoid that time.")
+    else:
+        messages.error(request, "Enter a start and an end time, the end after the start.")
+    return redirect("scheduling:book", pk)
+
+
+@permission_required(BOOK, raise_exception=True)
+def booking(request, pk):
+    booking = get_object_or_404(Booking.objects.select_related("referral__service_user", "team", "room"),
+                                pk=pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    cancel_form = CancelForm(request.POST if action == "cancel" else None)
+    actions = {"confirm": services.booking_confirm, "release": services.booking_release,
+               "attended": services.booking_attended, "did_not_attend": services.booking_did_not_attend}
+    if action:
+        try:
+            if action == "cancel":
+                if not cancel_form.is_valid():
+                    raise _FormInvalid
+                services.booking_cancel(actor=request.user, booking=booking, **cancel_form.cleaned_data)
+            elif action in actions:
+                actions[action](actor=request.user, booking=booking)
+            else:
+                raise PermissionDenied
+        except _FormInvalid:
+            pass
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("scheduling:booking", pk)
         else:
-            messages.success(request, f"Assessment booked for {referral.reference}.")
-            return redirect("scheduling:booking_queue")
-    return render(request, "scheduling/book.html", {"form": form, "referral": referral})
+            messages.success(request, "Saved.")
+            return redirect("scheduling:booking", pk)
+    entries = booking.entries.select_related("practitioner", "room").order_by("starts_at", "pk")
+    return render(request, "scheduling/booking.html", {
+        "booking": booking, "entries": entries, "cancel_form": cancel_form, "now": timezone.now(),
+        "history": booking.history.select_related("history_user").order_by("-history_date")[:20],
+    })
+
+
+class _FormInvalid(Exception):
+    pass
+
+
+@permission_required(BOOK, raise_exception=True)
+def rebook(request, pk):
+    old = get_object_or_404(Booking.objects.select_related("referral__service_user__gp_practice"), pk=pk)
+    form = RebookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.booking_rebook(actor=request.user, booking=old, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+            return _options_page(request, old.referral, rebook=old, form=form, status=409)
+        messages.success(request, f"Rebooked: {new}.")
+        return redirect("scheduling:booking", new.pk)
+    return _options_page(request, old.referral, rebook=old, form=form if request.method == "POST" else None)
+
+
+def _letter(request, pk, template):
+    booking = get_object_or_404(Booking.objects.select_related(
+        "referral__service_user__gp_practice", "team", "room", "template"), pk=pk)
+    if not (request.user.has_perm(BOOK) or request.user.has_perm("cap.view_referral")):
+        raise PermissionDenied
+    entries = booking.entries.filter(practitioner__isnull=False).select_related(
+        "practitioner__discipline").order_by("starts_at")
+    seeing = {}
+    for e in entries:
+        if e.step and not e.step.startswith("Travel") and e.practitioner_id not in seeing:
+            seeing[e.practitioner_id] = e
+    steps = booking.template.steps.filter(with_person=True).order_by("order")
+    return render(request, template, {
+        "booking": booking, "person": booking.referral.service_user, "seeing": seeing.values(),
+        "steps": steps, "minutes": int((booking.ends_at - booking.first_entry_at).total_seconds() // 60),
+        "person_minutes": _person_minutes(booking), "today": timezone.localdate(),
+    })
+
+
+def _person_minutes(booking) -> int:
+    steps = list(booking.template.steps.filter(with_person=True))
+    if not steps:
+        return 0
+    return max(s.offset_minutes + s.duration_minutes for s in steps) - min(s.offset_minutes for s in steps)
+
+
+def letter(request, pk):
+    return _letter(request, pk, "scheduling/letter.html")
+
+
+def gp_letter(request, pk):
+    return _letter(request, pk, "scheduling/gp_letter.html")
+
+
+@permission_required("scheduling.view_practitioner", raise_exception=True)
+def diaries(request):
+    return render(request, "scheduling/diaries.html", {
+        "practitioners": Practitioner.objects.select_related("discipline").prefetch_related("teams")})
+
+
+@permission_required("scheduling.view_practitioner", raise_exception=True)
+def diary(request, pk):
+    practitioner = get_object_or_404(Practitioner.objects.select_related("discipline"), pk=pk)
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    entries = (DiaryEntry.objects.filter(practitioner=practitioner, live=True, ends_at__gte=today,
+                                         starts_at__lt=today + timedelta(weeks=6))
+               .select_related("booking__referral", "booking__team").order_by("starts_at"))
+    exceptions = practitioner.exceptions.filter(ends_at__gte=today).order_by("starts_at")
+    feed = request.build_absolute_uri(reverse("scheduling:feed", args=[practitioner.feed_token]))
+    return render(request, "scheduling/diary.html", {
+        "practitioner": practitioner, "entries": entries, "exceptions": exceptions, "feed_url": feed})
+
+
+@login_not_required
+def feed(request, token):
+    """The practitioner's diary as an iCalendar feed for their calendar app. The secret
+    token in the address is the credential; entries name no one (the booking
+    reference only), as calendar apps keep copies outside the trust's systems."""
+    practitioner = get_object_or_404(Practitioner, feed_token=token)
+    return HttpResponse(calendar.diary_feed(practitioner), content_type="text/calendar; charset=utf-8")
+
+
+def under_cap(request):
+    if not can_see_lists(request.user):
+        raise PermissionDenied
+    return render(request, "scheduling/under_cap.html", {
+        "referrals": selectors.under_cap_until_assessed(), "now": timezone.now()})
+
+
+def slot_issues(request):
+    if not can_see_lists(request.user):
+        raise PermissionDenied
+    return render(request, "scheduling/slot_issues.html", {
+        "issues": selectors.appointment_slot_issues(), "now": timezone.now()})

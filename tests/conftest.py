@@ -18,6 +18,7 @@ DATA_MIGRATIONS = [
     ("scheduling.migrations.0007_default_assessment_templates", "add"),
     ("accounts.migrations.0001_roles", "create_roles"),
     ("triage.migrations.0005_default_urgency_rules_and_queue_groups", "forwards"),
+    ("scheduling.migrations.0008_scheduling_role_permissions", "grant"),
     ("triage.migrations.0009_alert_thresholds_backfill", "forwards"),
     ("triage.migrations.0010_alert_permissions", "forwards"),
 ]

@@ -1,5 +1,6 @@
 """The whole flow through HTTP: written referral, triage, booking, dashboard."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus
-from scheduling.models import Booking
+from scheduling.models import Booking, ClinicRoom, Discipline
 from tests.factories import GPPracticeFactory, PractitionerFactory, TeamFactory
 
 
@@ -21,6 +22,9 @@ def test_written_referral_is_triaged_booked_and_counted(client, admin_team, tria
     practice = GPPracticeFactory(ods_code="C82001")
     team = TeamFactory(name="City East CTR Team", pcns=[practice.pcn])
     nurse = PractitionerFactory(name="Grace Okafor", teams=[team])
+    for name, code in [("Sam Adeyemi", "support_worker"), ("Hari Mistry", "healthcare_support_worker")]:
+        PractitionerFactory(name=name, teams=[team], discipline=Discipline.objects.get(code=code))
+    ClinicRoom.objects.create(name="Room 2", site="Neville Centre, Leicester").teams.add(team)
 
     client.force_login(admin_team)
     received = timezone.now() - timedelta(minutes=5)
@@ -51,14 +55,14 @@ def test_written_referral_is_triaged_booked_and_counted(client, admin_team, tria
 
     client.force_login(admin_team)
     assert referral.reference in client.get(reverse("scheduling:booking_queue")).content.decode()
-    starts = timezone.now() + timedelta(days=2)
-    response = client.post(reverse("scheduling:book", args=[referral.pk]), {
-        "team": team.pk, "practitioner": nurse.pk, "starts_at": local_input(starts),
-        "minutes": 90, "location": "Neville Centre",
-    })
+    options = client.get(reverse("scheduling:book", args=[referral.pk])).content.decode()
+    first_option = re.search(r'name="option" value="([^"]+)"', options).group(1)
+    response = client.post(reverse("scheduling:book", args=[referral.pk]),
+                           {"option": first_option, "action": "book"})
     assert response.status_code == 302
     booking = Booking.objects.get()
-    assert (booking.practitioner, booking.team) == (nurse, team)
+    assert booking.team == team
+    assert booking.entries.filter(practitioner=nurse, step="Assessment").exists()
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.BOOKED
 

@@ -21,6 +21,7 @@ from cap.services import PersonDetails, Referrer, referral_log_written
 from cap.validators import nhs_number_is_valid
 from careplans.models import Episode
 from directory.demo import load_directory
+from scheduling.demo import load_clinic_rooms
 from scheduling.models import Discipline, Practitioner, Team, WorkingPattern
 from triage.models import Stream
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             load_primary_care_networks()
             load_teams()
             load_team_practitioners()
+            load_clinic_rooms()
             load_directory()
             users = load_demo_users()
             link_practitioner_login(users[demo_data.DEMO_PRACTITIONER_USERNAME])

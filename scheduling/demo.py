@@ -1,0 +1,27 @@
+"""Demo clinic rooms: two a team, at a plausible LLR site (made-up addresses)."""
+
+from .models import ClinicRoom, Team
+
+# Team name prefix -> the site its clinic rooms are at.
+SITES = {
+    "City East": "Neville Centre, Leicester LE5 4QG",
+    "City West": "Westcotes Clinic, Leicester LE3 0QP",
+    "City Central": "Bridge Park Plaza, Leicester LE4 8PQ",
+    "Charnwood": "Loughborough Hospital, Loughborough LE11 5JY",
+    "Hinckley and Bosworth": "Hinckley Health Centre, Hinckley LE10 1DS",
+    "North West Leicestershire": "Coalville Community Hospital, Coalville LE67 4DE",
+    "West Leicestershire": "Coalville Community Hospital, Coalville LE67 4DE",
+    "South Leicestershire": "Oadby Clinic, Oadby LE2 4AA",
+    "Melton and Rutland": "Melton Mowbray Hospital, Melton Mowbray LE13 1SJ",
+    "LLR": "Evington Centre, Leicester LE5 4QF",
+}
+
+
+def load_clinic_rooms() -> None:
+    """Idempotent: a room is found by its name and site."""
+    for team in Team.objects.all():
+        prefix = next((p for p in SITES if team.name.startswith(p)), "LLR")
+        for number in (1, 2):
+            room, _ = ClinicRoom.objects.get_or_create(
+                name=f"{team.name} clinic room {number}", defaults={"site": SITES[prefix]})
+            room.teams.add(team)
