@@ -23,7 +23,8 @@ COMMUNITY_KNOWLEDGE_OFFICER = "Community knowledge officer"
 
 ROLES = (
     Role(MANAGER, "triage:dashboard",
-         (("Wait dashboard", "triage:dashboard"), ("Triage worklist", "triage:worklist"),
+         (("Wait dashboard", "triage:dashboard"), ("Performance", "triage:performance"),
+          ("Triage worklist", "triage:worklist"),
           ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
           ("Expertise", "directory:expertise"))),

@@ -128,6 +128,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("nhsuk", NHSUK_FRONTEND),
     ("images", NHSUK_FRONTEND / "assets" / "images"),
+    ("chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -238,6 +239,10 @@ BREACH_SCAN_SECONDS = env_int("BREACH_SCAN_SECONDS", 60)
 BREACH_SCAN_OVERDUE_SECONDS = env_int("BREACH_SCAN_OVERDUE_SECONDS", 3 * BREACH_SCAN_SECONDS)
 # Targets per transaction of a scan (a killed worker loses at most one batch's work, redone).
 BREACH_SCAN_BATCH_SIZE = env_int("BREACH_SCAN_BATCH_SIZE", 2000)
+# The performance summaries take in changes this often; the dashboard's line for the share
+# of each target met in time.
+PERFORMANCE_REFRESH_SECONDS = env_int("PERFORMANCE_REFRESH_SECONDS", 300)
+PERFORMANCE_TARGET_SHARE = env_int("PERFORMANCE_TARGET_SHARE", 95)
 # Unacknowledged breaches of 24/7 targets are told again at this interval until met.
 ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 15)
 CELERY_BEAT_SCHEDULE = {
@@ -250,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scheduling.tasks.release_expired_holds_task",
         "schedule": 60,
         "options": {"expires": 60},
+    },
+    "refresh-performance": {
+        "task": "triage.tasks.performance_refresh_task",
+        "schedule": PERFORMANCE_REFRESH_SECONDS,
+        "options": {"expires": PERFORMANCE_REFRESH_SECONDS},
     },
     "send-alert-emails": {
         "task": "triage.tasks.send_alert_emails_task",

@@ -24,6 +24,7 @@ api_v1 = [
     path("referrals/<int:pk>/bookings/", api(scheduling_api.BookingsApi.as_view()), name="bookings"),
     path("breaches/", api(monitoring_api.BreachListApi.as_view()), name="breaches"),
     path("dashboard/", api(monitoring_api.DashboardApi.as_view()), name="dashboard"),
+    path("dashboard/performance/", api(monitoring_api.PerformanceApi.as_view()), name="performance"),
 ]
 
 urlpatterns = [

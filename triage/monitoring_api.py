@@ -3,7 +3,8 @@
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -107,3 +108,32 @@ class DashboardApi(APIView):
     @extend_schema(responses=DashboardOutput)
     def get(self, request):
         return Response(DashboardOutput(reads.live_figures(timezone.now())).data)
+
+
+class PerformanceApi(APIView):
+    """Performance over time, as on the performance page: per target and week or month, the
+    targets met, met in time and the share, median and 90th percentile waits (minutes, the
+    upper edge of the band; -1 past a year), the waiting list at the period's end and the
+    XmR limits; and the CAP outcomes."""
+
+    permission_classes = [MANAGERS]
+
+    @extend_schema(parameters=[
+        OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+        OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+        OpenApiParameter("period", str, enum=["week", "month"]),
+        OpenApiParameter("stream", str), OpenApiParameter("team", int), OpenApiParameter("channel", str)],
+        responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        from .performance import outcome_figures, target_figures, xmr
+        from .performance_views import PerformanceForm
+
+        form = PerformanceForm(request.query_params.dict())
+        if not form.is_valid():
+            return Response(form.errors, status=400)
+        filters = form.filters()
+        targets = target_figures(filters)
+        for target in targets:
+            target["spc"] = xmr([p["share_in_time"] for p in target["series"]])
+        return Response({"start": filters.start, "end": filters.end, "period": filters.period,
+                         "targets": targets, "outcomes": outcome_figures(filters)})

@@ -17,3 +17,11 @@ def scan_breaches_task() -> int:
 def send_alert_emails_task() -> int:
     """Emails notifications a relay claimed but never marked sent (its lease ended)."""
     return alerts.notification_emails_send()
+
+
+@shared_task
+def performance_refresh_task() -> int:
+    """Rebuilds the daily performance summaries for the days changed since the last run."""
+    from .performance import performance_refresh
+
+    return performance_refresh()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import performance_views, views
 
 app_name = "triage"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("triage/referrals/<int:pk>/decide/", views.decide, name="decide"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/figures/<slug:name>/", views.figure, name="figure"),
+    path("dashboard/performance/", performance_views.performance_page, name="performance"),
+    path("dashboard/performance/referrals/", performance_views.performance_figure, name="performance_figure"),
 ]
