@@ -1,4 +1,4 @@
-.PHONY: run test lint bench-intake bench-triage
+.PHONY: run test lint bench-intake bench-triage bench-directory bench-scheduling bench-monitoring
 
 run:  ## Start the whole system on embedded defaults, with demo data
 	bash bin/run
@@ -14,3 +14,12 @@ bench-intake:  ## POST /api/v1/referrals/ and person search at 1,000,000 referra
 
 bench-triage:  ## Queue pages and decisions at 1,000,000 referrals
 	bash bin/bench benchmarks/triage.py
+
+bench-directory:  ## Staff search by need, place and words at 100,000 directory entries
+	bash bin/bench benchmarks/directory.py
+
+bench-scheduling:  ## Options and bookings in a team of 40 with 70%-full diaries; a booking race
+	bash bin/bench benchmarks/scheduling.py
+
+bench-monitoring:  ## One breach scan at 1,000,000 running targets; the performance page over 3,000,000 referrals
+	bash bin/bench benchmarks/monitoring.py

@@ -18,6 +18,9 @@ DATA = Path(__file__).resolve().parent / "data" / "postcode_districts.csv"
 _DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 _INWARD = re.compile(r"^[0-9][A-Z]{2}$")
 EARTH_RADIUS_KM = 6371.0
+# The flat map search measures distance on (migration 0007): kilometres per degree
+# about 52.65°N. Change both together.
+KM_PER_DEGREE_LONGITUDE, KM_PER_DEGREE_LATITUDE = 67.55, 110.574
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,10 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def map_position(latitude: float, longitude: float) -> tuple[float, float]:
+    return longitude * KM_PER_DEGREE_LONGITUDE, latitude * KM_PER_DEGREE_LATITUDE
 
 
 def district_choices() -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -21,7 +22,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt, TruncMonth
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from . import postcodes
@@ -101,22 +103,13 @@ def _meaningful(spellings) -> list[tuple[str, str]]:
     return [pair for pair, kept in zip(spellings, keep, strict=True) if kept]
 
 
-def distance_from(latitude: float, longitude: float):
-    """Haversine distance in kilometres from a point to a Location row's coordinates."""
-    lat, lon = Radians(Value(latitude)), Radians(Value(longitude))
-    half_dlat = (Radians(F("latitude")) - lat) / 2
-    half_dlon = (Radians(F("longitude")) - lon) / 2
-    h = Power(Sin(half_dlat), 2) + Cos(lat) * Cos(Radians(F("latitude"))) * Power(Sin(half_dlon), 2)
-    return Value(2 * postcodes.EARTH_RADIUS_KM) * ASin(Sqrt(h))
-
-
-def open_at(instant: datetime) -> Q:
+def open_at(instant: datetime, *, outer: str = "pk") -> Q:
     """Services with a regular opening covering this instant (in UK time): today's
     opening hours, an all-day opening, or last night's opening that runs past midnight."""
     local = timezone.localtime(instant)
     today, yesterday, now = local.weekday(), (local.weekday() - 1) % 7, local.time()
     overnight = Q(closes_at__lt=F("opens_at"))
-    openings = Schedule.objects.filter(service=OuterRef("pk")).filter(
+    openings = Schedule.objects.filter(service=OuterRef(outer)).filter(
         Q(weekday=today, opens_at=F("closes_at"))
         | Q(weekday=today, opens_at__lte=now, closes_at__gt=now)
         | Q(overnight, weekday=today, opens_at__lte=now)
@@ -124,54 +117,111 @@ def open_at(instant: datetime) -> Q:
     return Q(Exists(openings))
 
 
+def _filters(search: Search, now: datetime, *, text=None, via: str = "") -> Q:
+    """The search's conditions on an entry; via "service__" they apply to a location's entry."""
+    q = Q(**{f"{via}retired_at__isnull": True})
+    if search.need:
+        q &= Q(**{f"{via}needs__contains": [search.need]})
+    if search.free_only:
+        q &= Q(**{f"{via}free": True})
+    if search.open_now:
+        q &= open_at(now, outer="service_id" if via else "pk")
+    if text is not None:
+        q &= Q(**{f"{via}search_document": text})
+    return q
+
+
+def _map_distance(origin: postcodes.District):
+    """Kilometres on the area's flat map from the origin to a location (migration 0007)."""
+    x, y = postcodes.map_position(origin.latitude, origin.longitude)
+    return RawSQL("position <-> point(%s, %s)", [x, y], output_field=FloatField())
+
+
+def _venues():
+    """Locations with a position on the map."""
+    return Location.objects.filter(latitude__isnull=False, longitude__isnull=False)
+
+
+def _nearest_candidates(conditions: Q, origin, wanted: int) -> list[int] | None:
+    """The ids of every matching entry with a venue at most as far as the `wanted`-th
+    nearest such entry (ties included), or None when fewer than `wanted` have a venue.
+
+    The nearest venues come from walking the GiST index on position (K-nearest-
+    neighbour), so a search by place does not sort every entry by distance. Venues
+    share their district's centre, so many tie: when the ties run past the venues
+    read, the circle through the furthest one gathers the rest."""
+    located = _venues().filter(conditions)
+    rows = wanted * 3  # read past the wanted-th entry: an entry may have several venues
+    while True:
+        nearest = list(located.annotate(km=_map_distance(origin)).order_by("km")
+                       .values_list("service_id", "km")[:rows])
+        seen = {}
+        for service, km in nearest:
+            seen.setdefault(service, km)
+        if len(seen) >= wanted or len(nearest) < rows:
+            break
+        rows *= 4
+    if len(seen) < wanted:
+        return None
+    furthest = sorted(seen.values())[wanted - 1]
+    if nearest[-1][1] > furthest:
+        return [service for service, km in seen.items() if km <= furthest]
+    x, y = postcodes.map_position(origin.latitude, origin.longitude)
+    within = RawSQL("position <@ circle(point(%s, %s), %s)", [x, y, furthest + 1e-9],
+                    output_field=BooleanField())
+    return list(set(located.filter(within).values_list("service_id", flat=True)))
+
+
 def services_search(search: Search, *, now: datetime | None = None, limit: int = RESULTS) -> SearchResults:
     """Active entries for a need, a place, words and opening, best first.
 
-    Order: nearest first when a place is given (services with no location, such as
-    phone lines, after those with one); then entries whose main category is the need
-    asked for; then how well the words match (name, then provider, then description);
-    then by name. Words are matched with full-text search; a word the directory does
-    not have is replaced by the nearest one it has, so "councelling" finds counselling.
+    Order: nearest first when a place is given (services with no venue, such as phone
+    lines, after those with one); then entries whose main category is the need asked
+    for; then how well the words match (name, then provider, then description); then
+    by name. Words are matched with full-text search; a word the directory does not
+    have is replaced by the nearest one it has, so "councelling" finds counselling.
+    Distances are from the centre of the place's postcode district.
     """
-    services = CommunityService.objects.active()
-    if search.need:
-        services = services.filter(needs__contains=[search.need])
-    if search.free_only:
-        services = services.filter(free=True)
-    if search.open_now:
-        services = services.filter(open_at(now or timezone.now()))
+    now = now or timezone.now()
     origin = postcodes.locate(search.postcode) if search.postcode else None
     spellings = _meaningful(_spellings(query_words(search.words)))
     results = SearchResults(services=[], origin=origin,
                             corrections={w: s for w, s in spellings if w != s})
-    ordering = []
-    if origin is not None:
-        nearest = (Location.objects.filter(service=OuterRef("pk"), latitude__isnull=False)
-                   .annotate(km=distance_from(origin.latitude, origin.longitude))
-                   .order_by("km").values("km")[:1])
-        services = services.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
-        ordering.append(F("distance_km").asc(nulls_last=True))
-    if search.need:
-        services = services.annotate(main_need=Case(When(category=search.need, then=Value(0)),
-                                                    default=Value(1), output_field=IntegerField()))
-        ordering.append("main_need")
-    if spellings:
-        matched = _matching(services, spellings, any_word=False, ordering=ordering, limit=limit)
-        if not matched and len(spellings) > 1:
-            matched = _matching(services, spellings, any_word=True, ordering=ordering, limit=limit)
-            results.matched_any_word = bool(matched)
-    else:
-        matched = list(_with_details(services.order_by(*ordering, "name", "id"))[:limit + 1])
+    matched = _matching(search, spellings, origin, now, any_word=False, limit=limit)
+    if not matched and len(spellings) > 1:
+        matched = _matching(search, spellings, origin, now, any_word=True, limit=limit)
+        results.matched_any_word = bool(matched)
     results.services, results.more = matched[:limit], len(matched) > limit
     return results
 
 
-def _matching(services, spellings, *, any_word, ordering, limit):
-    query = _text_query(spellings, any_word=any_word)
-    ranked = (services.filter(search_document=query)
-              .annotate(rank=SearchRank(F("search_document"), query))
-              .order_by(*ordering, "-rank", "name", "id"))
-    return list(_with_details(ranked)[:limit + 1])
+def _matching(search, spellings, origin, now, *, any_word, limit) -> list:
+    text = _text_query(spellings, any_word=any_word) if spellings else None
+    services = CommunityService.objects.filter(_filters(search, now, text=text))
+    ordering = []
+    if search.need:
+        services = services.annotate(main_need=Case(When(category=search.need, then=Value(0)),
+                                                    default=Value(1), output_field=IntegerField()))
+        ordering.append("main_need")
+    if text is not None:
+        services = services.annotate(rank=SearchRank(F("search_document"), text))
+        ordering.append("-rank")
+    ordering += ["name", "id"]
+    if origin is None:
+        return list(_with_details(services.order_by(*ordering))[:limit + 1])
+    candidates = _nearest_candidates(_filters(search, now, text=text, via="service__"), origin, limit + 1)
+    nearest = (_venues().filter(service=OuterRef("pk"))
+               .annotate(km=_map_distance(origin)).order_by("km").values("km")[:1])
+    located = services.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
+    if candidates is not None:
+        located = located.filter(pk__in=candidates)
+    found = list(_with_details(located.filter(distance_km__isnull=False)
+                               .order_by("distance_km", *ordering))[:limit + 1])
+    if len(found) <= limit:  # then the phone and online services
+        without_venue = services.exclude(Exists(_venues().filter(service=OuterRef("pk"))))
+        found += list(_with_details(without_venue.annotate(distance_km=Value(None, FloatField()))
+                                    .order_by(*ordering))[:limit + 1 - len(found)])
+    return found
 
 
 def _with_details(services):

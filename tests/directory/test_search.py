@@ -144,3 +144,23 @@ def test_free_only(make_service):
     make_service("Paid group", free=False, cost="£5")
 
     assert names(services_search(Search(free_only=True))) == ["Free group"]
+
+
+def test_the_nearest_are_found_through_the_index_ties_and_all(make_service):
+    for n in range(4):
+        make_service(f"Loughborough group {n}", postcode="LE11 3TU", category="housing")
+    make_service("Loughborough main", postcode="LE11 3TU", category="housing", needs=("benefits",))
+    make_service("Hinckley group", postcode="LE10 1DS", category="benefits")
+    make_service("Melton group", postcode="LE13 0AB", category="benefits")
+
+    # Five tie at 0 km; with room for two, the tie is broken by name, as on a full page.
+    assert names(services_search(Search(postcode="LE11"), limit=2)) == [
+        "Loughborough group 0", "Loughborough group 1"]
+    # Melton (21 km) is nearer Loughborough than Hinckley (28 km).
+    assert names(services_search(Search(postcode="LE11", need="benefits"), limit=2)) == [
+        "Loughborough main", "Melton group"]
+    # Entries tied in distance and in main category go by name.
+    assert names(services_search(Search(postcode="LE11", need="housing"), limit=1)) == [
+        "Loughborough group 0"]
+    results = services_search(Search(postcode="LE10", need="benefits"), limit=1)
+    assert names(results) == ["Hinckley group"] and results.more
