@@ -142,23 +142,34 @@ def _venues():
     return Location.objects.filter(latitude__isnull=False, longitude__isnull=False)
 
 
-def _nearest_candidates(conditions: Q, origin, wanted: int) -> list[int] | None:
+def _nearest_candidates(search: Search, now, text, origin, wanted: int) -> list[int] | None:
     """The ids of every matching entry with a venue at most as far as the `wanted`-th
     nearest such entry (ties included), or None when fewer than `wanted` have a venue.
 
-    The nearest venues come from walking the GiST index on position (K-nearest-
-    neighbour), so a search by place does not sort every entry by distance. Venues
-    share their district's centre, so many tie: when the ties run past the venues
-    read, the circle through the furthest one gathers the rest."""
-    located = _venues().filter(conditions)
+    Without words, the nearest venues come from walking the GiST index on position
+    (K-nearest-neighbour), so a search by place or need does not sort every entry by
+    distance. With words, full-text search leaves few entries, and measuring each of
+    them through its venues is quicker than walking the map until enough match.
+    Venues share their district's centre, so many tie: every entry tied with the
+    `wanted`-th is kept, so ties are then broken by the search's own order."""
+    if text is None:
+        located = _venues().filter(_filters(search, now, via="service__"))
+        nearest_first = located.annotate(km=_map_distance(origin)).order_by("km")
+    else:
+        entries = CommunityService.objects.filter(_filters(search, now, text=text))
+        # Ordered with the entries without a venue last, rather than filtered, so the
+        # distance subquery runs once an entry.
+        nearest_first = (entries.annotate(km=Subquery(_nearest_venue(origin), output_field=FloatField()))
+                         .order_by(F("km").asc(nulls_last=True)))
+    field = "service_id" if text is None else "pk"
     rows = wanted * 3  # read past the wanted-th entry: an entry may have several venues
     while True:
-        nearest = list(located.annotate(km=_map_distance(origin)).order_by("km")
-                       .values_list("service_id", "km")[:rows])
+        read = list(nearest_first.values_list(field, "km")[:rows])
+        nearest = [(service, km) for service, km in read if km is not None]
         seen = {}
         for service, km in nearest:
             seen.setdefault(service, km)
-        if len(seen) >= wanted or len(nearest) < rows:
+        if len(seen) >= wanted or len(read) < rows or len(nearest) < len(read):
             break
         rows *= 4
     if len(seen) < wanted:
@@ -166,10 +177,17 @@ def _nearest_candidates(conditions: Q, origin, wanted: int) -> list[int] | None:
     furthest = sorted(seen.values())[wanted - 1]
     if nearest[-1][1] > furthest:
         return [service for service, km in seen.items() if km <= furthest]
+    if text is not None:
+        return list(nearest_first.filter(km__lte=furthest).values_list("pk", flat=True))
     x, y = postcodes.map_position(origin.latitude, origin.longitude)
     within = RawSQL("position <@ circle(point(%s, %s), %s)", [x, y, furthest + 1e-9],
                     output_field=BooleanField())
     return list(set(located.filter(within).values_list("service_id", flat=True)))
+
+
+def _nearest_venue(origin):
+    return (_venues().filter(service=OuterRef("pk"))
+            .annotate(km=_map_distance(origin)).order_by("km").values("km")[:1])
 
 
 def services_search(search: Search, *, now: datetime | None = None, limit: int = RESULTS) -> SearchResults:
@@ -209,10 +227,8 @@ def _matching(search, spellings, origin, now, *, any_word, limit) -> list:
     ordering += ["name", "id"]
     if origin is None:
         return list(_with_details(services.order_by(*ordering))[:limit + 1])
-    candidates = _nearest_candidates(_filters(search, now, text=text, via="service__"), origin, limit + 1)
-    nearest = (_venues().filter(service=OuterRef("pk"))
-               .annotate(km=_map_distance(origin)).order_by("km").values("km")[:1])
-    located = services.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
+    candidates = _nearest_candidates(search, now, text, origin, limit + 1)
+    located = services.annotate(distance_km=Subquery(_nearest_venue(origin), output_field=FloatField()))
     if candidates is not None:
         located = located.filter(pk__in=candidates)
     found = list(_with_details(located.filter(distance_km__isnull=False)
