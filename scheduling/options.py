@@ -5,31 +5,29 @@ commitments, with a free clinic room for the steps with the person (clinic), and
 outside the times the person said they cannot do.
 
 One plan (`AssessmentPlan`) says what is needed; `Availability` holds every diary in
-the search window, loaded in a fixed number of queries; the search walks a 15-minute
-grid in Python. An option is identified by a signed id that carries everything needed
+the search window, loaded in a fixed number of queries, as bitmasks of quarter hours per
+day, so a whole day's feasible start times come from a few integer operations per
+practitioner. An option is identified by a signed id that carries everything needed
 to book it, so booking needs no server-side state and cannot be forged."""
 
-import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core import signing
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from cap.errors import Invalid
+from cap.errors import Conflict, Invalid
 from cap.models import Referral
 from triage.models import AssessmentSetting, DecisionOutcome, TriageDecision, WaitTarget
 
 from .models import (
     AssessmentTemplate,
     Booking,
-    BookingStatus,
     ClinicRoom,
-    DiaryEntry,
-    DiaryException,
     PersonUnavailability,
     Practitioner,
     Team,
@@ -38,7 +36,6 @@ from .models import (
 )
 
 LONDON = ZoneInfo("Europe/London")
-GRID = timedelta(minutes=15)
 MIN_NOTICE = timedelta(hours=2)  # time to tell the person and the team
 OPTIONS_PER_DAY = 3  # so that ten options span several days to agree with the person
 OPTION_SPACING = timedelta(hours=1)
@@ -127,9 +124,10 @@ def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "")
         if not teams:
             raise Invalid(f"No team provides the {decision.get_stream_display()} stream.")
         team = teams[0]
+    template_roles = TemplateRole.objects.filter(template=template).prefetch_related("disciplines")
     roles = {r.id: Role(r.id, r.name, frozenset(d.id for d in r.disciplines.all()), r.by_phone)
-             for r in TemplateRole.objects.filter(template=template).prefetch_related("disciplines")}
-    optional = set(TemplateRole.objects.filter(template=template, optional=True).values_list("id", flat=True))
+             for r in template_roles}
+    optional = {r.id for r in template_roles if r.optional}
     wanted = {d.id for d in decision.disciplines.all()}
     for practitioner in decision.named_practitioners.all():
         role = next((r for r in roles.values()
@@ -159,107 +157,166 @@ def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "")
 
 
 # --- Who is free when -----------------------------------------------------------------
+#
+# Diaries are read as bitmasks of quarter hours, one int per practitioner (or room) per
+# local day: bit i is free time from 00:00 + 15 i minutes (Europe/London wall time; an
+# assessment never spans a night, so the change of the clocks at 01:00-02:00 never
+# falls inside one). Working sessions count only whole quarter hours inside them; busy
+# time clears every quarter hour it touches. So an option is never offered over
+# anything, at worst a few minutes of free time are not offered.
 
-class Intervals:
-    """Sorted, merged busy intervals with an overlap test in O(log n)."""
-
-    def __init__(self, intervals):
-        merged: list[list[datetime]] = []
-        for start, end in sorted(intervals):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        self.starts = [m[0] for m in merged]
-        self.ends = [m[1] for m in merged]
-
-    def overlaps(self, start: datetime, end: datetime) -> bool:
-        # The first interval ending after start (one ending at start only touches it).
-        i = bisect.bisect_right(self.ends, start)
-        return i < len(self.starts) and self.starts[i] < end
+SLOTS_PER_DAY = 96
+QUARTER = timedelta(minutes=15)
 
 
-def _local(day: date, wall) -> datetime:
-    return datetime.combine(day, wall, tzinfo=LONDON).astimezone(UTC)
+def _slot(instant: datetime) -> tuple[date, int]:
+    local = instant.astimezone(LONDON)
+    return local.date(), (local.hour * 60 + local.minute) // 15
 
 
-@dataclass
+def _slot_ceiling(instant: datetime) -> tuple[date, int]:
+    local = instant.astimezone(LONDON)
+    minutes = local.hour * 60 + local.minute + (1 if local.second or local.microsecond else 0)
+    return local.date(), -(-minutes // 15)
+
+
+def _instant(day: date, slot: int) -> datetime:
+    return datetime.combine(day, time(slot // 4, slot % 4 * 15), tzinfo=LONDON).astimezone(UTC)
+
+
+def _bits(first: int, last: int) -> int:
+    """Slots first..last-1 set."""
+    first, last = max(first, 0), min(last, SLOTS_PER_DAY)
+    return ((1 << (last - first)) - 1) << first if last > first else 0
+
+
+def _wall_slots(starts, ends, inward: bool) -> tuple[int, int]:
+    a, b = starts.hour * 60 + starts.minute, ends.hour * 60 + ends.minute
+    if ends == time(0):
+        b = 24 * 60
+    return (-(-a // 15), b // 15) if inward else (a // 15, -(-b // 15))
+
+
+# Busy time in the search window, in London wall time: live diary entries (not those of
+# a hold that ran out, nor of the booking being moved) and leave, training, sickness and
+# other commitments. PostgreSQL turns each into quarter-hour slots and ORs them into one
+# mask per practitioner (or room) per day, in two 48-slot halves that fit a bigint.
+_BUSY = """
+    SELECT e.practitioner_id AS p, e.room_id AS r, e.starts_at AT TIME ZONE 'Europe/London' AS ls,
+           e.ends_at AT TIME ZONE 'Europe/London' AS le
+      FROM scheduling_diaryentry AS e JOIN scheduling_booking AS b ON b.id = e.booking_id
+     WHERE e.live AND e.starts_at < %(end)s AND e.ends_at > %(start)s
+       AND (e.practitioner_id = ANY(%(practitioners)s) OR e.room_id = ANY(%(rooms)s))
+       AND NOT (b.status = 'held' AND b.held_until <= %(now)s) AND e.booking_id <> %(ignore)s
+    UNION ALL
+    SELECT x.practitioner_id, NULL, x.starts_at AT TIME ZONE 'Europe/London',
+           x.ends_at AT TIME ZONE 'Europe/London'
+      FROM scheduling_diaryexception AS x
+     WHERE x.starts_at < %(end)s AND x.ends_at > %(start)s AND x.practitioner_id = ANY(%(practitioners)s)
+"""
+_SLOTS = """
+    SELECT p, r, ls::date AS day, le::date AS end_day,
+           floor(extract(epoch FROM ls::time) / 900)::int AS first,
+           ceil(extract(epoch FROM le::time) / 900)::int AS last,
+           (extract(hour FROM ls) * 60 + extract(minute FROM ls))::int AS start_minute,
+           (extract(hour FROM le) * 60 + extract(minute FROM le))::int AS end_minute
+      FROM (""" + _BUSY + """) AS busy
+"""  # noqa: S608 - made of constants; every value is a query parameter
+BUSY_BY_DAY = """
+    SELECT p, r, day,
+           bit_or(CASE WHEN least(last, 48) > first
+                       THEN ((1::bigint << (least(last, 48) - first)) - 1) << first ELSE 0 END),
+           bit_or(CASE WHEN last > greatest(first, 48)
+                       THEN ((1::bigint << (last - greatest(first, 48))) - 1) << (greatest(first, 48) - 48)
+                       ELSE 0 END)
+      FROM (""" + _SLOTS + """) AS slots WHERE day = end_day GROUP BY p, r, day
+"""  # noqa: S608 - made of constants; every value is a query parameter
+BUSY_OVER_MIDNIGHT = """
+    SELECT p, r, day, end_day, start_minute, end_minute FROM (""" + _SLOTS + """) AS s WHERE day <> end_day
+"""  # noqa: S608 - made of constants; every value is a query parameter
+HALF_DAY = 48
+
+
+def _busy_days(first_day: date, last_day: date, start_minute: int, end_minute: int):
+    """(day, mask) for every local day an interval touches (seconds are dropped: entries
+    are whole minutes)."""
+    first, last = start_minute // 15, -(-end_minute // 15)
+    if first_day == last_day:
+        yield first_day, _bits(first, last)
+        return
+    day = first_day
+    while day <= last_day:
+        yield day, _bits(first if day == first_day else 0, last if day == last_day else SLOTS_PER_DAY)
+        day += timedelta(days=1)
+
+
+def _fits(mask: int, shifts: tuple[int, ...]) -> int:
+    """Starts s (as bits) where every slot s + k, k in shifts, is set in mask."""
+    fits = mask
+    for k in shifts:
+        fits &= mask >> k
+        if not fits:
+            break
+    return fits
+
+
 class Availability:
-    """Every diary the search needs, between `start` and `end`."""
+    """The diaries the search needs, as day masks, read a week at a time as the search
+    reaches it (most options are found in the first week or two)."""
 
-    start: datetime
-    end: datetime
-    practitioners: dict[int, Practitioner]
-    sessions: dict[int, dict[int, list]]  # practitioner -> weekday -> [(starts, ends)]
-    busy: dict[int, Intervals]  # practitioner -> entries and exceptions
-    rooms: dict[int, ClinicRoom]
-    room_busy: dict[int, Intervals]
+    CHUNK = timedelta(days=7)
 
-    @classmethod
-    def load(cls, practitioner_ids, room_ids, start: datetime, end: datetime, now: datetime,
-             ignore_booking: int | None = None) -> "Availability":
-        practitioners = Practitioner.objects.in_bulk(practitioner_ids)
-        sessions: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-        patterns = WorkingPattern.objects.filter(practitioner_id__in=practitioner_ids)
+    def __init__(self, practitioner_ids, room_ids, now: datetime, ignore_booking: int | None = None):
+        self.practitioner_ids, self.room_ids = set(practitioner_ids), set(room_ids)
+        self.now, self.ignore_booking = now, ignore_booking
+        self.practitioners = Practitioner.objects.in_bulk(self.practitioner_ids)
+        self.rooms = ClinicRoom.objects.in_bulk(self.room_ids)
+        self.working: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        patterns = WorkingPattern.objects.filter(practitioner_id__in=self.practitioner_ids)
         for p_id, weekday, starts, ends in patterns.values_list("practitioner_id", "weekday", "starts",
                                                                 "ends"):
-            sessions[p_id][weekday].append((starts, ends))
-        busy = defaultdict(list)
-        room_busy = defaultdict(list)
-        entries = (DiaryEntry.objects.filter(live=True, starts_at__lt=end, ends_at__gt=start)
-                   .filter(Q(practitioner_id__in=practitioner_ids) | Q(room_id__in=room_ids))
-                   # A hold that has run out no longer keeps the time.
-                   .exclude(booking__status=BookingStatus.HELD, booking__held_until__lte=now))
-        if ignore_booking:
-            entries = entries.exclude(booking_id=ignore_booking)
-        for p_id, room_id, starts, ends in entries.values_list("practitioner_id", "room_id", "starts_at",
-                                                              "ends_at"):
-            (busy[p_id] if p_id else room_busy[room_id]).append((starts, ends))
-        for p_id, starts, ends in DiaryException.objects.filter(
-                practitioner_id__in=practitioner_ids, starts_at__lt=end, ends_at__gt=start).values_list(
-                "practitioner_id", "starts_at", "ends_at"):
-            busy[p_id].append((starts, ends))
-        return cls(start, end, practitioners, sessions,
-                   {p: Intervals(busy[p]) for p in practitioner_ids},
-                   ClinicRoom.objects.in_bulk(room_ids), {r: Intervals(room_busy[r]) for r in room_ids})
+            self.working[p_id][weekday] |= _bits(*_wall_slots(starts, ends, inward=True))
+        self.busy: dict[tuple[int, date], int] = defaultdict(int)
+        self.room_busy: dict[tuple[int, date], int] = defaultdict(int)
+        self.loaded: tuple[date, date] | None = None  # [first, last) local days read
 
-    def anyone_working(self, start: datetime, end: datetime) -> bool:
-        """Whether any practitioner's session that weekday could hold start to end: a
-        cheap test that skips nights and weekends."""
-        local = start.astimezone(LONDON)
-        window = self._windows.get(local.weekday())
-        return window is not None and _local(local.date(), window[0]) <= start and \
-            end <= _local(local.date(), window[1])
+    def read(self, first: date, last: date) -> None:
+        """Read the diaries of the local days first..last-1 (only what is not read yet)."""
+        if self.loaded and first >= self.loaded[0] and last <= self.loaded[1]:
+            return
+        if self.loaded and first >= self.loaded[0]:
+            first = self.loaded[1]
+        params = {"start": _instant(first, 0), "end": _instant(last, 0), "now": self.now,
+                  "practitioners": list(self.practitioner_ids), "rooms": list(self.room_ids),
+                  "ignore": self.ignore_booking or 0}
+        with connection.cursor() as cursor:
+            cursor.execute(BUSY_BY_DAY, params)
+            for p_id, room_id, day, low, high in cursor.fetchall():
+                self._mark(p_id, room_id, day, low | high << HALF_DAY)
+            cursor.execute(BUSY_OVER_MIDNIGHT, params)
+            for p_id, room_id, first_day, last_day, start_minute, end_minute in cursor.fetchall():
+                for day, mask in _busy_days(first_day, last_day, start_minute, end_minute):
+                    self._mark(p_id, room_id, day, mask)
+        self.loaded = (min(first, self.loaded[0]) if self.loaded else first,
+                       max(last, self.loaded[1]) if self.loaded else last)
 
-    @property
-    def _windows(self) -> dict[int, tuple]:
-        if not hasattr(self, "_window_cache"):
-            windows: dict[int, tuple] = {}
-            for by_day in self.sessions.values():
-                for weekday, sessions in by_day.items():
-                    first = min(s for s, _ in sessions)
-                    last = max(e for _, e in sessions)
-                    if weekday in windows:
-                        first, last = min(first, windows[weekday][0]), max(last, windows[weekday][1])
-                    windows[weekday] = (first, last)
-            self._window_cache = windows
-        return self._window_cache
+    def _mark(self, p_id, room_id, day, mask) -> None:
+        if p_id:
+            self.busy[(p_id, day)] |= mask
+        else:
+            self.room_busy[(room_id, day)] |= mask
 
-    def working(self, practitioner_id: int, start: datetime, end: datetime) -> bool:
-        """Inside one of the practitioner's working sessions that day (local wall time)."""
-        local_start = start.astimezone(LONDON)
-        day = local_start.date()
-        for starts, ends in self.sessions[practitioner_id].get(day.weekday(), ()):
-            if _local(day, starts) <= start and end <= _local(day, ends):
-                return True
-        return False
+    def _ensure(self, day: date) -> None:
+        if not self.loaded or not self.loaded[0] <= day < self.loaded[1]:
+            self.read(day, day + self.CHUNK)
 
-    def free(self, practitioner_id: int, intervals) -> bool:
-        return all(self.working(practitioner_id, s, e) and not self.busy[practitioner_id].overlaps(s, e)
-                   for s, e in intervals)
+    def free(self, practitioner_id: int, day: date) -> int:
+        self._ensure(day)
+        return self.working[practitioner_id][day.weekday()] & ~self.busy.get((practitioner_id, day), 0)
 
-    def room_free(self, room_id: int, start: datetime, end: datetime) -> bool:
-        return not self.room_busy[room_id].overlaps(start, end)
+    def room_free(self, room_id: int, day: date) -> int:
+        self._ensure(day)
+        return _bits(0, SLOTS_PER_DAY) & ~self.room_busy.get((room_id, day), 0)
 
 
 # --- Options ----------------------------------------------------------------------------
@@ -327,18 +384,31 @@ def planned_entries(plan: AssessmentPlan, option: Option, practitioners: dict,
     return sorted(entries, key=lambda e: (e.starts_at, e.step))
 
 
-def _role_intervals(role: Role, start: datetime):
-    return [(start + s.offset, start + s.offset + s.duration) for s in role.steps]
+@dataclass(frozen=True)
+class Shape:
+    """The plan on the quarter-hour grid: slot offsets from the first slot of the
+    assessment (meet and greet), per role and for the room."""
 
+    lead: int  # slots from the first slot to the start of the core assessment
+    length: int  # slots from the first slot to the end of the last
+    roles: dict[int, tuple[int, ...]]
+    person: tuple[int, ...]  # the slots the person is there (the room; their unavailable times)
 
-def _unavailable(unavailable, start: datetime, end: datetime) -> bool:
-    local_start, local_end = start.astimezone(LONDON), end.astimezone(LONDON)
-    for weekday, starts, ends in unavailable:
-        if weekday is not None and weekday != local_start.weekday():
-            continue
-        if local_start.time() < ends and starts < local_end.time():
-            return True
-    return False
+    @classmethod
+    def of(cls, plan: AssessmentPlan) -> "Shape":
+        base, end = plan.span
+
+        def slots(steps) -> tuple[int, ...]:
+            taken = set()
+            for step in steps:
+                first = (step.offset - base) // QUARTER
+                taken.update(range(first, first + -(-step.duration // QUARTER)))
+            return tuple(sorted(taken))
+
+        present = [s for s in plan.steps if s.with_person]
+        person = tuple(range(slots(present)[0], slots(present)[-1] + 1)) if present else ()
+        return cls(-base // QUARTER, -(-(end - base) // QUARTER), {r.id: slots(r.steps) for r in plan.roles},
+                   person)
 
 
 def _candidates(plan: AssessmentPlan) -> dict[int, list[int]]:
@@ -348,35 +418,71 @@ def _candidates(plan: AssessmentPlan) -> dict[int, list[int]]:
                       [p for p, d in members if d in role.discipline_ids]) for role in plan.roles}
 
 
-def _assign(plan, candidates, availability, start) -> tuple[tuple[int, int], ...] | None:
-    """The first practitioner free for every step of each role, no one in two roles
-    (roles with a named individual first, then the fewest candidates)."""
-    order = sorted(plan.roles, key=lambda r: (r.pinned is None, len(candidates[r.id])))
-    chosen: list[tuple[int, int]] = []
-
-    def fill(i: int) -> bool:
-        if i == len(order):
-            return True
-        role = order[i]
-        taken = {p for _, p in chosen}
-        for p in candidates[role.id]:
-            if p not in taken and availability.free(p, _role_intervals(role, start)):
-                chosen.append((role.id, p))
-                if fill(i + 1):
-                    return True
-                chosen.pop()
-        return False
-
-    return tuple(sorted(chosen)) if fill(0) else None
+def _room_ids(plan: AssessmentPlan) -> list[int]:
+    if plan.setting != AssessmentSetting.CLINIC:
+        return []
+    rooms = ClinicRoom.objects.filter(teams=plan.team).order_by("name", "pk")
+    return list(rooms.values_list("pk", flat=True))
 
 
-def _room_for(plan, room_ids, availability, start) -> int | None | bool:
-    """A free room for the person's time (clinic), None when no room is needed (home),
-    False when every room is taken."""
-    if plan.setting != AssessmentSetting.CLINIC or plan.person_span is None:
-        return None
-    first, last = plan.person_span
-    return next((r for r in room_ids if availability.room_free(r, start + first, start + last)), False)
+def _unavailable_masks(referral: Referral) -> dict[int, int]:
+    """Weekday -> the slots the person said they cannot do."""
+    masks: dict[int, int] = defaultdict(int)
+    for weekday, starts, ends in PersonUnavailability.objects.filter(referral=referral).values_list(
+            "weekday", "starts", "ends"):
+        bits = _bits(*_wall_slots(starts, ends, inward=False))
+        for day in ([weekday] if weekday is not None else range(7)):
+            masks[day] |= bits
+    return masks
+
+
+class DaySearch:
+    """The feasible first slots of one day, and the practitioners free at each."""
+
+    def __init__(self, plan, shape: Shape, candidates, room_ids, availability, unavailable, day: date):
+        self.fits = {role_id: {p: _fits(availability.free(p, day), shape.roles[role_id]) for p in people}
+                     for role_id, people in candidates.items()}
+        self.room_fits = {r: _fits(availability.room_free(r, day), shape.person) for r in room_ids}
+        feasible = _bits(0, SLOTS_PER_DAY - shape.length + 1)
+        for by_practitioner in self.fits.values():
+            feasible &= _or(by_practitioner.values())
+        if plan.setting == AssessmentSetting.CLINIC:
+            feasible &= _or(self.room_fits.values())
+        blocked = unavailable.get(day.weekday(), 0)
+        if blocked:
+            feasible &= ~_or(blocked >> k for k in shape.person)
+        self.feasible = feasible
+        self.order = sorted(plan.roles, key=lambda r: (r.pinned is None, len(candidates[r.id])))
+
+    def assign(self, slot: int) -> tuple[tuple[int, int], ...] | None:
+        """The first practitioner free for every step of each role, no one in two roles
+        (roles with a named individual first, then those with the fewest candidates)."""
+        chosen: list[tuple[int, int]] = []
+
+        def fill(i: int) -> bool:
+            if i == len(self.order):
+                return True
+            role_id = self.order[i].id
+            taken = {p for _, p in chosen}
+            for p, fits in self.fits[role_id].items():
+                if p not in taken and fits >> slot & 1:
+                    chosen.append((role_id, p))
+                    if fill(i + 1):
+                        return True
+                    chosen.pop()
+            return False
+
+        return tuple(sorted(chosen)) if fill(0) else None
+
+    def room(self, slot: int) -> int | None:
+        return next((r for r, fits in self.room_fits.items() if fits >> slot & 1), None)
+
+
+def _or(masks) -> int:
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
 
 
 @dataclass
@@ -393,104 +499,97 @@ class OptionSearch:
         return planned_entries(self.plan, option, self.availability.practitioners, self.availability.rooms)
 
 
-def _room_ids(plan: AssessmentPlan) -> list[int]:
-    if plan.setting != AssessmentSetting.CLINIC:
-        return []
-    rooms = ClinicRoom.objects.filter(teams=plan.team).order_by("name", "pk")
-    return list(rooms.values_list("pk", flat=True))
-
-
 def options_find(plan: AssessmentPlan, *, limit: int = 10, now: datetime | None = None,
-                 ignore_booking: int | None = None) -> OptionSearch:
+                 ignore_booking: int | None = None, past_target: bool = False) -> OptionSearch:
     """The earliest options, up to `limit`, at most OPTIONS_PER_DAY a day an hour apart.
     The search runs to the target and, when nothing fits before it, on to the first
-    option after it (up to SEARCH_BEYOND_TARGET)."""
+    option after it (up to SEARCH_BEYOND_TARGET); with past_target, on to `limit`."""
     now = now or timezone.now()
-    earliest = _grid_ceiling(now + MIN_NOTICE - plan.span[0])
+    shape = Shape.of(plan)
+    first_day, first_slot = _slot_ceiling(now + MIN_NOTICE)
     deadline = plan.deadline
     horizon = max(deadline or now, now) + SEARCH_BEYOND_TARGET
     candidates = _candidates(plan)
     room_ids = _room_ids(plan)
-    availability = Availability.load({p for ps in candidates.values() for p in ps}, room_ids,
-                                     earliest + plan.span[0], horizon + plan.span[1], now, ignore_booking)
-    unavailable = list(PersonUnavailability.objects.filter(referral=plan.referral)
-                       .values_list("weekday", "starts", "ends"))
-    person = plan.person_span or plan.span
+    availability = Availability({p for ps in candidates.values() for p in ps}, room_ids, now, ignore_booking)
+    unavailable = _unavailable_masks(plan.referral)
     options: list[Option] = []
-    per_day: dict[date, list[datetime]] = defaultdict(list)
-    start = earliest
-    while start <= horizon and len(options) < limit:
-        if deadline and start + plan.span[1] > deadline and any(o.within_target for o in options):
-            break  # options inside the target are what is offered
-        day = start.astimezone(LONDON).date()
-        taken = per_day[day]
-        if (len(taken) < OPTIONS_PER_DAY and all(abs(start - t) >= OPTION_SPACING for t in taken)
-                and availability.anyone_working(start + plan.span[0], start + plan.span[1])
-                and not _unavailable(unavailable, start + person[0], start + person[1])):
-            option = _option_at(plan, candidates, room_ids, availability, start, deadline)
-            if option:
-                options.append(option)
-                taken.append(start)
-                if not option.within_target:
-                    break  # the first option after the target is enough to show
-        start += GRID
+    day = first_day
+    while day <= horizon.astimezone(LONDON).date() and len(options) < limit:
+        search = DaySearch(plan, shape, candidates, room_ids, availability, unavailable, day)
+        feasible = search.feasible & ~_bits(0, first_slot if day == first_day else 0)
+        taken: list[int] = []
+        while feasible and len(taken) < OPTIONS_PER_DAY and len(options) < limit:
+            slot = (feasible & -feasible).bit_length() - 1
+            feasible &= feasible - 1
+            if any(abs(slot - t) < OPTION_SPACING // QUARTER for t in taken):
+                continue
+            option = _option_at(plan, shape, search, day, slot, deadline)
+            if option is None:
+                continue
+            if not past_target and not option.within_target and any(o.within_target for o in options):
+                return OptionSearch(plan, options, availability)  # inside the target is what is offered
+            options.append(option)
+            taken.append(slot)
+            if not past_target and not option.within_target:
+                return OptionSearch(plan, options, availability)  # the first after the target is enough
+        day += timedelta(days=1)
     return OptionSearch(plan, options, availability)
 
 
-def _option_at(plan, candidates, room_ids, availability, start, deadline) -> Option | None:
-    assignments = _assign(plan, candidates, availability, start)
+def _option_at(plan, shape, search: DaySearch, day: date, slot: int, deadline) -> Option | None:
+    assignments = search.assign(slot)
     if assignments is None:
         return None
-    room = _room_for(plan, room_ids, availability, start)
-    if room is False:
+    room = search.room(slot) if plan.setting == AssessmentSetting.CLINIC else None
+    if plan.setting == AssessmentSetting.CLINIC and room is None:
         return None
-    within = deadline is None or start + plan.span[1] <= deadline
-    return Option(plan.referral.pk, plan.template.pk, plan.team.pk, plan.setting, start, assignments,
+    starts_at = _instant(day, slot + shape.lead)
+    within = deadline is None or _instant(day, slot) + shape.length * QUARTER <= deadline
+    return Option(plan.referral.pk, plan.template.pk, plan.team.pk, plan.setting, starts_at, assignments,
                   room, within)
 
 
-def option_problem(plan: AssessmentPlan, option: Option, now: datetime,
-                   ignore_booking: int | None = None) -> str | None:
-    """Why the option cannot be booked now, or None. Double booking is also refused by
-    the database; this catches what it cannot see (working hours, leave, the person's
-    unavailable times, a practitioner who left the team)."""
+def option_check(plan: AssessmentPlan, option: Option, now: datetime,
+                 ignore_booking: int | None = None) -> Availability:
+    """The diaries of the option's day, read to check it can still be booked; a Conflict
+    says why not. Double booking is also refused by the database; this catches what it
+    cannot see (working hours, leave, the person's unavailable times, a practitioner who
+    left the team)."""
     if option.template_id != plan.template.pk or option.team_id != plan.team.pk:
-        return "The assessment plan has changed since these options were found."
-    if option.starts_at + plan.span[0] < now:
-        return "That time has passed."
-    candidates = _candidates(plan)
+        raise _problem("The assessment plan has changed since these options were found.")
+    shape = Shape.of(plan)
+    first = option.starts_at - shape.lead * QUARTER
+    if first < now:
+        raise _problem("That time has passed.")
     by_role = dict(option.assignments)
     if set(by_role) != {r.id for r in plan.roles}:
-        return "The assessment plan has changed since these options were found."
-    span = plan.span
-    availability = Availability.load(set(by_role.values()), [option.room_id] if option.room_id else [],
-                                     option.starts_at + span[0], option.starts_at + span[1], now,
-                                     ignore_booking)
+        raise _problem("The assessment plan has changed since these options were found.")
+    candidates = _candidates(plan)
+    room_ids = [option.room_id] if option.room_id else []
+    availability = Availability(set(by_role.values()), room_ids, now, ignore_booking)
+    day, slot = _slot(first)
+    availability.read(day, day + timedelta(days=1))
     for role in plan.roles:
         p = by_role[role.id]
+        name = availability.practitioners[p].name
         if p not in candidates[role.id]:
-            return f"{availability.practitioners[p].name} can no longer take the {role.name} role."
-        if not availability.free(p, _role_intervals(role, option.starts_at)):
-            return f"{availability.practitioners[p].name} is no longer free at that time."
-    if option.room_id is not None:
-        first, last = plan.person_span
-        if option.room_id not in _room_ids(plan) or not availability.room_free(
-                option.room_id, option.starts_at + first, option.starts_at + last):
-            return "The clinic room is no longer free at that time."
-    elif plan.setting == AssessmentSetting.CLINIC:
-        return "A clinic assessment needs a room."
-    unavailable = PersonUnavailability.objects.filter(referral=plan.referral).values_list(
-        "weekday", "starts", "ends")
-    person = plan.person_span or span
-    if _unavailable(list(unavailable), option.starts_at + person[0], option.starts_at + person[1]):
-        return "The person said they cannot do that time."
-    return None
+            raise _problem(f"{name} can no longer take the {role.name} role.")
+        if not _fits(availability.free(p, day), shape.roles[role.id]) >> slot & 1:
+            raise _problem(f"{name} is no longer free at that time.")
+    if plan.setting == AssessmentSetting.CLINIC:
+        if option.room_id is None or option.room_id not in _room_ids(plan):
+            raise _problem("A clinic assessment needs one of the team's clinic rooms.")
+        if not _fits(availability.room_free(option.room_id, day), shape.person) >> slot & 1:
+            raise _problem("The clinic room is no longer free at that time.")
+    blocked = _unavailable_masks(plan.referral).get(day.weekday(), 0)
+    if any(blocked >> (slot + k) & 1 for k in shape.person):
+        raise _problem("The person said they cannot do that time.")
+    return availability
 
 
-def _grid_ceiling(instant: datetime) -> datetime:
-    """The first quarter hour at or after instant."""
-    instant = instant.astimezone(UTC).replace(second=0, microsecond=0)
-    return instant + timedelta(minutes=(-instant.minute) % 15)
+def _problem(message: str) -> Conflict:
+    return Conflict(message, field="option")
 
 
 def live_booking(referral: Referral, now: datetime) -> Booking | None:

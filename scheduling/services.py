@@ -7,7 +7,7 @@ a Conflict here, never a server error."""
 
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from cap.errors import Conflict, Invalid
@@ -19,16 +19,15 @@ from . import options as finder
 from .models import (
     Booking,
     BookingStatus,
-    ClinicRoom,
     DiaryEntry,
     PersonUnavailability,
-    Practitioner,
     SlotIssue,
     Team,
 )
 
 HOLD_MINUTES = 5
 DOUBLE_BOOKING = ("no_double_booking_of_a_practitioner", "no_double_booking_of_a_room")
+DEADLOCK_DETECTED = "40P01"
 TAKEN = "That time was taken meanwhile: choose from the fresh options."
 
 
@@ -71,14 +70,18 @@ def _book(actor, referral, option_id, status, now, rebook: tuple[Booking, str, s
             option = finder.Option.from_id(option_id, referral)
             team = Team.objects.get(pk=option.team_id)
             plan = finder.plan_for(referral, team=team, setting=option.setting)
-            problem = finder.option_problem(plan, option, now,
-                                            ignore_booking=rebooked_from.pk if rebooked_from else None)
-            if problem:
-                raise Conflict(problem, field="option")
+            diaries = finder.option_check(plan, option, now,
+                                          ignore_booking=rebooked_from.pk if rebooked_from else None)
             if rebook is not None:
                 old = Booking.objects.select_for_update().get(pk=rebook[0].pk, referral=referral)
                 _cancel(actor, old, *rebook[1:], now, reopen=False)
-            booking = _write(actor, referral, plan, option, status, now, rebooked_from)
+            booking = _write(actor, referral, plan, option, status, now, rebooked_from, diaries)
+    except OperationalError as error:
+        # A deadlock between two bookings of the same diaries (the fixed write order
+        # should prevent it): PostgreSQL rolled this one back, so it is simply taken.
+        if getattr(error.__cause__, "pgcode", None) == DEADLOCK_DETECTED:
+            raise Conflict(TAKEN, field="option") from None
+        raise
     except IntegrityError as error:
         if any(name in str(error) for name in DOUBLE_BOOKING):
             raise Conflict(TAKEN, field="option") from None
@@ -88,10 +91,8 @@ def _book(actor, referral, option_id, status, now, rebook: tuple[Booking, str, s
     return booking
 
 
-def _write(actor, referral, plan, option, status, now, rebooked_from) -> Booking:
-    practitioners = Practitioner.objects.in_bulk([p for _, p in option.assignments])
-    rooms = ClinicRoom.objects.in_bulk([option.room_id] if option.room_id else [])
-    entries = finder.planned_entries(plan, option, practitioners, rooms)
+def _write(actor, referral, plan, option, status, now, rebooked_from, diaries) -> Booking:
+    entries = finder.planned_entries(plan, option, diaries.practitioners, diaries.rooms)
     held = status == BookingStatus.HELD
     booking = save_as(Booking(
         referral=referral, template=plan.template, team=plan.team, room_id=option.room_id,
@@ -100,6 +101,9 @@ def _write(actor, referral, plan, option, status, now, rebooked_from) -> Booking
         status=status, held_until=now + timedelta(minutes=HOLD_MINUTES) if held else None,
         booked_by=actor, created_at=now, booked_at=None if held else now, rebooked_from=rebooked_from,
     ), actor)
+    # Written in one fixed order (practitioners by id, then the room), so two bookings
+    # waiting on each other's entries queue up instead of deadlocking.
+    entries = sorted(entries, key=lambda e: (e.room is not None, (e.room or e.practitioner).pk, e.starts_at))
     DiaryEntry.objects.bulk_create([
         DiaryEntry(booking=booking, practitioner=e.practitioner, room=e.room, step=e.step, role=e.role,
                    by_phone=e.by_phone, starts_at=e.starts_at, ends_at=e.ends_at)

@@ -1,13 +1,12 @@
 """The walking skeleton through the UI in headless Chromium, as four roles, each
 page ending in an axe-core accessibility check (WCAG 2.2 AA rules)."""
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
+from scheduling.models import ClinicRoom, Discipline
 from tests.factories import GPPracticeFactory, PractitionerFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser]
@@ -26,6 +25,13 @@ def assert_accessible(page):
     assert violations == [], f"{page.url}: {violations}"
 
 
+def structured_assessment_staff(team):
+    """The other disciplines of the default template, and a clinic room."""
+    for name, code in [("Sam Adeyemi", "support_worker"), ("Hari Mistry", "healthcare_support_worker")]:
+        PractitionerFactory(name=name, teams=[team], discipline=Discipline.objects.get(code=code))
+    ClinicRoom.objects.create(name="Room 2", site="Neville Centre, Leicester LE5 4QG").teams.add(team)
+
+
 def sign_in(page, base, username, password):
     page.goto(f"{base}/login/")
     page.get_by_label("Username").fill(username)
@@ -37,16 +43,13 @@ def sign_out(page):
     page.get_by_role("button", name="Log out").click()
 
 
-def local_input(instant):
-    return timezone.localtime(instant).strftime("%Y-%m-%dT%H:%M")
-
-
 def test_referral_walks_from_letter_to_booked_assessment_through_four_roles(
         live_server, page, admin_team, triage_clinician, manager, password):
     base = live_server.url
     practice = GPPracticeFactory(ods_code="C82001")
     team = TeamFactory(name="City East CTR Team", pcns=[practice.pcn])
     PractitionerFactory(name="Grace Okafor", teams=[team])
+    structured_assessment_staff(team)
 
     # The admin team logs a GP letter.
     sign_in(page, base, admin_team.username, password)
@@ -84,12 +87,11 @@ def test_referral_walks_from_letter_to_booked_assessment_through_four_roles(
     # The admin team books the assessment into the nurse's diary.
     sign_in(page, base, admin_team.username, password)
     assert page.url.endswith("/scheduling/booking-queue/")
-    page.get_by_role("link", name="Book REF-").first.click()
-    page.get_by_label("Practitioner").select_option(label="Grace Okafor (Nurse)")
-    page.get_by_label("Assessment starts").fill(local_input(timezone.now() + timedelta(days=2)))
+    page.get_by_role("link", name="Find times REF-").first.click()
+    assert "Assessing nurse: Grace Okafor" in page.locator("#options").inner_text()
     assert_accessible(page)
-    page.get_by_role("button", name="Book assessment").click()
-    page.get_by_text("Assessment booked for").wait_for()
+    page.locator("#options").get_by_role("button", name="Book").first.click()
+    page.get_by_text("Booked:").wait_for()
     sign_out(page)
 
     # The manager's dashboard counts it.
