@@ -66,23 +66,27 @@ def duty_managers(now: datetime) -> list[int]:
 # target found already breached is recorded (the event happened) but told to no one: the
 # breach supersedes it.
 RAISE_SQL = """
-WITH due AS (
-    SELECT t.id, t.at_risk_at, t.due_at, d.clock, COALESCE(r.triage_queue, %(booking)s) AS queue
-      FROM triage_waittarget t
-      JOIN triage_targetdefinition d ON d.id = t.definition_id
-      JOIN cap_referral r ON r.id = t.referral_id
+WITH picked AS (
+    -- The index gives the rows in next-alert order, so the scan stops at the batch's size.
+    SELECT t.id FROM triage_waittarget t
      WHERE t.met_at IS NULL AND t.cancelled_at IS NULL
        AND t.next_alert_at IS NOT NULL AND t.next_alert_at <= %(now)s
-     ORDER BY t.next_alert_at, t.id
+     ORDER BY t.next_alert_at
      LIMIT %(batch)s
        FOR UPDATE OF t SKIP LOCKED
+), due AS (
+    SELECT t.id, t.at_risk_at, t.due_at, d.clock, COALESCE(r.triage_queue, %(booking)s) AS queue
+      FROM picked
+      JOIN triage_waittarget t ON t.id = picked.id
+      JOIN triage_targetdefinition d ON d.id = t.definition_id
+      JOIN cap_referral r ON r.id = t.referral_id
 ), kinds AS (
     SELECT id AS target_id, 'at_risk' AS kind, at_risk_at AS occurred_at, queue,
-           NULL::timestamptz AS next_repeat_at, due_at < %(now)s AS superseded
+           NULL::timestamptz AS next_repeat_at
       FROM due WHERE at_risk_at IS NOT NULL AND at_risk_at <= %(now)s AND at_risk_at < due_at
     UNION ALL
     SELECT id, 'breached', due_at, queue,
-           CASE WHEN clock = %(repeating_clock)s THEN %(now)s + %(interval)s END, FALSE
+           CASE WHEN clock = %(repeating_clock)s THEN %(now)s + %(interval)s END
       FROM due WHERE due_at < %(now)s
 ), raised AS (
     INSERT INTO triage_breachalert (target_id, kind, occurred_at, raised_at, queue, next_repeat_at)
@@ -90,10 +94,13 @@ WITH due AS (
         ON CONFLICT (target_id, kind) DO NOTHING
     RETURNING id, target_id, kind, queue
 ), told_queues AS (
+    -- NOT IN over a subquery is a hashed lookup: linear in the batch, whatever the planner
+    -- estimates for the CTEs.
     INSERT INTO triage_notification (alert_id, repeat, queue, created_at)
     SELECT raised.id, 0, raised.queue, %(now)s
-      FROM raised JOIN kinds ON kinds.target_id = raised.target_id AND kinds.kind = raised.kind
-     WHERE NOT kinds.superseded
+      FROM raised
+     WHERE raised.kind = 'breached'
+        OR raised.target_id NOT IN (SELECT target_id FROM kinds WHERE kind = 'breached')
     RETURNING id
 ), told_managers AS (
     INSERT INTO triage_notification (alert_id, repeat, queue, user_id, created_at)
