@@ -1,0 +1,241 @@
+"""Wait monitoring benchmark: one breach scan with 1,000,000 running targets of which 10,000
+come due, and the managers' performance page for 12 months over 3,000,000 referrals
+received across five years.
+
+    make bench-monitoring
+    bash bin/bench benchmarks/monitoring.py --quick   # 60,000 referrals, to check the script
+
+Runs against its own database, `cap_bench_monitoring`, on the server DATABASE_URL names
+(created and migrated if missing). Referrals are loaded with set-based SQL in chunks of
+50,000, each chunk in one transaction, so an interrupted load resumes and a re-run with the
+data present measures at once. The newest third are open, each with a running triage review
+target whose alerts are days away; the older two thirds are closed: triaged (a decision
+with a stream and outcome: 55% assessment, 30% signposted, 10% existing team, 5% emergency
+services) and their review target met after 0 to 36 hours (so some late), and the ones
+streamed for assessment a 28-day routine assessment target met after 5 to 45 days. The
+daily summaries are then built with `performance_refresh(rebuild=True)`.
+
+Scan: before each sample, 10,000 running targets (every 100th) are made due a minute ago
+and their alerts from the previous sample removed (not timed); the time is one call of
+`triage.alerts.scan_breaches` (raising 20,000 alerts: at risk and breached, and their
+notifications to the queue and the duty manager), N=11.
+
+Performance page: `GET /dashboard/performance/` for the last 12 months, by week, as a
+manager (django.test.Client, production settings, no network), N=50 after 5 warm-ups,
+each with a different filter in turn (none, a stream, a channel).
+"""
+
+import argparse
+import statistics
+import time
+from datetime import timedelta
+
+from benchdb import column_defaults, setup_django
+
+BENCH_DB = "cap_bench_monitoring"
+FULL, QUICK = 3_000_000, 60_000
+CHUNK = 50_000
+YEARS_DAYS = 5 * 365
+DUE, SCAN_SAMPLES, PAGE_SAMPLES, WARM_UP = 10_000, 11, 50, 5
+MANAGER = "bench.manager"
+
+
+def _u(expr: str, seed: int) -> str:
+    return f"((hashint4extended(({expr})::int, {seed}) & 2147483647) / 2147483648.0)"
+
+
+def _chunk_sql(chunk: int, total: int, user_id: int, definitions: dict) -> str:
+    from cap.models import Referral, ServiceUser
+    from triage.models import TriageDecision
+
+    first = chunk * CHUNK + 1
+    open_from = total - total // 3 + 1  # the newest third is open
+    person_columns, person_values = column_defaults(ServiceUser, {
+        "given_name": "'Sam'", "family_name": "'Benchmark'",
+        "date_of_birth": f"date '1950-01-01' + floor({_u('g.i', 2)} * 20000)::int",
+        "postcode": "'LE2 7LX'", "created_at": "now()"})
+    # Received evenly over five years, oldest first: the open ones are the last months'.
+    received = f"now() - interval '1 day' * {YEARS_DAYS} * (1 - (g.i - 1)::float / {total})"
+    referral_columns, referral_values = column_defaults(Referral, {
+        "reference": "'MON-' || lpad(g.i::text, 8, '0')", "service_user_id": "people.id",
+        "channel": (f"CASE WHEN {_u('g.i', 13)} < 0.6 THEN 'written' "
+                    f"WHEN {_u('g.i', 13)} < 0.9 THEN 'phone' ELSE 'online' END"),
+        "received_at": "g.received_at", "first_contact_at": "g.received_at",
+        "status": f"CASE WHEN g.i >= {open_from} THEN 'awaiting_triage' ELSE 'closed' END",
+        "reason": "'Benchmark referral'", "match_result": "'matched_nhs_number'",
+        "logged_by_id": str(user_id), "created_at": "g.received_at"})
+    decision_columns, decision_values = column_defaults(TriageDecision, {
+        "referral_id": "id", "urgency": "'routine'", "outcome": "outcome",
+        "stream": ("CASE WHEN outcome = 'assessment' THEN (ARRAY['AMH','MHSOP','LD','CAMHS','SPECIALIST'])"
+                   f"[1 + floor({_u('id', 21)} * 5)::int] ELSE '' END"),
+        "rationale": "'Benchmark'", "decided_by_id": str(user_id),
+        "decided_at": "received_at + interval '1 hour' * (1 + 35 * " + _u("id", 22) + ")"})
+    review, routine = definitions["triage_review"], definitions["routine_assessment"]
+    return f"""
+        WITH g AS (
+            SELECT g.i, {received} AS received_at FROM generate_series({first}, {first + CHUNK - 1}) AS g(i)
+        ), people AS (
+            INSERT INTO cap_serviceuser ({", ".join(person_columns)})
+            SELECT {", ".join(person_values)} FROM g RETURNING id
+        ), numbered AS (
+            SELECT id, row_number() OVER (ORDER BY id) AS n FROM people
+        ), referrals AS (
+            INSERT INTO cap_referral ({", ".join(referral_columns)})
+            SELECT {", ".join(referral_values)}
+              FROM g JOIN numbered AS people ON people.n = g.i - {first} + 1
+            RETURNING id, status, received_at
+        ), decided AS (
+            SELECT id, received_at,
+                   CASE WHEN {_u('id', 20)} < 0.55 THEN 'assessment'
+                        WHEN {_u('id', 20)} < 0.85 THEN 'route_external'
+                        WHEN {_u('id', 20)} < 0.95 THEN 'route_existing_team'
+                        ELSE 'emergency_services' END AS outcome
+              FROM referrals WHERE status = 'closed'
+        ), decisions AS (
+            INSERT INTO triage_triagedecision ({", ".join(decision_columns)})
+            SELECT {", ".join(decision_values)} FROM decided
+        ), reviews AS (
+            INSERT INTO triage_waittarget (referral_id, definition_id, started_at, due_at, met_at,
+                                           at_risk_at, next_alert_at)
+            SELECT id, {review}, received_at, received_at + interval '1 day',
+                   CASE WHEN status = 'closed' THEN received_at + interval '1 hour' * 36 * {_u('id', 23)} END,
+                   CASE WHEN status <> 'closed' THEN now() + interval '2 days' END,
+                   CASE WHEN status <> 'closed' THEN now() + interval '2 days' END
+              FROM referrals
+        )
+        INSERT INTO triage_waittarget (referral_id, definition_id, started_at, due_at, met_at)
+        SELECT id, {routine}, received_at, received_at + interval '28 days',
+               received_at + interval '1 day' * (5 + 40 * {_u('id', 24)})
+          FROM decided WHERE outcome = 'assessment'
+    """  # noqa: S608 (every value is made here)
+
+
+def _manager():
+    from django.contrib.auth.models import Group, User
+
+    user, _ = User.objects.get_or_create(username=MANAGER, defaults={"first_name": "Bench",
+                                                                    "last_name": "Manager"})
+    user.groups.set(Group.objects.filter(name="Manager"))
+    return user
+
+
+def load(total: int) -> bool:
+    from django.db import connection, transaction
+
+    from triage.models import TargetDefinition
+
+    user = _manager()
+    definitions = dict(TargetDefinition.objects.values_list("code", "id"))
+    started, loaded = time.perf_counter(), 0
+    for chunk in range(total // CHUNK):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM cap_referral WHERE reference = %s",
+                           [f"MON-{(chunk + 1) * CHUNK:08d}"])
+            if cursor.fetchone():
+                continue
+            cursor.execute(_chunk_sql(chunk, total, user.pk, definitions))
+        loaded += 1
+        print(f"  chunk {chunk + 1}/{total // CHUNK} ({time.perf_counter() - started:.0f} s)", flush=True)
+    if loaded:
+        connection.ensure_connection()
+        connection.connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE cap_referral r SET next_due_at = t.due_at FROM triage_waittarget t "
+                           "WHERE t.referral_id = r.id AND t.met_at IS NULL AND r.status = 'awaiting_triage'")
+            cursor.execute("VACUUM ANALYZE")
+        connection.connection.autocommit = False
+    return bool(loaded)
+
+
+def _stats(ms: list[float]) -> str:
+    ms = sorted(ms)
+    return (f"p50 {statistics.median(ms):7.1f} ms   p95 {ms[max(0, round(0.95 * len(ms)) - 1)]:7.1f} ms   "
+            f"max {ms[-1]:7.1f} ms")
+
+
+def measure_scan() -> tuple[list[float], int]:
+    from django.db import connection
+    from django.utils import timezone
+
+    from triage.alerts import scan_breaches
+
+    samples, raised = [], 0
+    for _ in range(SCAN_SAMPLES):
+        now = timezone.now()
+        with connection.cursor() as cursor:  # not timed: make 10,000 targets come due
+            cursor.execute("""
+                WITH chosen AS (SELECT id FROM triage_waittarget
+                                 WHERE met_at IS NULL AND cancelled_at IS NULL AND id %% 100 = 0
+                                 ORDER BY id LIMIT %s)
+                UPDATE triage_waittarget t SET due_at = %s - interval '1 minute',
+                       at_risk_at = %s - interval '20 minutes', next_alert_at = %s - interval '20 minutes'
+                  FROM chosen WHERE t.id = chosen.id""", [DUE, now, now, now])
+            cursor.execute("DELETE FROM triage_notification")
+            cursor.execute("DELETE FROM triage_alertrepeat")
+            cursor.execute("DELETE FROM triage_breachalert")
+            cursor.execute("ANALYZE triage_breachalert")
+        start = time.perf_counter()
+        raised = scan_breaches(now=now)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples, raised
+
+
+def measure_page() -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    client = Client()
+    client.force_login(_manager())
+    today = timezone.localdate()
+    base = f"/dashboard/performance/?start={today - timedelta(days=364)}&end={today}&period=week"
+    urls = [base, base + "&stream=AMH", base + "&channel=phone"]
+    for url in urls[:1] * WARM_UP:
+        assert client.get(url, secure=True).status_code == 200
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)):
+        client.get(base, secure=True)
+    samples = []
+    for n in range(PAGE_SAMPLES):
+        start = time.perf_counter()
+        response = client.get(urls[n % len(urls)], secure=True)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    return samples, len(queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="60,000 referrals, to check the script")
+    args = parser.parse_args()
+    # The quick data are spread differently (five years over fewer referrals): their own database.
+    setup_django(BENCH_DB + ("_quick" if args.quick else ""))
+    total = QUICK if args.quick else FULL
+    print(f"Loading up to {total:,} referrals into {BENCH_DB} (skipped if present)...", flush=True)
+    fresh = load(total)
+    from django.db import connection
+
+    from triage.models import TargetDay
+    from triage.performance import performance_refresh
+
+    if fresh or not TargetDay.objects.exists():
+        start = time.perf_counter()
+        days = performance_refresh(rebuild=True)
+        print(f"Daily summaries rebuilt: {days} days in {time.perf_counter() - start:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cap_referral")
+        referrals = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM triage_waittarget WHERE met_at IS NULL AND cancelled_at IS NULL")
+        running = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM triage_waittarget")
+        targets = cursor.fetchone()[0]
+    print(f"Data: {referrals:,} referrals, {targets:,} targets, {running:,} running; "
+          f"{TargetDay.objects.count():,} daily summary rows")
+    samples, raised = measure_scan()
+    print(f"Scan with {DUE:,} targets come due (N={SCAN_SAMPLES}, {raised:,} alerts each): {_stats(samples)}")
+    samples, queries = measure_page()
+    print(f"Performance page, 12 months by week (N={PAGE_SAMPLES}, {queries} queries): {_stats(samples)}")
+
+
+if __name__ == "__main__":
+    main()
