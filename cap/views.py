@@ -88,7 +88,7 @@ def referral(request, pk):
         "referral": referral,
         "targets": referral.targets.select_related("definition").order_by("due_at"),
         "decisions": referral.decisions.select_related("external_service"),
-        "bookings": referral.bookings.select_related("practitioner", "team"),
+        "bookings": referral.bookings.select_related("team", "room").order_by("-created_at"),
         "information_form": AdditionalInformationForm(),
         "can_add_information": request.user.has_perm("cap.log_written_referral"),
         **_triage_follow_up(request, referral),

@@ -94,11 +94,12 @@ def test_referral_walks_from_letter_to_booked_assessment_through_four_roles(
     page.get_by_text("Booked:").wait_for()
     sign_out(page)
 
-    # The manager's dashboard counts it.
+    # The manager's dashboard shows the person is still under the CAP.
     sign_in(page, base, manager.username, password)
     assert page.url.endswith("/dashboard/")
-    assert page.locator("[data-count=booked]").inner_text() == "1"
-    assert page.locator("[data-count=awaiting_triage]").inner_text() == "0"
+    # Booked, not yet assessed: under the CAP until assessed, and nothing breached.
+    assert page.locator("[data-count=never_lost]").inner_text() == "1"
+    assert page.locator("[data-count=breaches_today]").inner_text() == "0"
     assert_accessible(page)
 
 
