@@ -223,16 +223,16 @@ _SLOTS = """
       FROM (""" + _BUSY + """) AS busy
 """  # noqa: S608 - made of constants; every value is a query parameter
 BUSY_BY_DAY = """
-    SELECT p, r, day,
-           bit_or(CASE WHEN least(last, 48) > first
-                       THEN ((1::bigint << (least(last, 48) - first)) - 1) << first ELSE 0 END),
+    WITH slots AS (""" + _SLOTS + """)
+    SELECT p, r, day, bit_or(CASE WHEN least(last, 48) > first
+                                  THEN ((1::bigint << (least(last, 48) - first)) - 1) << first ELSE 0 END),
            bit_or(CASE WHEN last > greatest(first, 48)
                        THEN ((1::bigint << (last - greatest(first, 48))) - 1) << (greatest(first, 48) - 48)
-                       ELSE 0 END)
-      FROM (""" + _SLOTS + """) AS slots WHERE day = end_day GROUP BY p, r, day
-"""  # noqa: S608 - made of constants; every value is a query parameter
-BUSY_OVER_MIDNIGHT = """
-    SELECT p, r, day, end_day, start_minute, end_minute FROM (""" + _SLOTS + """) AS s WHERE day <> end_day
+                       ELSE 0 END),
+           NULL::date, NULL::int, NULL::int
+      FROM slots WHERE day = end_day GROUP BY p, r, day
+    UNION ALL
+    SELECT p, r, day, NULL, NULL, end_day, start_minute, end_minute FROM slots WHERE day <> end_day
 """  # noqa: S608 - made of constants; every value is a query parameter
 HALF_DAY = 48
 
@@ -264,7 +264,8 @@ class Availability:
     """The diaries the search needs, as day masks, read a week at a time as the search
     reaches it (most options are found in the first week or two)."""
 
-    CHUNK = timedelta(days=7)
+    # The first week is read alone (most options are in it); then the next five at once.
+    FIRST_READ, LATER_READ = timedelta(days=7), timedelta(days=35)
 
     def __init__(self, practitioner_ids, room_ids, now: datetime, ignore_booking: int | None = None):
         self.practitioner_ids, self.room_ids = set(practitioner_ids), set(room_ids)
@@ -291,12 +292,13 @@ class Availability:
                   "ignore": self.ignore_booking or 0}
         with connection.cursor() as cursor:
             cursor.execute(BUSY_BY_DAY, params)
-            for p_id, room_id, day, low, high in cursor.fetchall():
+            rows = cursor.fetchall()
+        for p_id, room_id, day, low, high, last_day, start_minute, end_minute in rows:
+            if last_day is None:
                 self._mark(p_id, room_id, day, low | high << HALF_DAY)
-            cursor.execute(BUSY_OVER_MIDNIGHT, params)
-            for p_id, room_id, first_day, last_day, start_minute, end_minute in cursor.fetchall():
-                for day, mask in _busy_days(first_day, last_day, start_minute, end_minute):
-                    self._mark(p_id, room_id, day, mask)
+            else:  # over midnight: leave, sickness, a night commitment
+                for each_day, mask in _busy_days(day, last_day, start_minute, end_minute):
+                    self._mark(p_id, room_id, each_day, mask)
         self.loaded = (min(first, self.loaded[0]) if self.loaded else first,
                        max(last, self.loaded[1]) if self.loaded else last)
 
@@ -308,7 +310,7 @@ class Availability:
 
     def _ensure(self, day: date) -> None:
         if not self.loaded or not self.loaded[0] <= day < self.loaded[1]:
-            self.read(day, day + self.CHUNK)
+            self.read(day, day + (self.LATER_READ if self.loaded else self.FIRST_READ))
 
     def free(self, practitioner_id: int, day: date) -> int:
         self._ensure(day)
