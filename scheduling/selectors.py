@@ -8,7 +8,7 @@ from cap.models import Referral, ReferralStatus
 from triage.models import DecisionOutcome, TriageDecision
 from triage.selectors import with_next_due
 
-from .models import Booking, SlotIssue, Team
+from .models import Booking, BookingStatus, DiaryEntry, DiaryException, SlotIssue, Team
 
 # Statuses that end the CAP's hold on a person triaged for assessment: assessed, or
 # closed by a recorded decision. Everyone else triaged for assessment stays listed.
@@ -55,6 +55,19 @@ def appointment_slot_issues():
     target first, with the first option after it when there was one."""
     return (SlotIssue.objects.filter(resolved_at__isnull=True)
             .select_related("referral", "referral__service_user").order_by("target_due_at", "raised_at"))
+
+
+def bookings_to_rearrange(now=None):
+    """Booked assessments still to come that a practitioner can no longer do: leave,
+    sickness, training or another commitment recorded over one of their entries since."""
+    now = now or timezone.now()
+    clash = DiaryException.objects.filter(practitioner=OuterRef("practitioner"),
+                                          starts_at__lt=OuterRef("ends_at"),
+                                          ends_at__gt=OuterRef("starts_at"))
+    entries = DiaryEntry.objects.filter(live=True, booking__status=BookingStatus.BOOKED, ends_at__gt=now,
+                                        practitioner__isnull=False).filter(Exists(clash))
+    return (Booking.objects.filter(pk__in=entries.values("booking_id"))
+            .select_related("referral__service_user", "team").order_by("starts_at"))
 
 
 def teams_for(referral, stream):

@@ -31,6 +31,7 @@ def can_see_lists(user) -> bool:
 def booking_queue(request):
     return render(request, "scheduling/booking_queue.html", {
         "referrals": selectors.booking_queue()[:200], "now": timezone.now(),
+        "to_rearrange": selectors.bookings_to_rearrange(),
     })
 
 

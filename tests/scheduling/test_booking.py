@@ -258,3 +258,18 @@ def test_two_admins_booking_the_same_time_at_once_exactly_one_succeeds(reference
     assert Booking.objects.filter(status="booked").count() == 1
     assert DiaryEntry.objects.filter(live=True).count() == 8
 
+
+
+@pytest.mark.django_db
+def test_sickness_recorded_over_a_booking_lists_it_to_rearrange_until_it_is_rebooked(
+        admin_team, triaged, staff, room, client_for):
+    referral = triaged()
+    booking = book(admin_team, referral)
+    assert not selectors.bookings_to_rearrange(now=MONDAY_8).exists()
+    DiaryException.objects.create(practitioner=staff["nurse_a"], kind="sickness",
+                                  starts_at=at(0, 0), ends_at=at(1, 0))
+    assert list(selectors.bookings_to_rearrange(now=MONDAY_8)) == [booking]
+    later = services.options_for(referral=referral, now=MONDAY_8).options[0]
+    services.booking_rebook(actor=admin_team, booking=booking, option_id=later.id, by="service",
+                            reason="Nurse off sick", now=MONDAY_8)
+    assert not selectors.bookings_to_rearrange(now=MONDAY_8).exists()
