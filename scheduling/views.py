@@ -115,28 +115,9 @@ def unavailable_time_add(request, pk):
 def booking(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("referral__service_user", "team", "room"),
                                 pk=pk)
-    action = request.POST.get("action") if request.method == "POST" else None
-    cancel_form = CancelForm(request.POST if action == "cancel" else None)
-    actions = {"confirm": services.booking_confirm, "release": services.booking_release,
-               "attended": services.booking_attended, "did_not_attend": services.booking_did_not_attend}
-    if action:
-        try:
-            if action == "cancel":
-                if not cancel_form.is_valid():
-                    raise _FormInvalid
-                services.booking_cancel(actor=request.user, booking=booking, **cancel_form.cleaned_data)
-            elif action in actions:
-                actions[action](actor=request.user, booking=booking)
-            else:
-                raise PermissionDenied
-        except _FormInvalid:
-            pass
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect("scheduling:booking", pk)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("scheduling:booking", pk)
+    cancel_form = CancelForm(request.POST if request.POST.get("action") == "cancel" else None)
+    if request.method == "POST" and _booking_action(request, booking, cancel_form):
+        return redirect("scheduling:booking", pk)
     entries = booking.entries.select_related("practitioner", "room").order_by("starts_at", "pk")
     return render(request, "scheduling/booking.html", {
         "booking": booking, "entries": entries, "cancel_form": cancel_form, "now": timezone.now(),
@@ -144,8 +125,28 @@ def booking(request, pk):
     })
 
 
-class _FormInvalid(Exception):
-    pass
+BOOKING_ACTIONS = {"confirm": services.booking_confirm, "release": services.booking_release,
+                   "attended": services.booking_attended, "did_not_attend": services.booking_did_not_attend}
+
+
+def _booking_action(request, booking, cancel_form) -> bool:
+    """Carry out the posted action and say how it went; False when the cancel form
+    needs correcting (the page shows its errors)."""
+    action = request.POST.get("action")
+    if action == "cancel" and not cancel_form.is_valid():
+        return False
+    if action != "cancel" and action not in BOOKING_ACTIONS:
+        raise PermissionDenied
+    try:
+        if action == "cancel":
+            services.booking_cancel(actor=request.user, booking=booking, **cancel_form.cleaned_data)
+        else:
+            BOOKING_ACTIONS[action](actor=request.user, booking=booking)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Saved.")
+    return True
 
 
 @permission_required(BOOK, raise_exception=True)
