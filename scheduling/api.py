@@ -96,18 +96,19 @@ class BookingOutput(serializers.Serializer):
     held_until = serializers.DateTimeField(allow_null=True)
 
 
+class BookingInput(serializers.Serializer):
+    option = serializers.CharField(max_length=2000, help_text="An option's `id`.")
+    hold = serializers.BooleanField(default=False, help_text="Hold it for 5 minutes instead.")
+
+
 class BookingsApi(APIView):
     permission_classes = [requires("scheduling.book_assessment")]
 
-    class Input(serializers.Serializer):
-        option = serializers.CharField(max_length=2000, help_text="An option's `id`.")
-        hold = serializers.BooleanField(default=False, help_text="Hold it for 5 minutes instead.")
-
-    @extend_schema(request=Input, responses={201: BookingOutput})
+    @extend_schema(request=BookingInput, responses={201: BookingOutput})
     def post(self, request, pk):
         """Book an option (201), or answer 409 with fresh options when it was taken."""
         referral = get_object_or_404(Referral.objects.select_related("service_user__gp_practice"), pk=pk)
-        data = self.Input(data=request.data)
+        data = BookingInput(data=request.data)
         data.is_valid(raise_exception=True)
         service = services.booking_hold if data.validated_data["hold"] else services.booking_create
         try:
