@@ -25,3 +25,20 @@ def load_clinic_rooms() -> None:
             room, _ = ClinicRoom.objects.get_or_create(
                 name=f"{team.name} clinic room {number}", defaults={"site": SITES[prefix]})
             room.teams.add(team)
+
+
+def triage_demo_referrals_for_booking(*, clinician, count: int = 2) -> None:
+    """Triage the first routine demo referrals for a clinic assessment, so the admin team
+    has someone to book. Only on a fresh demo: once any decision exists, nothing."""
+    from cap.models import Referral, ReferralStatus
+    from triage.models import TriageDecision
+    from triage.services import triage_decision_record
+
+    if TriageDecision.objects.exists():
+        return
+    waiting = (Referral.objects.filter(status=ReferralStatus.AWAITING_TRIAGE, referrer_urgency="routine")
+               .order_by("received_at", "pk")[:count])
+    for referral in waiting:
+        triage_decision_record(actor=clinician, referral=referral, urgency="routine", outcome="assessment",
+                               stream="AMH", setting="clinic",
+                               rationale="Routine adult mental health assessment in clinic.")

@@ -97,8 +97,10 @@ def test_the_practitioner_login_is_a_practitioner(demo_loaded):
 
 @pytest.mark.django_db
 def test_the_triage_worklist_has_demo_referrals(demo_loaded):
+    """Every demo referral but the two triaged for the admin team to book."""
     referrals = Referral.objects.filter(status=ReferralStatus.AWAITING_TRIAGE)
-    assert referrals.count() == len(demo_data.DEMO_REFERRALS)
+    assert referrals.count() == len(demo_data.DEMO_REFERRALS) - 2
+    assert Referral.objects.filter(status=ReferralStatus.AWAITING_BOOKING).count() == 2
 
 
 @pytest.mark.django_db
@@ -129,3 +131,13 @@ def test_some_demo_people_are_known_to_services_with_a_care_coordinator(demo_loa
     [episode] = leah.open_episodes
     assert episode.team.name == "City West CTR Team"
     assert episode.care_coordinator.discipline.code == "nurse"
+
+
+@pytest.mark.django_db
+def test_the_admin_team_has_triaged_demo_referrals_to_book_with_options(demo_loaded):
+    from scheduling import services
+    from scheduling.selectors import booking_queue
+
+    queue = list(booking_queue())
+    assert len(queue) == 2
+    assert services.options_for(referral=queue[0]).options

@@ -21,7 +21,7 @@ from cap.services import PersonDetails, Referrer, referral_log_written
 from cap.validators import nhs_number_is_valid
 from careplans.models import Episode
 from directory.demo import load_directory
-from scheduling.demo import load_clinic_rooms
+from scheduling.demo import load_clinic_rooms, triage_demo_referrals_for_booking
 from scheduling.models import Discipline, Practitioner, Team, WorkingPattern
 from triage.models import Stream
 
@@ -45,6 +45,7 @@ class Command(BaseCommand):
             users = load_demo_users()
             link_practitioner_login(users[demo_data.DEMO_PRACTITIONER_USERNAME])
             load_demo_referrals(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
+            triage_demo_referrals_for_booking(clinician=users["triage.clinician"])
             load_known_people(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
         self.stdout.write(demo_logins_table())
 
