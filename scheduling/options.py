@@ -26,7 +26,6 @@ from triage.models import AssessmentSetting, DecisionOutcome, TriageDecision, Wa
 
 from .models import (
     AssessmentTemplate,
-    Booking,
     ClinicRoom,
     PersonUnavailability,
     Practitioner,
@@ -592,7 +591,3 @@ def option_check(plan: AssessmentPlan, option: Option, now: datetime,
 
 def _problem(message: str) -> Conflict:
     return Conflict(message, field="option")
-
-
-def live_booking(referral: Referral, now: datetime) -> Booking | None:
-    return Booking.objects.live(now).filter(referral=referral).first()
