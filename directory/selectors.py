@@ -18,7 +18,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -137,6 +136,15 @@ def _map_distance(origin: postcodes.District):
     return RawSQL("position <-> point(%s, %s)", [x, y], output_field=FloatField())
 
 
+def _entry_distance(origin: postcodes.District):
+    """Kilometres on the map from the origin to an entry's nearest venue, from the venue
+    positions kept on the entry's own row (migration 0008); NULL with no venue on the map."""
+    x, y = postcodes.map_position(origin.latitude, origin.longitude)
+    return RawSQL('(SELECT min(p <-> point(%s, %s))'
+                  ' FROM unnest("directory_communityservice"."venue_positions") AS p)',
+                  [x, y], output_field=FloatField())
+
+
 def _venues():
     """Locations with a position on the map."""
     return Location.objects.filter(latitude__isnull=False, longitude__isnull=False)
@@ -149,7 +157,7 @@ def _nearest_candidates(search: Search, now, text, origin, wanted: int) -> list[
     Without words, the nearest venues come from walking the GiST index on position
     (K-nearest-neighbour), so a search by place or need does not sort every entry by
     distance. With words, full-text search leaves few entries, and measuring each of
-    them through its venues is quicker than walking the map until enough match.
+    them from the venue positions on its own row is quicker than walking the map.
     Venues share their district's centre, so many tie: every entry tied with the
     `wanted`-th is kept, so ties are then broken by the search's own order."""
     if text is None:
@@ -159,8 +167,7 @@ def _nearest_candidates(search: Search, now, text, origin, wanted: int) -> list[
         entries = CommunityService.objects.filter(_filters(search, now, text=text))
         # Ordered with the entries without a venue last, rather than filtered, so the
         # distance subquery runs once an entry.
-        nearest_first = (entries.annotate(km=Subquery(_nearest_venue(origin), output_field=FloatField()))
-                         .order_by(F("km").asc(nulls_last=True)))
+        nearest_first = entries.annotate(km=_entry_distance(origin)).order_by(F("km").asc(nulls_last=True))
     field = "service_id" if text is None else "pk"
     rows = wanted * 3  # read past the wanted-th entry: an entry may have several venues
     while True:
@@ -183,11 +190,6 @@ def _nearest_candidates(search: Search, now, text, origin, wanted: int) -> list[
     within = RawSQL("position <@ circle(point(%s, %s), %s)", [x, y, furthest + 1e-9],
                     output_field=BooleanField())
     return list(set(located.filter(within).values_list("service_id", flat=True)))
-
-
-def _nearest_venue(origin):
-    return (_venues().filter(service=OuterRef("pk"))
-            .annotate(km=_map_distance(origin)).order_by("km").values("km")[:1])
 
 
 def services_search(search: Search, *, now: datetime | None = None, limit: int = RESULTS) -> SearchResults:
@@ -215,7 +217,28 @@ def services_search(search: Search, *, now: datetime | None = None, limit: int =
 
 def _matching(search, spellings, origin, now, *, any_word, limit) -> list:
     text = _text_query(spellings, any_word=any_word) if spellings else None
-    services = CommunityService.objects.filter(_filters(search, now, text=text))
+    services, ordering = _ranked(CommunityService.objects.filter(_filters(search, now, text=text)),
+                                 search, text)
+    if origin is None:
+        return list(_with_details(services.order_by(*ordering))[:limit + 1])
+    candidates = _nearest_candidates(search, now, text, origin, limit + 1)
+    located = services
+    if candidates is not None:
+        # The candidates met the search's conditions when they were chosen: looking
+        # them up by id alone spares a second pass over the full-text and needs indexes.
+        located, _ = _ranked(CommunityService.objects.filter(pk__in=candidates), search, text)
+    located = located.annotate(distance_km=_entry_distance(origin))
+    found = list(_with_details(located.filter(distance_km__isnull=False)
+                               .order_by("distance_km", *ordering))[:limit + 1])
+    if len(found) <= limit:  # then the phone and online services
+        without_venue = services.exclude(Exists(_venues().filter(service=OuterRef("pk"))))
+        found += list(_with_details(without_venue.annotate(distance_km=Value(None, FloatField()))
+                                    .order_by(*ordering))[:limit + 1 - len(found)])
+    return found
+
+
+def _ranked(services, search: Search, text):
+    """The entries annotated for the search's order after distance, and that order."""
     ordering = []
     if search.need:
         services = services.annotate(main_need=Case(When(category=search.need, then=Value(0)),
@@ -224,20 +247,7 @@ def _matching(search, spellings, origin, now, *, any_word, limit) -> list:
     if text is not None:
         services = services.annotate(rank=SearchRank(F("search_document"), text))
         ordering.append("-rank")
-    ordering += ["name", "id"]
-    if origin is None:
-        return list(_with_details(services.order_by(*ordering))[:limit + 1])
-    candidates = _nearest_candidates(search, now, text, origin, limit + 1)
-    located = services.annotate(distance_km=Subquery(_nearest_venue(origin), output_field=FloatField()))
-    if candidates is not None:
-        located = located.filter(pk__in=candidates)
-    found = list(_with_details(located.filter(distance_km__isnull=False)
-                               .order_by("distance_km", *ordering))[:limit + 1])
-    if len(found) <= limit:  # then the phone and online services
-        without_venue = services.exclude(Exists(_venues().filter(service=OuterRef("pk"))))
-        found += list(_with_details(without_venue.annotate(distance_km=Value(None, FloatField()))
-                                    .order_by(*ordering))[:limit + 1 - len(found)])
-    return found
+    return services, [*ordering, "name", "id"]
 
 
 def _with_details(services):

@@ -1,6 +1,7 @@
 """Search for staff and the public: by need, place (nearest first), words (ranked,
 typos forgiven) and opening now; odd input answers sensibly."""
 
+from dataclasses import replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,8 @@ import time_machine
 
 from directory import services
 from directory.selectors import Search, query_words, services_search
+from directory.services import LocationDetails, ServiceDetails
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -164,3 +167,30 @@ def test_the_nearest_are_found_through_the_index_ties_and_all(make_service):
         "Loughborough group 0"]
     results = services_search(Search(postcode="LE10", need="benefits"), limit=1)
     assert names(results) == ["Hinckley group"] and results.more
+
+
+
+def test_an_entry_is_as_near_as_its_nearest_venue_as_its_venues_change(make_service):
+    officer = UserFactory()
+    make_service("Melton group", postcode="LE13 0AB", description="A peer support group.")
+    details = ServiceDetails(name="Two venues group", organisation="Voluntary Action",
+                             description="A peer support group.", category="community_activity",
+                             locations=(LocationDetails(postcode="LE10 1DS", town="Hinckley"),
+                                        LocationDetails(postcode="LE11 3TU", town="Loughborough")))
+    entry = services.service_create(actor=officer, details=details)
+    search = Search(postcode="LE11", words="peer group")
+
+    results = services_search(search)
+    assert names(results) == ["Two venues group", "Melton group"]
+    assert results.services[0].distance_km == pytest.approx(0, abs=0.01)
+
+    # The Loughborough venue closes: Melton (21 km) is now nearer than Hinckley (28 km).
+    services.service_update(actor=officer, service=entry,
+                            details=replace(details, locations=details.locations[:1]))
+    assert names(services_search(search)) == ["Melton group", "Two venues group"]
+
+    # No venue left: it is listed with the phone and online services, after those with one.
+    services.service_update(actor=officer, service=entry, details=replace(details, locations=()))
+    results = services_search(search)
+    assert names(results) == ["Melton group", "Two venues group"]
+    assert results.services[1].distance_km is None
