@@ -136,6 +136,26 @@ def _map_distance(origin: postcodes.District):
     return RawSQL("position <-> point(%s, %s)", [x, y], output_field=FloatField())
 
 
+NEAR_KM = (5, 20)  # the squares about the place searched first, before every matching entry
+
+
+def _nearest_with_words(entries, origin, wanted: int) -> list[int] | None:
+    """As _nearest_candidates, from the matching entries whose box of venues overlaps a
+    square about the place (a GiST index, combined with the full-text and needs indexes),
+    widening the square until `wanted` of them are within its half-side; None if they
+    never are. Exact: every entry as near as the `wanted`-th has a venue in the square."""
+    x, y = postcodes.map_position(origin.latitude, origin.longitude)
+    for km in NEAR_KM:
+        square = RawSQL('"directory_communityservice"."venue_box" && box(point(%s, %s), point(%s, %s))',
+                        [x - km, y - km, x + km, y + km], output_field=BooleanField())
+        found = list(entries.filter(square).annotate(km=_entry_distance(origin))
+                     .filter(km__lte=km).values_list("pk", "km"))
+        if len(found) >= wanted:
+            furthest = sorted(d for _, d in found)[wanted - 1]
+            return [pk for pk, d in found if d <= furthest]
+    return None
+
+
 def _entry_distance(origin: postcodes.District):
     """Kilometres on the map from the origin to an entry's nearest venue, from the venue
     positions kept on the entry's own row (migration 0008); NULL with no venue on the map."""
@@ -165,6 +185,9 @@ def _nearest_candidates(search: Search, now, text, origin, wanted: int) -> list[
         nearest_first = located.annotate(km=_map_distance(origin)).order_by("km")
     else:
         entries = CommunityService.objects.filter(_filters(search, now, text=text))
+        near = _nearest_with_words(entries, origin, wanted)
+        if near is not None:
+            return near
         # Ordered with the entries without a venue last, rather than filtered, so the
         # distance subquery runs once an entry.
         nearest_first = entries.annotate(km=_entry_distance(origin)).order_by(F("km").asc(nulls_last=True))

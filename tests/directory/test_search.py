@@ -194,3 +194,22 @@ def test_an_entry_is_as_near_as_its_nearest_venue_as_its_venues_change(make_serv
     results = services_search(search)
     assert names(results) == ["Melton group", "Two venues group"]
     assert results.services[1].distance_km is None
+
+
+def test_with_words_the_nearest_are_found_near_the_place_first_ties_and_all(make_service):
+    for n in range(3):
+        make_service(f"Loughborough peer group {n}", postcode="LE11 3TU", description="Peer support.")
+    make_service("Shepshed peer group", postcode="LE12 9BG", description="Peer support.")
+    make_service("Melton peer group", postcode="LE13 0AB", description="Peer support.")
+    make_service("Hinckley peer group", postcode="LE10 1DS", description="Peer support.")
+    make_service("Peer support line", description="Peer support by phone.")
+
+    # Three tie at 0 km; with room for two, the tie is broken by name, as on a full page.
+    results = services_search(Search(postcode="LE11", words="peer"), limit=2)
+    assert names(results) == ["Loughborough peer group 0", "Loughborough peer group 1"] and results.more
+    # Shepshed (a few km) within the first square; Melton (21 km) and Hinckley (28 km) beyond it.
+    assert names(services_search(Search(postcode="LE11", words="peer"), limit=4))[3] == "Shepshed peer group"
+    assert names(services_search(Search(postcode="LE11", words="peer"), limit=6)) == [
+        "Loughborough peer group 0", "Loughborough peer group 1", "Loughborough peer group 2",
+        "Shepshed peer group", "Melton peer group", "Hinckley peer group"]
+    assert names(services_search(Search(postcode="LE11", words="peer")))[-1] == "Peer support line"
