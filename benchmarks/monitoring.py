@@ -16,7 +16,8 @@ streamed for assessment a 28-day routine assessment target met after 5 to 45 day
 daily summaries are then built with `performance_refresh(rebuild=True)`.
 
 Scan: before each sample, 10,000 running targets (every 100th) are made due a minute ago
-and their alerts from the previous sample removed (not timed); the time is one call of
+(their due and at-risk instants, and the watcher's row, `triage_alertschedule`) and their
+alerts from the previous sample removed (not timed); the time is one call of
 `triage.alerts.scan_breaches` (raising 20,000 alerts: at risk and breached, and their
 notifications to the queue and the duty manager), N=11.
 
@@ -96,12 +97,15 @@ def _chunk_sql(chunk: int, total: int, user_id: int, definitions: dict) -> str:
             SELECT {", ".join(decision_values)} FROM decided
         ), reviews AS (
             INSERT INTO triage_waittarget (referral_id, definition_id, started_at, due_at, met_at,
-                                           at_risk_at, next_alert_at)
+                                           at_risk_at)
             SELECT id, {review}, received_at, received_at + interval '1 day',
                    CASE WHEN status = 'closed' THEN received_at + interval '1 hour' * 36 * {_u('id', 23)} END,
-                   CASE WHEN status <> 'closed' THEN now() + interval '2 days' END,
                    CASE WHEN status <> 'closed' THEN now() + interval '2 days' END
               FROM referrals
+            RETURNING id, met_at
+        ), scheduled AS (
+            INSERT INTO triage_alertschedule (target_id, next_alert_at)
+            SELECT id, now() + interval '2 days' FROM reviews WHERE met_at IS NULL
         )
         INSERT INTO triage_waittarget (referral_id, definition_id, started_at, due_at, met_at)
         SELECT id, {routine}, received_at, received_at + interval '28 days',
@@ -159,6 +163,16 @@ def measure_scan() -> tuple[list[float], int]:
 
     from triage.alerts import scan_breaches
 
+    with connection.cursor() as cursor:
+        # Every running target is watched, its next alert days away (the loaded targets are
+        # long past due: the scan would otherwise raise every one of them).
+        cursor.execute("""
+            INSERT INTO triage_alertschedule (target_id, next_alert_at)
+            SELECT id, now() + interval '2 days' FROM triage_waittarget
+             WHERE met_at IS NULL AND cancelled_at IS NULL
+                ON CONFLICT (target_id) DO UPDATE SET next_alert_at = EXCLUDED.next_alert_at
+                 WHERE triage_alertschedule.next_alert_at < now() + interval '1 day'""")
+        cursor.execute("VACUUM ANALYZE triage_alertschedule")  # Django's autocommit: outside a transaction
     samples, raised = [], 0
     for _ in range(SCAN_SAMPLES):
         now = timezone.now()
@@ -166,10 +180,14 @@ def measure_scan() -> tuple[list[float], int]:
             cursor.execute("""
                 WITH chosen AS (SELECT id FROM triage_waittarget
                                  WHERE met_at IS NULL AND cancelled_at IS NULL AND id %% 100 = 0
-                                 ORDER BY id LIMIT %s)
-                UPDATE triage_waittarget t SET due_at = %s - interval '1 minute',
-                       at_risk_at = %s - interval '20 minutes', next_alert_at = %s - interval '20 minutes'
-                  FROM chosen WHERE t.id = chosen.id""", [DUE, now, now, now])
+                                 ORDER BY id LIMIT %s),
+                moved AS (UPDATE triage_waittarget t SET due_at = %s - interval '1 minute',
+                                 at_risk_at = %s - interval '20 minutes'
+                            FROM chosen WHERE t.id = chosen.id RETURNING t.id)
+                INSERT INTO triage_alertschedule (target_id, next_alert_at)
+                SELECT id, %s - interval '20 minutes' FROM moved
+                    ON CONFLICT (target_id) DO UPDATE SET next_alert_at = EXCLUDED.next_alert_at""",
+                           [DUE, now, now, now])
             cursor.execute("DELETE FROM triage_notification")
             cursor.execute("DELETE FROM triage_alertrepeat")
             cursor.execute("DELETE FROM triage_breachalert")

@@ -4,12 +4,14 @@ manager) in the notification centre and by email.
 
 Exactly once is the database's work, not the scheduler's (docs/adr/0001 and 0003):
 
-* a target's next alert instant (`WaitTarget.next_alert_at`) is in a partial index, so a
-  scan reads only the targets with an alert to raise;
+* a running target's next alert instant is a narrow row of its own (`AlertSchedule`,
+  docs/adr/0005), indexed, and present only while an alert is to come, so a scan reads only
+  the targets with an alert to raise and never writes the wide target row;
 * the scan locks those rows (`FOR UPDATE SKIP LOCKED`, so two scanners share the work
   rather than wait on each other), inserts the alerts `ON CONFLICT DO NOTHING` against the
   unique (target, kind), tells people only about the alerts its own insert returned, and
-  moves the target's next alert instant on: all in one statement, one transaction a batch.
+  moves the next alert instant on (or deletes the row): all in one statement, one
+  transaction a batch.
   A worker killed mid-scan rolls its batch back; the next scan does it again.
 * a repeat is (alert, number) unique, `number` the count of whole intervals since the
   alert was raised, so each interval repeats once however many scanners run, and a watcher
@@ -64,30 +66,31 @@ def duty_managers(now: datetime) -> list[int]:
 
 # One batch of targets with an alert to raise, in one statement. The at-risk alert of a
 # target found already breached is recorded (the event happened) but told to no one: the
-# breach supersedes it.
+# breach supersedes it. The statement writes the alerts, their notifications and the
+# watcher's narrow rows; it only reads the targets and the referrals.
 RAISE_SQL = """
 WITH picked AS (
     -- The index gives the rows in next-alert order, so the scan stops at the batch's size.
-    SELECT t.id FROM triage_waittarget t
-     WHERE t.met_at IS NULL AND t.cancelled_at IS NULL
-       AND t.next_alert_at IS NOT NULL AND t.next_alert_at <= %(now)s
-     ORDER BY t.next_alert_at
+    SELECT s.target_id FROM triage_alertschedule s
+     WHERE s.next_alert_at <= %(now)s
+     ORDER BY s.next_alert_at
      LIMIT %(batch)s
-       FOR UPDATE OF t SKIP LOCKED
+       FOR UPDATE OF s SKIP LOCKED
 ), due AS (
-    SELECT t.id, t.at_risk_at, t.due_at, d.clock, COALESCE(r.triage_queue, %(booking)s) AS queue
+    SELECT t.id, t.at_risk_at, t.due_at, d.clock, COALESCE(r.triage_queue, %(booking)s) AS queue,
+           (t.met_at IS NULL AND t.cancelled_at IS NULL) AS running
       FROM picked
-      JOIN triage_waittarget t ON t.id = picked.id
+      JOIN triage_waittarget t ON t.id = picked.target_id
       JOIN triage_targetdefinition d ON d.id = t.definition_id
       JOIN cap_referral r ON r.id = t.referral_id
 ), kinds AS (
     SELECT id AS target_id, 'at_risk' AS kind, at_risk_at AS occurred_at, queue,
            NULL::timestamptz AS next_repeat_at
-      FROM due WHERE at_risk_at IS NOT NULL AND at_risk_at <= %(now)s AND at_risk_at < due_at
+      FROM due WHERE running AND at_risk_at IS NOT NULL AND at_risk_at <= %(now)s AND at_risk_at < due_at
     UNION ALL
     SELECT id, 'breached', due_at, queue,
            CASE WHEN clock = %(repeating_clock)s THEN %(now)s + %(interval)s END
-      FROM due WHERE due_at < %(now)s
+      FROM due WHERE running AND due_at < %(now)s
 ), raised AS (
     INSERT INTO triage_breachalert (target_id, kind, occurred_at, raised_at, queue, next_repeat_at)
     SELECT target_id, kind, occurred_at, %(now)s, queue, next_repeat_at FROM kinds
@@ -108,16 +111,21 @@ WITH picked AS (
       FROM raised CROSS JOIN unnest(%(managers)s::int[]) AS manager
      WHERE raised.kind = 'breached'
     RETURNING id
+), finished AS (
+    -- Both alerts raised, or the target stopped: the watcher has nothing more to do for it.
+    DELETE FROM triage_alertschedule s USING due
+     WHERE s.target_id = due.id AND (NOT due.running OR due.due_at < %(now)s)
+    RETURNING s.target_id
 ), advanced AS (
-    UPDATE triage_waittarget t
-       SET next_alert_at = CASE WHEN due.due_at < %(now)s THEN NULL ELSE due.due_at END
+    -- At risk raised: the breach is next.
+    UPDATE triage_alertschedule s SET next_alert_at = due.due_at
       FROM due
-     WHERE t.id = due.id
-    RETURNING t.id
+     WHERE s.target_id = due.id AND due.running AND due.due_at >= %(now)s
+    RETURNING s.target_id
 )
-SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM raised),
+SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM raised),
        (SELECT count(*) FROM told_queues) + (SELECT count(*) FROM told_managers),
-       (SELECT count(*) FROM advanced)
+       (SELECT count(*) FROM finished) + (SELECT count(*) FROM advanced)
 """
 
 # One batch of unacknowledged 24/7 breaches whose next repeat is due. One whose target was

@@ -265,11 +265,7 @@ class WaitTarget(models.Model):
                                         help_text="Stopped without being met, e.g. routed elsewhere.")
     at_risk_at = models.DateTimeField(null=True, blank=True,
                                       help_text="When it becomes at risk (its definition's thresholds).")
-    # The breach watcher's own bookkeeping: the instant of the next alert to raise (at risk,
-    # then breached), empty when both are raised. Written only by triage.services.scan_breaches
-    # with a compare-and-set update, never by save() (see save()), and not history.
-    next_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["next_alert_at"])
+    history = HistoricalRecords()
 
     objects = WaitTargetQuerySet.as_manager()
 
@@ -282,25 +278,12 @@ class WaitTarget(models.Model):
             models.Index(fields=["due_at"],
                          condition=models.Q(met_at__isnull=True, cancelled_at__isnull=True),
                          name="running_target_due_idx"),
-            # The watcher reads only the targets with an alert to raise: its cost grows with
-            # the targets coming due, not with the running ones (nor with old breaches).
-            models.Index(fields=["next_alert_at"],
-                         condition=models.Q(met_at__isnull=True, cancelled_at__isnull=True,
-                                            next_alert_at__isnull=False),
-                         name="target_next_alert_idx"),
             # The daily summaries are rebuilt for the days targets started and stopped on.
             models.Index(fields=["started_at"], name="target_started_idx"),
             models.Index(fields=["met_at"], condition=models.Q(met_at__isnull=False), name="target_met_idx"),
             models.Index(fields=["cancelled_at"], condition=models.Q(cancelled_at__isnull=False),
                          name="target_cancelled_idx"),
         ]
-
-    def save(self, *args, **kwargs):
-        # A copy read before a scan must not put back the watcher's old next_alert_at.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
-                                       if not (f.primary_key or f.name == "next_alert_at")]
-        super().save(*args, **kwargs)
 
     def state(self, now) -> str:
         """running, met, breached (past due unmet, or met late) or cancelled."""
@@ -309,6 +292,27 @@ class WaitTarget(models.Model):
         if (self.met_at or now) > self.due_at:
             return "breached"
         return "met" if self.met_at else "running"
+
+
+class AlertSchedule(models.Model):
+    """The breach watcher's bookkeeping, apart from the target it watches: the instant of a
+    running target's next alert (at risk, then breached). The row goes when both alerts
+    are raised or the target stops (triage.services keeps it in step in the same
+    transaction as the target), so the table holds only targets with an alert to come.
+
+    Narrow on purpose: the scan moves `next_alert_at` on for every target it alerts, and
+    an update here writes a small row and two indexes, where an update of the wide,
+    history-tracked, many-indexed `WaitTarget` cost ~75 us a row (docs/adr/0005). Not
+    clinical history: the alerts themselves are the immutable record."""
+
+    target = models.OneToOneField(WaitTarget, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="alert_schedule")
+    next_alert_at = models.DateTimeField()
+
+    class Meta:
+        # The watcher reads only the targets with an alert to raise: its cost grows with the
+        # targets coming due, not with the running ones (nor with old breaches).
+        indexes = [models.Index(fields=["next_alert_at"], name="alert_schedule_next_idx")]
 
 
 class AlertQuerySet(models.QuerySet):

@@ -15,6 +15,7 @@ from . import clock
 from .alerts import scan_breaches  # noqa: F401  (the watcher's entry point, named here too)
 from .models import (
     CONCLUDING_OUTCOMES,
+    AlertSchedule,
     ClosureDay,
     DecisionOutcome,
     Huddle,
@@ -50,18 +51,22 @@ def target_start(*, referral: Referral, code: str, start: datetime) -> WaitTarge
     at_risk = definition.at_risk_at(start, due)
     target, created = WaitTarget.objects.get_or_create(
         referral=referral, definition=definition,
-        defaults={"started_at": start, "due_at": due, "at_risk_at": at_risk,
-                  # The breach watcher's first alert: at risk, or breached when none.
-                  "next_alert_at": at_risk or due},
+        defaults={"started_at": start, "due_at": due, "at_risk_at": at_risk},
     )
     if created:
+        # The breach watcher's first alert: at risk, or breached when none.
+        AlertSchedule.objects.create(target=target, next_alert_at=at_risk or due)
         next_due_refresh(referral)
     return target
 
 
 def target_meet(*, referral: Referral, code: str, at: datetime, actor=None) -> None:
     """Stop a running target's clock (met, or breached and now met)."""
-    for target in WaitTarget.objects.running().filter(referral=referral, definition__code=code):
+    targets = list(WaitTarget.objects.running().filter(referral=referral, definition__code=code))
+    # The watcher's row goes first: a scan holding it (FOR UPDATE) finishes its batch before
+    # the target stops, and a scan after this skips the locked row, then finds it gone.
+    AlertSchedule.objects.filter(target__in=targets).delete()
+    for target in targets:
         target.met_at = at
         save_as(target, actor)
     next_due_refresh(referral)
@@ -69,11 +74,14 @@ def target_meet(*, referral: Referral, code: str, at: datetime, actor=None) -> N
 
 def next_due_refresh(referral: Referral) -> None:
     """Write the referral's earliest running due instant (what the queues order by);
-    every change to its running targets goes through here."""
+    every change to its running targets goes through here. The watcher forgets the
+    referral's targets that are no longer running."""
     earliest = (WaitTarget.objects.running().filter(referral=OuterRef("pk"))
                 .order_by("due_at").values("due_at")[:1])
     Referral.objects.filter(pk=referral.pk).update(next_due_at=Subquery(earliest))
     referral.next_due_at = Referral.objects.values_list("next_due_at", flat=True).get(pk=referral.pk)
+    AlertSchedule.objects.filter(target__referral=referral).exclude(
+        target__met_at__isnull=True, target__cancelled_at__isnull=True).delete()
 
 
 CLAIM_MINUTES = 30

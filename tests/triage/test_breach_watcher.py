@@ -15,7 +15,15 @@ from django.urls import reverse
 from cap.services import referral_log_written
 from tests.factories import UserFactory
 from triage import alerts, services
-from triage.models import AlertRepeat, BreachAlert, DutyShift, Notification, TargetDefinition, WaitTarget
+from triage.models import (
+    AlertRepeat,
+    AlertSchedule,
+    BreachAlert,
+    DutyShift,
+    Notification,
+    TargetDefinition,
+    WaitTarget,
+)
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_NOON = datetime(2026, 11, 23, 12, tzinfo=LONDON)
@@ -350,10 +358,28 @@ def test_existing_running_targets_get_their_alert_instants_from_the_backfill(ref
     from importlib import import_module
 
     referral = refer()
-    WaitTarget.objects.filter(referral=referral).update(at_risk_at=None, next_alert_at=None)
+    WaitTarget.objects.filter(referral=referral).update(at_risk_at=None)
+    AlertSchedule.objects.all().delete()
     from django.apps import apps
 
     import_module("triage.migrations.0009_alert_thresholds_backfill").forwards(apps, None)
+    import_module("triage.migrations.0013_alert_schedule_backfill").forwards(apps, None)
     target = WaitTarget.objects.get(referral=referral)
     assert target.at_risk_at == MONDAY_NOON + 18 * H  # 75% of the 24 hours to Tuesday noon
-    assert target.next_alert_at == target.at_risk_at
+    assert target.alert_schedule.next_alert_at == target.at_risk_at
+
+
+@pytest.mark.django_db
+def test_the_backfill_schedules_the_breach_after_a_raised_at_risk_alert_and_nothing_after_it(refer):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    at_risk, _breached = refer(), refer()
+    services.scan_breaches(now=MONDAY_NOON + 18 * H)  # both at risk
+    services.scan_breaches(now=MONDAY_NOON + 25 * H)  # both breached
+    BreachAlert.objects.filter(target__referral=at_risk, kind="breached").delete()
+    assert not AlertSchedule.objects.exists()
+    import_module("triage.migrations.0013_alert_schedule_backfill").forwards(apps, None)
+    assert list(AlertSchedule.objects.values_list("target__referral", "next_alert_at")) == [
+        (at_risk.pk, MONDAY_NOON + 24 * H)]
