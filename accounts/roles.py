@@ -46,6 +46,7 @@ ROLES = (
     Role(CALL_HANDLER, "cap:log_call", (("Log a call", "cap:log_call"),
                                         ("Community support", "directory:index"))),
     Role(PRACTITIONER, "careplans:index", (("Care plans", "careplans:index"),
+                                           ("Step up support", "careplans:step_ups"),
                                            ("Community support", "directory:index"),
                                            ("Expertise", "directory:expertise"))),
     Role(COMMUNITY_KNOWLEDGE_OFFICER, "directory:index",

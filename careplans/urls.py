@@ -3,4 +3,25 @@ from django.urls import path
 from . import views
 
 app_name = "careplans"
-urlpatterns = [path("care-plans/", views.index, name="index")]
+urlpatterns = [
+    path("care-plans/", views.index, name="index"),
+    path("care-plans/step-ups/", views.step_ups, name="step_ups"),
+    path("care-plans/support-slots/", views.support_slots, name="support_slots"),
+    path("care-plans/people/<int:pk>/", views.person, name="person"),
+    path("care-plans/people/<int:pk>/contribute/", views.contribute, name="contribute"),
+    path("care-plans/people/<int:pk>/other-needs/", views.other_need_add, name="other_need_add"),
+    path("care-plans/people/<int:pk>/versions/", views.versions, name="versions"),
+    path("care-plans/people/<int:pk>/copy/<str:audience>/", views.copy, name="copy"),
+    path("care-plans/people/<int:pk>/share/", views.share, name="share"),
+    path("care-plans/people/<int:pk>/team/", views.team, name="team"),
+    path("care-plans/team-around/<int:pk>/end/", views.team_around_end, name="team_around_end"),
+    path("care-plans/people/<int:pk>/step-up/", views.step_up_start, name="step_up_start"),
+    path("care-plans/step-ups/<int:pk>/end/", views.step_up_end, name="step_up_end"),
+    path("care-plans/people/<int:pk>/expertise/", views.expertise_request_new, name="expertise_request_new"),
+    path("care-plans/expertise-requests/<int:pk>/", views.expertise_request, name="expertise_request"),
+    path("care-plans/expertise-requests/<int:pk>/<str:to_status>/", views.expertise_request_move,
+         name="expertise_request_move"),
+    path("care-plans/expertise-requests/<int:pk>/slots/<int:slot_pk>/", views.support_slot_take,
+         name="support_slot_take"),
+    path("care-plans/people/<int:pk>/transition/", views.transition_new, name="transition_new"),
+]

@@ -1,10 +1,363 @@
+"""Care plan pages. Every page that shows a person's plan logs the view (who, when)."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from .models import CarePlan
+from cap.errors import DomainError, NotAllowed
+from cap.models import ServiceUser
+
+from . import forms, selectors, services
+from .models import (
+    Audience,
+    CarePlanVersion,
+    ExpertiseRequest,
+    RequestStatus,
+    StepUpEpisode,
+    StepUpNotReason,
+    SupportSlot,
+    TeamAroundMember,
+)
+
+VIEW = "careplans.view_careplan"
+CONTRIBUTE = "careplans.contribute_care_plan"
 
 
-@permission_required("careplans.view_careplan", raise_exception=True)
+def _person_and_plan(request, pk, context="care plan"):
+    """The person and their plan, started here if they have none and the viewer is involved
+    (the plan exists at or before the first assessment). The view is logged."""
+    person = get_object_or_404(ServiceUser, pk=pk)
+    involved = selectors.is_involved(request.user, person)
+    if involved and request.user.has_perm(CONTRIBUTE):
+        services.care_plan_start(actor=request.user, service_user=person)
+    plan = selectors.plan_detail(person)
+    if plan is not None:
+        selectors.plan_viewed(request.user, person, context)
+    return person, plan, involved
+
+
+def _plan_or_404(request, pk, context="care plan"):
+    person, plan, involved = _person_and_plan(request, pk, context)
+    if plan is None:
+        raise PermissionDenied("This person has no care plan yet.")
+    return person, plan, involved
+
+
+@permission_required(VIEW, raise_exception=True)
 def index(request):
-    plans = CarePlan.objects.select_related("service_user").order_by("-updated_at")[:100]
-    return render(request, "careplans/index.html", {"plans": plans})
+    now = timezone.now()
+    people = selectors.people_in_care_of(request.user)
+    practitioner = selectors.practitioner_of(request.user)
+    step_ups = selectors.running_step_ups().filter(service_user__in=people)
+    incoming = (ExpertiseRequest.objects.filter(expert=practitioner)
+                .exclude(status__in=[RequestStatus.COMPLETED, RequestStatus.DECLINED])
+                .select_related("service_user", "requested_by") if practitioner else [])
+    outgoing = (ExpertiseRequest.objects.filter(requested_by=request.user)
+                .select_related("service_user", "expert")[:50])
+    return render(request, "careplans/index.html", {
+        "people": people[:200], "step_ups": [(s, s.state(now)) for s in step_ups],
+        "incoming": incoming, "outgoing": outgoing})
+
+
+@permission_required(VIEW, raise_exception=True)
+def person(request, pk):
+    person, plan, involved = _person_and_plan(request, pk)
+    now = timezone.now()
+    step_ups = StepUpEpisode.objects.filter(service_user=person).prefetch_related("practitioners")
+    return render(request, "careplans/plan.html", {
+        "person": person, "plan": plan, "can_edit": involved and request.user.has_perm(CONTRIBUTE),
+        "contributions": selectors.contributions(plan)[:20] if plan else [],
+        "step_ups": [(s, s.state(now)) for s in step_ups],
+        "requests": ExpertiseRequest.objects.filter(service_user=person).select_related("expert"),
+        "transitions": person.transitions.select_related("from_team", "to_team"),
+        "other_need_form": forms.OtherNeedForm()})
+
+
+def _involved_or_403(involved):
+    if not involved:
+        raise PermissionDenied("Only practitioners involved in this person's care can change their plan.")
+
+
+@permission_required(CONTRIBUTE, raise_exception=True)
+def contribute(request, pk):
+    person, plan, involved = _plan_or_404(request, pk)
+    _involved_or_403(involved)
+    practitioner = selectors.practitioner_of(request.user)
+    form = forms.ContributeForm(request.POST or None, practitioner=practitioner, initial=plan.sections())
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.care_plan_contribute(
+                actor=request.user, care_plan=plan, sections=form.sections(),
+                summary=form.cleaned_data["summary"], team=form.cleaned_data["team"])
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Saved as version {version.number}.")
+            return redirect("careplans:person", pk=person.pk)
+    return render(request, "careplans/contribute.html", {"person": person, "plan": plan, "form": form})
+
+
+@require_POST
+@permission_required(CONTRIBUTE, raise_exception=True)
+def other_need_add(request, pk):
+    person, plan, involved = _plan_or_404(request, pk)
+    form = forms.OtherNeedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.other_need_add(actor=request.user, care_plan=plan, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Other need added to the plan.")
+            return redirect("careplans:person", pk=person.pk)
+    return _form_page(request, person, "Add another need", form)
+
+
+def _form_page(request, person, title, form, submit="Save", extra=None):
+    return render(request, "careplans/form.html", {"person": person, "title": title, "form": form,
+                                                   "submit": submit, **(extra or {})})
+
+
+@permission_required(VIEW, raise_exception=True)
+def versions(request, pk):
+    person, plan, _ = _plan_or_404(request, pk, "care plan versions")
+    all_versions = list(selectors.contributions(plan))
+    numbers = {v.number: v for v in all_versions}
+    older, newer = _compare_pair(request, numbers, plan.version)
+    changes = selectors.version_changes(older, newer) if older and newer else []
+    return render(request, "careplans/versions.html", {
+        "person": person, "plan": plan, "versions": all_versions, "older": older, "newer": newer,
+        "changes": changes})
+
+
+def _compare_pair(request, numbers, current):
+    def pick(name, default):
+        value = request.GET.get(name, "")
+        return numbers.get(int(value)) if value.isdigit() else numbers.get(default)
+
+    older, newer = pick("from", current - 1), pick("to", current)
+    if older and newer and older.number > newer.number:
+        older, newer = newer, older
+    return older, newer
+
+
+@permission_required(VIEW, raise_exception=True)
+def copy(request, pk, audience):
+    """The plan written for the person and their carer, or for the GP: printable, and
+    large print on request."""
+    if audience not in Audience.values:
+        raise PermissionDenied
+    person, plan, involved = _plan_or_404(request, pk, f"care plan copy for {audience}")
+    version = get_object_or_404(CarePlanVersion, care_plan=plan, number=plan.version)
+    form = forms.ShareForm(initial={"audience": audience,
+                                    "shared_with": _default_recipient(person, audience)})
+    return render(request, "careplans/copy.html", {
+        "person": person, "plan": plan, "version": version, "audience": audience,
+        "large": request.GET.get("large") == "1", "form": form, "can_edit": involved,
+        "shares": plan.shares.filter(audience=audience)})
+
+
+def _default_recipient(person, audience):
+    if audience == Audience.GP:
+        return str(person.gp_practice or "")
+    return f"{person.given_name} {person.family_name}"
+
+
+@require_POST
+@permission_required(CONTRIBUTE, raise_exception=True)
+def share(request, pk):
+    person, plan, _ = _plan_or_404(request, pk)
+    form = forms.ShareForm(request.POST)
+    if form.is_valid():
+        try:
+            shared = services.care_plan_share(actor=request.user, care_plan=plan, **form.cleaned_data)
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Recorded as shared with {shared.shared_with}.")
+            return redirect("careplans:copy", pk=person.pk, audience=shared.audience)
+    return _form_page(request, person, "Record the plan as shared", form)
+
+
+@permission_required(CONTRIBUTE, raise_exception=True)
+def team(request, pk):
+    """The care coordinator (lead professional) and the team around the person."""
+    person, plan, involved = _plan_or_404(request, pk)
+    _involved_or_403(involved)
+    coordinator_form = forms.CoordinatorForm(
+        request.POST if "care_coordinator" in request.POST else None,
+        initial={"care_coordinator": plan.care_coordinator_id})
+    member_form = forms.TeamAroundForm(request.POST if "involvement" in request.POST else None)
+    form = coordinator_form if coordinator_form.is_bound else member_form
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form is coordinator_form:
+                services.care_coordinator_set(actor=request.user, care_plan=plan,
+                                              practitioner=form.cleaned_data["care_coordinator"])
+            else:
+                services.team_around_add(actor=request.user, care_plan=plan, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("careplans:team", pk=person.pk)
+    return render(request, "careplans/team.html", {
+        "person": person, "plan": plan, "coordinator_form": coordinator_form, "member_form": member_form,
+        "members": plan.team_around.select_related("practitioner")})
+
+
+@require_POST
+@permission_required(CONTRIBUTE, raise_exception=True)
+def team_around_end(request, pk):
+    member = get_object_or_404(TeamAroundMember.objects.select_related("care_plan"), pk=pk)
+    try:
+        services.team_around_end(actor=request.user, member=member)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    return redirect("careplans:team", pk=member.care_plan.service_user_id)
+
+
+@permission_required(CONTRIBUTE, raise_exception=True)
+def step_up_start(request, pk):
+    person, plan, involved = _plan_or_404(request, pk)
+    _involved_or_403(involved)
+    form = forms.StepUpStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_up_start(actor=request.user, service_user=person, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Step up support started, for not more than 6 weeks.")
+            return redirect("careplans:person", pk=person.pk)
+    return _form_page(request, person, "Start step up support", form, "Start step up",
+                      {"not_reasons": StepUpNotReason.choices})
+
+
+@permission_required(CONTRIBUTE, raise_exception=True)
+def step_up_end(request, pk):
+    step_up = get_object_or_404(StepUpEpisode.objects.select_related("service_user"), pk=pk)
+    person = step_up.service_user
+    form = forms.StepUpEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_up_end(actor=request.user, step_up=step_up, **form.cleaned_data)
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Step up support ended.")
+            return redirect("careplans:person", pk=person.pk)
+    return _form_page(request, person, "End step up support", form, "End step up")
+
+
+@permission_required("careplans.view_stepupepisode", raise_exception=True)
+def step_ups(request):
+    now = timezone.now()
+    return render(request, "careplans/step_ups.html",
+                  {"step_ups": [(s, s.state(now)) for s in selectors.running_step_ups()]})
+
+
+@permission_required(CONTRIBUTE, raise_exception=True)
+def expertise_request_new(request, pk):
+    person, plan, involved = _plan_or_404(request, pk)
+    _involved_or_403(involved)
+    form = forms.ExpertiseRequestForm(request.POST or None,
+                                      initial={"expertise": request.GET.get("expertise")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.expertise_request_create(actor=request.user, service_user=person,
+                                                     **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Request sent to {made.expert}.")
+            return redirect("careplans:expertise_request", pk=made.pk)
+    return _form_page(request, person, "Ask for additional support and expertise", form, "Send request")
+
+
+@permission_required("careplans.view_expertiserequest", raise_exception=True)
+def expertise_request(request, pk):
+    made = get_object_or_404(ExpertiseRequest.objects.select_related("service_user", "expert",
+                                                                     "requested_by"), pk=pk)
+    practitioner = selectors.practitioner_of(request.user)
+    is_expert = practitioner is not None and practitioner.pk == made.expert_id
+    if not (is_expert or made.requested_by_id == request.user.pk
+            or selectors.is_involved(request.user, made.service_user)):
+        raise PermissionDenied
+    selectors.plan_viewed(request.user, made.service_user, "expertise request")
+    free_slots = SupportSlot.objects.filter(practitioner_id=made.expert_id, taken_by__isnull=True,
+                                            starts_at__gt=timezone.now())
+    return render(request, "careplans/expertise_request.html", {
+        "made": made, "is_expert": is_expert, "is_requester": made.requested_by_id == request.user.pk,
+        "events": made.events.select_related("by"), "free_slots": free_slots[:20],
+        "answer_form": forms.RequestAnswerForm()})
+
+
+@require_POST
+@permission_required("careplans.view_expertiserequest", raise_exception=True)
+def expertise_request_move(request, pk, to_status):
+    made = get_object_or_404(ExpertiseRequest, pk=pk)
+    form = forms.RequestAnswerForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.expertise_request_move(actor=request.user, request=made, to_status=to_status, note=note)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("careplans:expertise_request", pk=made.pk)
+
+
+@require_POST
+@permission_required("careplans.view_expertiserequest", raise_exception=True)
+def support_slot_take(request, pk, slot_pk):
+    made = get_object_or_404(ExpertiseRequest, pk=pk)
+    slot = get_object_or_404(SupportSlot, pk=slot_pk)
+    try:
+        services.support_slot_take(actor=request.user, slot=slot, request=made)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("careplans:expertise_request", pk=made.pk)
+
+
+@permission_required(VIEW, raise_exception=True)
+def support_slots(request):
+    """An expert's practitioner support slots: offer one, see which are taken."""
+    practitioner = selectors.practitioner_of(request.user)
+    form = forms.SlotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_slot_offer(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Slot offered.")
+            return redirect("careplans:support_slots")
+    slots = (SupportSlot.objects.filter(practitioner=practitioner, ends_at__gt=timezone.now())
+             .select_related("taken_by__service_user") if practitioner else [])
+    return render(request, "careplans/support_slots.html", {"form": form, "slots": slots})
+
+
+@permission_required(CONTRIBUTE, raise_exception=True)
+def transition_new(request, pk):
+    person, plan, involved = _plan_or_404(request, pk)
+    _involved_or_403(involved)
+    form = forms.TransitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transition_plan(actor=request.user, service_user=person, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Transition planned.")
+            return redirect("careplans:person", pk=person.pk)
+    return _form_page(request, person, "Plan a transition between specialties", form, "Plan transition")

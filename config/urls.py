@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from cap import api as cap_api
+from careplans import api as careplans_api
 from scheduling import api as scheduling_api
 from triage import api as triage_api
 from triage import monitoring_api
@@ -25,6 +26,7 @@ api_v1 = [
     path("breaches/", api(monitoring_api.BreachListApi.as_view()), name="breaches"),
     path("dashboard/", api(monitoring_api.DashboardApi.as_view()), name="dashboard"),
     path("dashboard/performance/", api(monitoring_api.PerformanceApi.as_view()), name="performance"),
+    path("service-users/<int:pk>/care-plan/", api(careplans_api.CarePlanApi.as_view()), name="care_plan"),
 ]
 
 urlpatterns = [

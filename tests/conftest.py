@@ -21,6 +21,7 @@ DATA_MIGRATIONS = [
     ("scheduling.migrations.0008_scheduling_role_permissions", "grant"),
     ("triage.migrations.0009_alert_thresholds_backfill", "forwards"),
     ("triage.migrations.0010_alert_permissions", "forwards"),
+    ("careplans.migrations.0004_care_plan_role_permissions", "grant"),
 ]
 
 

@@ -1,0 +1,141 @@
+from django import forms
+
+from config.forms import NHSFormMixin
+from directory.models import CommunityService, Expertise
+from scheduling.models import Practitioner, Team
+
+from .models import (
+    SECTIONS,
+    Audience,
+    OtherNeedLevel,
+    StepUpEndReason,
+    StepUpNotReason,
+    StepUpReason,
+    SupportLevel,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+SECTION_HINTS = {
+    "goals": "Write them as the person says them.",
+    "carer_goals": "Write them as the carer says them, where there is a carer.",
+    "safety_plan": "Warning signs, what helps, who to contact, and what to do in a crisis.",
+    "advance_directives": "The person's wishes for their care if they become unable to say.",
+    "plan": "What we will do together, and when.",
+    "external_expectations": "What we ask of the GP and any other practitioners outside our teams.",
+}
+
+
+SectionFields = type("SectionFields", (forms.Form,), {
+    name: forms.CharField(label=heading, required=False, help_text=SECTION_HINTS[name],
+                          widget=forms.Textarea(attrs={"rows": 5}))
+    for name, heading in SECTIONS})
+
+
+class ContributeForm(NHSFormMixin, SectionFields):
+    summary = forms.CharField(label="What you changed, and why", max_length=300)
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Contributing as",
+                                  required=False, empty_label="Your team for this person")
+
+    def __init__(self, *args, practitioner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if practitioner is not None:
+            self.fields["team"].queryset = practitioner.teams.order_by("name")
+
+    def sections(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name, _ in SECTIONS}
+
+
+class DirectoryEntriesField(forms.CharField):
+    """Directory entries by their numbers, as shown in the directory, separated by commas."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        numbers = [part.strip() for part in (value or "").split(",") if part.strip()]
+        if not all(n.isdigit() for n in numbers):
+            raise forms.ValidationError("Enter directory entry numbers separated by commas")
+        services = list(CommunityService.objects.active().filter(pk__in=numbers))
+        if len(services) != len(set(numbers)):
+            raise forms.ValidationError("One of those directory entries does not exist or has closed")
+        return services
+
+
+class OtherNeedForm(NHSFormMixin, forms.Form):
+    need = forms.CharField(label="Other need", max_length=200,
+                           help_text="For example: benefits, housing, loneliness and isolation.")
+    level = forms.ChoiceField(label="Level of support", choices=OtherNeedLevel.choices,
+                              widget=forms.RadioSelect)
+    services = DirectoryEntriesField(label="Directory entries offered", required=False,
+                                     help_text="Their numbers from the community support directory, "
+                                               "separated by commas.")
+
+
+class CoordinatorForm(NHSFormMixin, forms.Form):
+    care_coordinator = forms.ModelChoiceField(
+        label="Care coordinator (lead professional)",
+        queryset=Practitioner.objects.order_by("name"))
+
+
+class TeamAroundForm(NHSFormMixin, forms.Form):
+    practitioner = forms.ModelChoiceField(label="Expert",
+                                          queryset=Practitioner.objects.order_by("name"))
+    involvement = forms.CharField(label="What they bring to the person's care", max_length=200)
+
+
+class ShareForm(NHSFormMixin, forms.Form):
+    audience = forms.ChoiceField(choices=Audience.choices, widget=forms.HiddenInput)
+    shared_with = forms.CharField(label="Shared with", max_length=200,
+                                  help_text="The person's or carer's name, or the GP practice.")
+    method = forms.CharField(label="How", max_length=100, required=False,
+                             help_text="For example: printed and handed over, posted, sent securely.")
+
+
+class StepUpStartForm(NHSFormMixin, forms.Form):
+    reason = forms.ChoiceField(label="Reason for step up", choices=StepUpReason.choices,
+                               widget=forms.RadioSelect)
+    detail = forms.CharField(label="What has changed", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    practitioners = forms.ModelMultipleChoiceField(
+        label="Step up practitioners", queryset=Practitioner.objects.order_by("name"),
+        help_text="Hold Ctrl (or Cmd) to choose more than one.")
+    frequency = forms.CharField(label="Frequency of contact", max_length=100,
+                                help_text="Up to daily, 7 days a week in daytime. For example: daily.")
+    checks_confirmed = forms.MultipleChoiceField(
+        label="Confirm that none of the reasons not to involve step up applies",
+        choices=[(code, f"Not so: {label[0].lower()}{label[1:]}") for code, label in StepUpNotReason.choices],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Step up would not routinely be involved in these cases. "
+                  "Tick each one that does not apply.")
+
+
+class StepUpEndForm(NHSFormMixin, forms.Form):
+    end_reason = forms.ChoiceField(label="Why step up is ending", choices=StepUpEndReason.choices,
+                                   widget=forms.RadioSelect)
+
+
+class ExpertiseRequestForm(NHSFormMixin, forms.Form):
+    expertise = forms.ModelChoiceField(label="Expert, from the directory of expertise",
+                                       queryset=Expertise.objects.select_related("practitioner"))
+    level = forms.ChoiceField(label="Level of support", choices=SupportLevel.choices,
+                              widget=forms.RadioSelect)
+    question = forms.CharField(label="What you need help with", max_length=4000,
+                               widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RequestAnswerForm(NHSFormMixin, forms.Form):
+    note = forms.CharField(label="Note", max_length=500, required=False)
+
+
+class SlotForm(NHSFormMixin, forms.Form):
+    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME_WIDGET)
+    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME_WIDGET)
+
+
+class TransitionForm(NHSFormMixin, forms.Form):
+    from_team = forms.ModelChoiceField(label="From team", queryset=Team.objects.order_by("name"))
+    to_team = forms.ModelChoiceField(label="To team", queryset=Team.objects.order_by("name"))
+    reason = forms.CharField(label="The person's needs that call for the move", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="A transition is planned on need, never on age alone.")
+    planned_for = forms.DateField(label="Planned date", widget=DATE_WIDGET)

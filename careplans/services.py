@@ -1,0 +1,335 @@
+"""Writes to the single integrated care plan, step-up support, expertise requests and
+transitions. Each function owns its transaction and takes the acting user."""
+
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cap.errors import Conflict, Invalid, NotAllowed
+from cap.history import save_as
+from cap.models import ServiceUser
+from directory.models import CommunityService, Expertise
+from scheduling.models import Practitioner, Team
+
+from . import selectors
+from .models import (
+    SECTIONS,
+    STEP_UP_LIMIT,
+    Audience,
+    CarePlan,
+    CarePlanVersion,
+    Episode,
+    ExpertiseRequest,
+    ExpertiseRequestEvent,
+    OtherNeed,
+    OtherNeedLevel,
+    PlanShare,
+    RequestStatus,
+    StepUpEndReason,
+    StepUpEpisode,
+    StepUpNotReason,
+    StepUpReason,
+    SupportLevel,
+    SupportSlot,
+    TeamAroundMember,
+    Transition,
+)
+
+
+def _require_involved(actor, service_user: ServiceUser) -> Practitioner:
+    if not actor.has_perm("careplans.contribute_care_plan"):
+        raise NotAllowed("Your role cannot contribute to care plans.")
+    practitioner = selectors.practitioner_of(actor)
+    if practitioner is None or not selectors.is_involved(actor, service_user):
+        raise NotAllowed("Only practitioners involved in this person's care can change their plan.")
+    return practitioner
+
+
+# The plan and its versions
+
+def care_plan_start(*, actor, service_user: ServiceUser, now: datetime | None = None) -> CarePlan:
+    """The person's one plan, started if there is none yet (at or before the first assessment).
+    Idempotent: two practitioners opening the page at once get the same plan."""
+    plan = CarePlan.objects.filter(service_user=service_user).first()
+    if plan:
+        return plan
+    now = now or timezone.now()
+    episode = (Episode.objects.open().filter(service_user=service_user, care_coordinator__isnull=False)
+               .order_by("-opened_on").first())
+    try:
+        with transaction.atomic():
+            plan = save_as(CarePlan(service_user=service_user, created_by=actor, created_at=now,
+                                    updated_at=now, version=1,
+                                    care_coordinator=episode.care_coordinator if episode else None),
+                           actor)
+            _write_version(plan, actor=actor, summary="Plan started", team=None, now=now)
+    except IntegrityError:  # the other practitioner's start won
+        plan = CarePlan.objects.get(service_user=service_user)
+    return plan
+
+
+def _snapshot(plan: CarePlan) -> dict:
+    sections = plan.sections()
+    sections["other_needs"] = [
+        f"{need.need} ({need.get_level_display()})"
+        + (f": {', '.join(s.name for s in need.services.all())}" if need.services.exists() else "")
+        for need in plan.other_needs.all()]
+    return sections
+
+
+def _write_version(plan, *, actor, summary, team, now) -> CarePlanVersion:
+    practitioner = selectors.practitioner_of(actor)
+    return CarePlanVersion.objects.create(
+        care_plan=plan, number=plan.version, sections=_snapshot(plan), summary=summary, author=actor,
+        author_name=practitioner.name if practitioner else actor.get_full_name() or actor.username,
+        team=team, created_at=now)
+
+
+def _contributing_team(practitioner: Practitioner, service_user, team: Team | None) -> Team | None:
+    if team is not None:
+        if not practitioner.teams.filter(pk=team.pk).exists():
+            raise Invalid("Contribute as one of your own teams.", field="team")
+        return team
+    teams = practitioner.teams.all()
+    return (teams.filter(episodes__service_user=service_user, episodes__closed_on__isnull=True).first()
+            or teams.first())
+
+
+def _locked_plan(care_plan: CarePlan) -> CarePlan:
+    # Two contributions at once: the second waits, then builds on the first.
+    return CarePlan.objects.select_for_update().get(pk=care_plan.pk)
+
+
+@transaction.atomic
+def care_plan_contribute(*, actor, care_plan: CarePlan, sections: dict[str, str], summary: str,
+                         team: Team | None = None, now: datetime | None = None) -> CarePlanVersion:
+    """A practitioner's contribution: a new version of the whole plan, naming its author,
+    team and time. Earlier versions stay as they were."""
+    now = now or timezone.now()
+    practitioner = _require_involved(actor, care_plan.service_user)
+    plan = _locked_plan(care_plan)
+    if not summary.strip():
+        raise Invalid("Say what you changed.", field="summary")
+    known = {name for name, _ in SECTIONS}
+    changed = {name: text.strip() for name, text in sections.items()
+               if name in known and text.strip() != getattr(plan, name)}
+    if not changed:
+        raise Invalid("Nothing in the plan has changed.")
+    for name, text in changed.items():
+        setattr(plan, name, text)
+    return _new_version(plan, actor=actor, summary=summary.strip(), now=now,
+                        team=_contributing_team(practitioner, plan.service_user, team))
+
+
+def _new_version(plan, *, actor, summary, team, now) -> CarePlanVersion:
+    plan.version += 1
+    plan.updated_at = now
+    save_as(plan, actor)
+    return _write_version(plan, actor=actor, summary=summary, team=team, now=now)
+
+
+@transaction.atomic
+def other_need_add(*, actor, care_plan: CarePlan, need: str, level: str,
+                   services: list[CommunityService] = (), now: datetime | None = None) -> OtherNeed:
+    now = now or timezone.now()
+    practitioner = _require_involved(actor, care_plan.service_user)
+    plan = _locked_plan(care_plan)
+    if level not in OtherNeedLevel.values:
+        raise Invalid("Choose the level of support needed.", field="level")
+    if not need.strip():
+        raise Invalid("Describe the need.", field="need")
+    other = OtherNeed.objects.create(care_plan=plan, need=need.strip(), level=level, added_by=actor,
+                                     added_at=now)
+    other.services.set(services)
+    _new_version(plan, actor=actor, now=now, summary=f"Other need added: {other}",
+                 team=_contributing_team(practitioner, plan.service_user, None))
+    return other
+
+
+# The care coordinator and the team around the person
+
+@transaction.atomic
+def care_coordinator_set(*, actor, care_plan: CarePlan, practitioner: Practitioner) -> CarePlan:
+    _require_involved(actor, care_plan.service_user)
+    plan = _locked_plan(care_plan)
+    plan.care_coordinator = practitioner
+    return save_as(plan, actor)
+
+
+@transaction.atomic
+def team_around_add(*, actor, care_plan: CarePlan, practitioner: Practitioner, involvement: str,
+                    now: datetime | None = None) -> TeamAroundMember:
+    _require_involved(actor, care_plan.service_user)
+    if not involvement.strip():
+        raise Invalid("Say what they bring to the person's care.", field="involvement")
+    if care_plan.team_around.filter(practitioner=practitioner, ended_at__isnull=True).exists():
+        raise Conflict(f"{practitioner} is already in the team around the person.", field="practitioner")
+    member = TeamAroundMember(care_plan=care_plan, practitioner=practitioner,
+                              involvement=involvement.strip(), added_by=actor,
+                              added_at=now or timezone.now())
+    return save_as(member, actor)
+
+
+@transaction.atomic
+def team_around_end(*, actor, member: TeamAroundMember, now: datetime | None = None) -> TeamAroundMember:
+    _require_involved(actor, member.care_plan.service_user)
+    member = TeamAroundMember.objects.select_for_update().get(pk=member.pk)
+    if member.ended_at is None:
+        member.ended_at = now or timezone.now()
+        save_as(member, actor)
+    return member
+
+
+# Sharing
+
+@transaction.atomic
+def care_plan_share(*, actor, care_plan: CarePlan, audience: str, shared_with: str, method: str,
+                    now: datetime | None = None) -> PlanShare:
+    """Record that the current version was given to the person and carer, or to the GP."""
+    _require_involved(actor, care_plan.service_user)
+    if audience not in Audience.values:
+        raise Invalid("Choose who the plan was shared with.", field="audience")
+    if not shared_with.strip():
+        raise Invalid("Enter who it was shared with.", field="shared_with")
+    plan = _locked_plan(care_plan)
+    version = CarePlanVersion.objects.get(care_plan=plan, number=plan.version)
+    return PlanShare.objects.create(care_plan=plan, version=version, audience=audience,
+                                    shared_with=shared_with.strip(), method=method.strip(),
+                                    shared_by=actor, shared_at=now or timezone.now())
+
+
+# Community step up support
+
+@transaction.atomic
+def step_up_start(*, actor, service_user: ServiceUser, reason: str, practitioners: list[Practitioner],
+                  frequency: str, checks_confirmed: list[str], detail: str = "",
+                  now: datetime | None = None) -> StepUpEpisode:
+    """Start temporary step-up support, expected to last not more than six weeks."""
+    now = now or timezone.now()
+    _require_involved(actor, service_user)
+    if reason not in StepUpReason.values:
+        raise Invalid("Choose the reason for step up.", field="reason")
+    if set(checks_confirmed) != set(StepUpNotReason.values):
+        raise Invalid("Confirm that none of the reasons not to involve step up applies.",
+                      field="checks_confirmed")
+    if not Episode.objects.open().filter(service_user=service_user).exists():
+        raise Invalid("Step up is for people open to the service.")
+    if not practitioners:
+        raise Invalid("Choose the step up practitioners.", field="practitioners")
+    if not frequency.strip():
+        raise Invalid("Enter how often they will be in contact.", field="frequency")
+    step_up = StepUpEpisode(service_user=service_user, reason=reason, detail=detail.strip(),
+                            frequency=frequency.strip(), checks_confirmed=sorted(checks_confirmed),
+                            started_by=actor, started_at=now, limit_at=now + STEP_UP_LIMIT)
+    try:
+        with transaction.atomic():
+            save_as(step_up, actor)
+    except IntegrityError as error:
+        raise Conflict("This person already has step up support running.") from error
+    step_up.practitioners.set(practitioners)
+    return step_up
+
+
+@transaction.atomic
+def step_up_end(*, actor, step_up: StepUpEpisode, end_reason: str,
+                now: datetime | None = None) -> StepUpEpisode:
+    _require_involved(actor, step_up.service_user)
+    if end_reason not in StepUpEndReason.values:
+        raise Invalid("Choose why step up is ending.", field="end_reason")
+    step_up = StepUpEpisode.objects.select_for_update().get(pk=step_up.pk)
+    if step_up.ended_at:
+        raise Conflict("This step up support has already ended.")
+    step_up.ended_at, step_up.end_reason, step_up.ended_by = now or timezone.now(), end_reason, actor
+    return save_as(step_up, actor)
+
+
+# Additional support and expertise
+
+# Which of the directory's offers each level needs.
+LEVEL_OFFER = {SupportLevel.PHONE_ADVICE: "phone_advice", SupportLevel.SUPERVISION: "supervision",
+               SupportLevel.JOINT_CONTACTS: "joint_contact",
+               SupportLevel.JOINT_INTERVENTIONS: "joint_contact"}
+
+NEXT_STATUSES = {RequestStatus.REQUESTED: {RequestStatus.ACCEPTED, RequestStatus.DECLINED},
+                 RequestStatus.ACCEPTED: {RequestStatus.COMPLETED, RequestStatus.DECLINED}}
+
+
+@transaction.atomic
+def expertise_request_create(*, actor, service_user: ServiceUser, expertise: Expertise, level: str,
+                             question: str, now: datetime | None = None) -> ExpertiseRequest:
+    now = now or timezone.now()
+    _require_involved(actor, service_user)
+    if level not in SupportLevel.values:
+        raise Invalid("Choose the level of support.", field="level")
+    if not getattr(expertise, LEVEL_OFFER[level]):
+        raise Invalid(f"{expertise.practitioner} does not offer this level of support.", field="level")
+    if not question.strip():
+        raise Invalid("Say what you need help with.", field="question")
+    request = save_as(ExpertiseRequest(service_user=service_user, expertise=expertise,
+                                       expert=expertise.practitioner, level=level,
+                                       question=question.strip(), requested_by=actor,
+                                       requested_at=now), actor)
+    ExpertiseRequestEvent.objects.create(request=request, to_status=RequestStatus.REQUESTED, by=actor, at=now)
+    return request
+
+
+@transaction.atomic
+def expertise_request_move(*, actor, request: ExpertiseRequest, to_status: str, note: str = "",
+                           now: datetime | None = None) -> ExpertiseRequest:
+    """The expert accepts, declines or completes a request (the requester may also withdraw it,
+    recorded as declined)."""
+    request = ExpertiseRequest.objects.select_for_update().get(pk=request.pk)
+    practitioner = selectors.practitioner_of(actor)
+    is_expert = practitioner is not None and practitioner.pk == request.expert_id
+    if not is_expert and not (request.requested_by_id == actor.pk and to_status == RequestStatus.DECLINED):
+        raise NotAllowed("Only the expert asked can answer this request.")
+    if to_status not in NEXT_STATUSES.get(request.status, set()):
+        raise Conflict(f"A request that is {request.get_status_display().lower()} cannot become "
+                       f"{RequestStatus(to_status).label.lower()}.")
+    ExpertiseRequestEvent.objects.create(request=request, from_status=request.status, to_status=to_status,
+                                         note=note.strip(), by=actor, at=now or timezone.now())
+    request.status = to_status
+    return save_as(request, actor)
+
+
+def support_slot_offer(*, actor, starts_at: datetime, ends_at: datetime) -> SupportSlot:
+    practitioner = selectors.practitioner_of(actor)
+    if practitioner is None or not Expertise.objects.filter(practitioner=practitioner).exists():
+        raise NotAllowed("Only practitioners in the directory of expertise offer support slots.")
+    if ends_at <= starts_at:
+        raise Invalid("A slot ends after it starts.", field="ends_at")
+    return SupportSlot.objects.create(practitioner=practitioner, starts_at=starts_at, ends_at=ends_at)
+
+
+@transaction.atomic
+def support_slot_take(*, actor, slot: SupportSlot, request: ExpertiseRequest) -> SupportSlot:
+    if request.requested_by_id != actor.pk:
+        raise NotAllowed("Only the practitioner who asked can take a slot for the request.")
+    if slot.practitioner_id != request.expert_id:
+        raise Invalid("The slot is another expert's.")
+    if request.status not in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED):
+        raise Conflict("The request is closed.")
+    # Two practitioners taking the same slot: exactly one update succeeds.
+    if SupportSlot.objects.filter(pk=slot.pk, taken_by__isnull=True).update(taken_by=request) != 1:
+        raise Conflict("Someone has just taken that slot.")
+    slot.refresh_from_db()
+    return slot
+
+
+# Transitions between specialties
+
+@transaction.atomic
+def transition_plan(*, actor, service_user: ServiceUser, from_team: Team, to_team: Team, reason: str,
+                    planned_for: date, now: datetime | None = None) -> Transition:
+    """A planned move between specialties, agreed on the person's needs by both teams. Nothing
+    calls this from a date of birth: a birthday alone never moves anyone."""
+    _require_involved(actor, service_user)
+    if from_team.specialty == to_team.specialty:
+        raise Invalid("A transition moves between two specialties.", field="to_team")
+    if len(reason.strip()) < 10:
+        raise Invalid("Describe the needs that call for the move.", field="reason")
+    return save_as(Transition(service_user=service_user, from_specialty=from_team.specialty,
+                              to_specialty=to_team.specialty, from_team=from_team, to_team=to_team,
+                              reason=reason.strip(), planned_for=planned_for, recorded_by=actor,
+                              recorded_at=now or timezone.now()), actor)
