@@ -19,6 +19,7 @@ from accounts import demo_data, roles
 from cap.models import GPPractice, PrimaryCareNetwork, Referral, ServiceUser
 from cap.services import PersonDetails, Referrer, referral_log_written
 from cap.validators import nhs_number_is_valid
+from careplans.demo import load_care_plans
 from careplans.models import Episode
 from directory.demo import load_directory
 from scheduling.demo import load_clinic_rooms, triage_demo_referrals_for_booking
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             load_demo_referrals(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
             triage_demo_referrals_for_booking(clinician=users["triage.clinician"])
             load_known_people(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
+            load_care_plans(practitioner_user=users[demo_data.DEMO_PRACTITIONER_USERNAME])
         self.stdout.write(demo_logins_table())
 
 
