@@ -328,7 +328,9 @@ class BreachAlert(models.Model):
         AT_RISK = "at_risk", "At risk"
         BREACHED = "breached", "Breached"
 
-    target = models.ForeignKey(WaitTarget, on_delete=models.PROTECT, related_name="alerts")
+    # No index of its own: the unique (target, kind) leads with it. The scan inserts thousands
+    # of alerts at once, and every index is written for each (docs/performance.md).
+    target = models.ForeignKey(WaitTarget, on_delete=models.PROTECT, related_name="alerts", db_index=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField(
         help_text="When the target became at risk or breached (the scan finds it up to a minute later).")
@@ -336,7 +338,7 @@ class BreachAlert(models.Model):
     queue = models.CharField(max_length=30, blank=True,
                              help_text="The queue that owns the referral's next step when raised.")
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, db_index=False,
                                         on_delete=models.PROTECT, related_name="+")
     # Unacknowledged breaches of 24/7 targets repeat until acknowledged or met: the next
     # repeat's instant, advanced by the watcher with a compare-and-set update.
@@ -353,6 +355,8 @@ class BreachAlert(models.Model):
             models.Index(fields=["next_repeat_at"], condition=models.Q(next_repeat_at__isnull=False),
                          name="alert_next_repeat_idx"),
             models.Index(fields=["occurred_at"], name="alert_occurred_idx"),
+            models.Index(fields=["acknowledged_by"], condition=models.Q(acknowledged_by__isnull=False),
+                         name="alert_acknowledged_by_idx"),
         ]
 
     def __str__(self):
@@ -363,7 +367,7 @@ class AlertRepeat(models.Model):
     """The n-th repeat of an unacknowledged breach: (alert, number) is unique, so each
     interval repeats exactly once, however many scanners run."""
 
-    alert = models.ForeignKey(BreachAlert, on_delete=models.CASCADE, related_name="repeats")
+    alert = models.ForeignKey(BreachAlert, on_delete=models.CASCADE, related_name="repeats", db_index=False)
     number = models.PositiveIntegerField()
     raised_at = models.DateTimeField()
 
@@ -375,14 +379,18 @@ class Notification(models.Model):
     """An alert (or a repeat of it) told to one queue or one person: the notification
     centre lists them, and the email relay sends each once it is committed."""
 
-    alert = models.ForeignKey(BreachAlert, on_delete=models.CASCADE, related_name="notifications")
+    # The foreign keys have no indexes of their own: the unique constraint leads with the
+    # alert, the user's index with the user, and read_by's is partial. The scan writes
+    # thousands of notifications at once, and every index is written for each.
+    alert = models.ForeignKey(BreachAlert, on_delete=models.CASCADE, related_name="notifications",
+                              db_index=False)
     repeat = models.PositiveIntegerField(default=0, help_text="0 for the first telling.")
     queue = models.CharField(max_length=30, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="alert_notifications")
+                             related_name="alert_notifications", db_index=False)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
-    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, db_index=False,
                                 on_delete=models.SET_NULL, related_name="+")
     # The email relay claims a notification for a lease, sends, then records the send: a
     # relay that dies after claiming leaves it to be claimed again when the lease ends.
@@ -392,16 +400,19 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["alert", "repeat", "queue"],
-                                    condition=models.Q(user__isnull=True), name="one_notification_per_queue"),
-            models.UniqueConstraint(fields=["alert", "repeat", "user"],
-                                    condition=models.Q(user__isnull=False), name="one_notification_per_user"),
+            # Once per queue (user empty) and once per person (queue empty): one index.
+            models.UniqueConstraint(fields=["alert", "repeat", "queue", "user"], nulls_distinct=False,
+                                    name="one_notification_per_recipient"),
             models.CheckConstraint(condition=models.Q(user__isnull=True) ^ models.Q(queue=""),
                                    name="notification_to_a_queue_or_a_user"),
         ]
         indexes = [
-            models.Index(fields=["user", "read_at"], name="notification_user_idx"),
-            models.Index(fields=["queue", "read_at"], name="notification_queue_idx"),
+            models.Index(fields=["user", "read_at"], condition=models.Q(user__isnull=False),
+                         name="notification_user_idx"),
+            models.Index(fields=["queue", "read_at"], condition=models.Q(user__isnull=True),
+                         name="notification_queue_idx"),
+            models.Index(fields=["read_by"], condition=models.Q(read_by__isnull=False),
+                         name="notification_read_by_idx"),
             models.Index(fields=["created_at"], condition=models.Q(email_sent_at__isnull=True),
                          name="notification_unsent_idx"),
         ]
