@@ -51,6 +51,8 @@ def _require_involved(actor, service_user: ServiceUser) -> Practitioner:
 def care_plan_start(*, actor, service_user: ServiceUser, now: datetime | None = None) -> CarePlan:
     """The person's one plan, started if there is none yet (at or before the first assessment).
     Idempotent: two practitioners opening the page at once get the same plan."""
+    if not actor.has_perm("careplans.contribute_care_plan"):
+        raise NotAllowed("Your role cannot start care plans.")
     plan = CarePlan.objects.filter(service_user=service_user).first()
     if plan:
         return plan

@@ -86,3 +86,9 @@ def test_a_practitioner_of_a_booking_of_theirs_is_involved(admin_team, outsider,
     assert selectors.is_involved(outsider, referral.service_user)
     plan = services.care_plan_start(actor=outsider, service_user=referral.service_user)
     assert plan.created_by == outsider
+
+
+def test_roles_without_care_plans_cannot_start_one(admin_team, known_person):
+    with pytest.raises(NotAllowed):
+        services.care_plan_start(actor=admin_team, service_user=known_person)
+    assert not CarePlan.objects.exists()
