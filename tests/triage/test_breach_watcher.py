@@ -383,3 +383,34 @@ def test_the_backfill_schedules_the_breach_after_a_raised_at_risk_alert_and_noth
     import_module("triage.migrations.0013_alert_schedule_backfill").forwards(apps, None)
     assert list(AlertSchedule.objects.values_list("target__referral", "next_alert_at")) == [
         (at_risk.pk, MONDAY_NOON + 24 * H)]
+
+
+# --- The watcher's own rows (triage_alertschedule, ADR 0005) -------------------------------
+
+@pytest.mark.django_db
+def test_starting_a_target_schedules_its_at_risk_alert_and_the_scan_then_its_breach(refer):
+    target = WaitTarget.objects.get(referral=refer())
+    assert target.alert_schedule.next_alert_at == MONDAY_NOON + 18 * H
+    services.scan_breaches(now=MONDAY_NOON + 18 * H)
+    assert AlertSchedule.objects.get(target=target).next_alert_at == target.due_at
+    services.scan_breaches(now=target.due_at + timedelta(seconds=1))
+    assert not AlertSchedule.objects.filter(target=target).exists()
+
+
+@pytest.mark.django_db
+def test_meeting_a_target_removes_its_row_in_the_same_transaction(refer, triage_clinician):
+    referral = refer()
+    with time_machine.travel(MONDAY_NOON + H, tick=False):
+        services.triage_decision_record(actor=triage_clinician, referral=referral, urgency="routine",
+                                        outcome="route_external", rationale="GP care",
+                                        external_agency="The person's GP")
+    assert not AlertSchedule.objects.filter(target__referral=referral).exists()
+
+
+@pytest.mark.django_db
+def test_a_row_whose_target_was_stopped_by_another_path_raises_nothing_and_goes(refer):
+    referral = refer()
+    WaitTarget.objects.filter(referral=referral).update(cancelled_at=MONDAY_NOON + H)
+    assert services.scan_breaches(now=MONDAY_NOON + 48 * H) == 0
+    assert not BreachAlert.objects.exists()
+    assert not AlertSchedule.objects.exists()
