@@ -73,3 +73,17 @@ def column_defaults(model, given: dict) -> tuple[list[str], list[str]]:
         columns.append(f'"{field.column}"')
         values.append(expr)
     return columns, values
+
+
+def uniform(expr: str, seed: int) -> str:
+    """SQL for a uniform number in [0, 1) from a hash of expr: repeatable, unlike random()."""
+    return f"((hashint4extended(({expr})::int, {seed}) & 2147483647) / 2147483648.0)"
+
+
+def percentiles(seconds: list[float]) -> str:
+    """p50, p95 and the slowest of timings taken in seconds, in milliseconds."""
+    import statistics
+
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
+    return f"p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   max {ms[-1]:6.1f} ms"

@@ -28,10 +28,9 @@ Not a test: pytest collects only tests/.
 
 import argparse
 import itertools
-import statistics
 import time
 
-from benchdb import column_defaults, setup_django
+from benchdb import column_defaults, percentiles, setup_django, uniform
 
 BENCH_DB = "cap_bench_directory"
 FULL, QUICK = 100_000, 20_000
@@ -51,14 +50,11 @@ SEARCHES = [  # need, postcode, words, and the same words misspelt
 STAFF = "bench.directory"
 
 
-def _u(expr: str, seed: int) -> str:
-    """A uniform number in [0, 1) from a hash of expr: repeatable, unlike random()."""
-    return f"((hashint4extended(({expr})::int, {seed}) & 2147483647) / 2147483648.0)"
 
 
 def _pick(values: list[str], expr: str, seed: int) -> str:
     array = "ARRAY[" + ", ".join(_literal(v) for v in values) + "]"
-    return f"({array})[1 + floor({_u(expr, seed)} * {len(values)})::int]"
+    return f"({array})[1 + floor({uniform(expr, seed)} * {len(values)})::int]"
 
 
 def _literal(value: str) -> str:
@@ -75,8 +71,8 @@ def _chunk_sql(chunk: int) -> str:
     kinds = [
         (name, organisation, description, need, "{" + ",".join([need, *others]) + "}", access, cost)
         for need, others, name, organisation, description, access, cost, _, _ in KINDS]
-    kind = f"(1 + floor({_u(i, 1)} * {len(kinds)})::int)"
-    town = f"(1 + floor({_u(i, 2)} * {len(TOWNS)})::int)"
+    kind = f"(1 + floor({uniform(i, 1)} * {len(kinds)})::int)"
+    town = f"(1 + floor({uniform(i, 2)} * {len(TOWNS)})::int)"
 
     def by_kind(n):
         return "(ARRAY[" + ", ".join(_literal(str(k[n])) for k in kinds) + f"])[{kind}]"
@@ -95,13 +91,13 @@ def _chunk_sql(chunk: int) -> str:
         "postcode_districts": "ARRAY[g.district]::varchar[]",
         "phone": f"'0116 496 0' || lpad(({i} % 900 + 100)::text, 3, '0')",
         "access": by_kind(5), "cost": by_kind(6), "free": f"{by_kind(6)} = 'Free'",
-        "last_checked_at": f"now() - {_u(i, 4)} * interval '300 days'",
+        "last_checked_at": f"now() - {uniform(i, 4)} * interval '300 days'",
     })
     location_columns, location_values = column_defaults(Location, {
         "service_id": "s.id", "identifier": "s.identifier || ':location:1'",
         "town": "s.town", "postcode": "s.district || ' 1AA'",
-        "latitude": f"s.latitude + ({_u('s.id', 5)} - 0.5) * 0.04",
-        "longitude": f"s.longitude + ({_u('s.id', 6)} - 0.5) * 0.06",
+        "latitude": f"s.latitude + ({uniform('s.id', 5)} - 0.5) * 0.04",
+        "longitude": f"s.longitude + ({uniform('s.id', 6)} - 0.5) * 0.06",
     })
     return f"""
         WITH g AS (
@@ -119,13 +115,13 @@ def _chunk_sql(chunk: int) -> str:
             FROM services JOIN g ON services.identifier = 'bench-' || g.i
         ), locations AS (
             INSERT INTO directory_location ({", ".join(location_columns)})
-            SELECT {", ".join(location_values)} FROM s WHERE {_u('s.id', 7)} < 0.9
+            SELECT {", ".join(location_values)} FROM s WHERE {uniform('s.id', 7)} < 0.9
         )
         INSERT INTO directory_schedule (service_id, weekday, opens_at, closes_at)
-        SELECT s.id, d.weekday, time '09:00' + (floor({_u('s.id', 8)} * 4) * interval '1 hour'),
-               time '13:00' + (floor({_u('s.id', 9)} * 6) * interval '1 hour')
-        FROM s CROSS JOIN LATERAL (VALUES (floor({_u('s.id', 10)} * 7)::int),
-                                          (floor({_u('s.id', 11)} * 7)::int)) AS d(weekday)
+        SELECT s.id, d.weekday, time '09:00' + (floor({uniform('s.id', 8)} * 4) * interval '1 hour'),
+               time '13:00' + (floor({uniform('s.id', 9)} * 6) * interval '1 hour')
+        FROM s CROSS JOIN LATERAL (VALUES (floor({uniform('s.id', 10)} * 7)::int),
+                                          (floor({uniform('s.id', 11)} * 7)::int)) AS d(weekday)
     """  # noqa: S608 (every value is made here)
 
 
@@ -154,10 +150,6 @@ def load(total: int) -> None:
             cursor.execute("VACUUM ANALYZE")
 
 
-def _stats(samples: list[float]) -> str:
-    ms = sorted(s * 1000 for s in samples)
-    p95 = ms[max(0, int(round(0.95 * len(ms))) - 1)]
-    return f"p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms"
 
 
 def _time(run) -> tuple[str, int]:
@@ -170,7 +162,7 @@ def _time(run) -> tuple[str, int]:
         start = time.perf_counter()
         found += run(case)
         samples.append(time.perf_counter() - start)
-    return _stats(samples), found // SAMPLES
+    return percentiles(samples), found // SAMPLES
 
 
 def measure() -> list[tuple[str, str, int]]:

@@ -19,14 +19,13 @@ import argparse
 import json
 import os
 import secrets
-import statistics
 import sys
 import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchdb import column_defaults, setup_django
+from benchdb import column_defaults, percentiles, setup_django, uniform
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "cap_bench"
@@ -61,14 +60,11 @@ POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 # --- Loading -------------------------------------------------------------------------
 
-def _u(expr: str, seed: int) -> str:
-    """A uniform number in [0, 1) from a hash of expr: repeatable, unlike random()."""
-    return f"((hashint4extended(({expr})::int, {seed}) & 2147483647) / 2147483648.0)"
 
 
 def _pick(values: list[str], expr: str, seed: int) -> str:
     array = "ARRAY[" + ",".join(f"'{v}'" for v in values) + "]"
-    return f"({array})[1 + floor({_u(expr, seed)} * {len(values)})::int]"
+    return f"({array})[1 + floor({uniform(expr, seed)} * {len(values)})::int]"
 
 
 def _nhs_number(p: str) -> str:
@@ -77,12 +73,12 @@ def _nhs_number(p: str) -> str:
     stem = f"(999000000 + {p})::bigint"
     total = " + ".join(f"({stem} / {10 ** (8 - k)} % 10) * {10 - k}" for k in range(9))
     check = f"(11 - ({total}) % 11)"
-    return (f"CASE WHEN {_u(p, 1)} < 0.3 OR {check} = 10 THEN NULL "
+    return (f"CASE WHEN {uniform(p, 1)} < 0.3 OR {check} = 10 THEN NULL "
             f"WHEN {check} = 11 THEN {stem}::text || '0' ELSE {stem}::text || {check}::text END")
 
 
 def _postcode(p: str) -> str:
-    return (f"'LE' || (1 + floor({_u(p, 5)} * 18)::int) || ' ' || floor({_u(p, 6)} * 10)::int"
+    return (f"'LE' || (1 + floor({uniform(p, 5)} * 18)::int) || ' ' || floor({uniform(p, 6)} * 10)::int"
             f" || {_pick(list(POSTCODE_LETTERS), p, 7)} || {_pick(list(POSTCODE_LETTERS), p, 8)}")
 
 
@@ -98,24 +94,24 @@ def _chunk_sql(chunk: int, system_user_id: int, practice_ids: list[int]) -> str:
         "nhs_number": _nhs_number(p),
         "given_name": _pick(GIVEN_NAMES, p, 2),
         "family_name": _pick(FAMILY_NAMES, p, 3),
-        "date_of_birth": f"current_date - (5840 + floor({_u(p, 4)} * 27000)::int)",
+        "date_of_birth": f"current_date - (5840 + floor({uniform(p, 4)} * 27000)::int)",
         "postcode": _postcode(p),
-        "gp_practice_id": f"{practices}[1 + floor({_u(p, 9)} * {len(practice_ids)})::int]",
+        "gp_practice_id": f"{practices}[1 + floor({uniform(p, 9)} * {len(practice_ids)})::int]",
         "created_at": "now()",
     })
     i = "g.i"
-    status = (f"CASE WHEN {_u(i, 11)} < 0.005 THEN 'awaiting_triage' "
-              f"WHEN {_u(i, 11)} < 0.035 THEN 'awaiting_booking' "
-              f"WHEN {_u(i, 11)} < 0.10 THEN 'booked' "
-              f"WHEN {_u(i, 11)} < 0.15 THEN 'routed' ELSE 'closed' END")
+    status = (f"CASE WHEN {uniform(i, 11)} < 0.005 THEN 'awaiting_triage' "
+              f"WHEN {uniform(i, 11)} < 0.035 THEN 'awaiting_booking' "
+              f"WHEN {uniform(i, 11)} < 0.10 THEN 'booked' "
+              f"WHEN {uniform(i, 11)} < 0.15 THEN 'routed' ELSE 'closed' END")
     # Open referrals are recent (the last 90 days); the rest spread over ten years.
-    received = (f"now() - CASE WHEN {_u(i, 11)} < 0.10 THEN {_u(i, 12)} * interval '90 days' "
-                f"ELSE interval '90 days' + {_u(i, 12)} * interval '3560 days' END")
+    received = (f"now() - CASE WHEN {uniform(i, 11)} < 0.10 THEN {uniform(i, 12)} * interval '90 days' "
+                f"ELSE interval '90 days' + {uniform(i, 12)} * interval '3560 days' END")
     referral_columns, referral_values = column_defaults(Referral, {
         "reference": f"'BEN-' || lpad({i}::text, 7, '0')",
         "service_user_id": "people.id",
-        "channel": (f"CASE WHEN {_u(i, 13)} < 0.7 THEN 'written' "
-                    f"WHEN {_u(i, 13)} < 0.9 THEN 'phone' ELSE 'online' END"),
+        "channel": (f"CASE WHEN {uniform(i, 13)} < 0.7 THEN 'written' "
+                    f"WHEN {uniform(i, 13)} < 0.9 THEN 'phone' ELSE 'online' END"),
         "received_at": "r.received_at",
         "first_contact_at": "r.received_at",
         "status": "r.status",
@@ -231,10 +227,6 @@ def _referral_bodies(count: int) -> list[dict]:
     return bodies
 
 
-def _percentiles(times: list[float]) -> str:
-    ms = sorted(t * 1000 for t in times)
-    p95 = ms[min(len(ms) - 1, round(0.95 * len(ms)) - 1)]
-    return f"p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   max {ms[-1]:6.1f} ms"
 
 
 def measure_posts(token: str) -> list[float]:
@@ -299,8 +291,8 @@ def main() -> None:
     print(f"Data: {Referral.objects.count():,} referrals, {ServiceUser.objects.count():,} service users "
           f"(database {BENCH_DB}); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} "
           "(other work on the machine slows every figure).")
-    print(f"POST /api/v1/referrals/  n={len(posts)}  {_percentiles(posts)}")
-    print(f"people_search           n={len(searches)}  {_percentiles(searches)}")
+    print(f"POST /api/v1/referrals/  n={len(posts)}  {percentiles(posts)}")
+    print(f"people_search           n={len(searches)}  {percentiles(searches)}")
 
 
 if __name__ == "__main__":

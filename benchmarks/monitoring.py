@@ -27,11 +27,10 @@ each with a different filter in turn (none, a stream, a channel).
 """
 
 import argparse
-import statistics
 import time
 from datetime import timedelta
 
-from benchdb import column_defaults, setup_django
+from benchdb import column_defaults, percentiles, setup_django, uniform
 
 BENCH_DB = "cap_bench_monitoring"
 FULL, QUICK = 3_000_000, 60_000
@@ -41,8 +40,6 @@ DUE, SCAN_SAMPLES, PAGE_SAMPLES, WARM_UP = 10_000, 11, 50, 5
 MANAGER = "bench.manager"
 
 
-def _u(expr: str, seed: int) -> str:
-    return f"((hashint4extended(({expr})::int, {seed}) & 2147483647) / 2147483648.0)"
 
 
 def _chunk_sql(chunk: int, total: int, user_id: int, definitions: dict) -> str:
@@ -53,14 +50,14 @@ def _chunk_sql(chunk: int, total: int, user_id: int, definitions: dict) -> str:
     open_from = total - total // 3 + 1  # the newest third is open
     person_columns, person_values = column_defaults(ServiceUser, {
         "given_name": "'Sam'", "family_name": "'Benchmark'",
-        "date_of_birth": f"date '1950-01-01' + floor({_u('g.i', 2)} * 20000)::int",
+        "date_of_birth": f"date '1950-01-01' + floor({uniform('g.i', 2)} * 20000)::int",
         "postcode": "'LE2 7LX'", "created_at": "now()"})
     # Received evenly over five years, oldest first: the open ones are the last months'.
     received = f"now() - interval '1 day' * {YEARS_DAYS} * (1 - (g.i - 1)::float / {total})"
     referral_columns, referral_values = column_defaults(Referral, {
         "reference": "'MON-' || lpad(g.i::text, 8, '0')", "service_user_id": "people.id",
-        "channel": (f"CASE WHEN {_u('g.i', 13)} < 0.6 THEN 'written' "
-                    f"WHEN {_u('g.i', 13)} < 0.9 THEN 'phone' ELSE 'online' END"),
+        "channel": (f"CASE WHEN {uniform('g.i', 13)} < 0.6 THEN 'written' "
+                    f"WHEN {uniform('g.i', 13)} < 0.9 THEN 'phone' ELSE 'online' END"),
         "received_at": "g.received_at", "first_contact_at": "g.received_at",
         "status": f"CASE WHEN g.i >= {open_from} THEN 'awaiting_triage' ELSE 'closed' END",
         "reason": "'Benchmark referral'", "match_result": "'matched_nhs_number'",
@@ -68,9 +65,9 @@ def _chunk_sql(chunk: int, total: int, user_id: int, definitions: dict) -> str:
     decision_columns, decision_values = column_defaults(TriageDecision, {
         "referral_id": "id", "urgency": "'routine'", "outcome": "outcome",
         "stream": ("CASE WHEN outcome = 'assessment' THEN (ARRAY['AMH','MHSOP','LD','CAMHS','SPECIALIST'])"
-                   f"[1 + floor({_u('id', 21)} * 5)::int] ELSE '' END"),
+                   f"[1 + floor({uniform('id', 21)} * 5)::int] ELSE '' END"),
         "rationale": "'Benchmark'", "decided_by_id": str(user_id),
-        "decided_at": "received_at + interval '1 hour' * (1 + 35 * " + _u("id", 22) + ")"})
+        "decided_at": "received_at + interval '1 hour' * (1 + 35 * " + uniform("id", 22) + ")"})
     review, routine = definitions["triage_review"], definitions["routine_assessment"]
     return f"""
         WITH g AS (
@@ -87,9 +84,9 @@ def _chunk_sql(chunk: int, total: int, user_id: int, definitions: dict) -> str:
             RETURNING id, status, received_at
         ), decided AS (
             SELECT id, received_at,
-                   CASE WHEN {_u('id', 20)} < 0.55 THEN 'assessment'
-                        WHEN {_u('id', 20)} < 0.85 THEN 'route_external'
-                        WHEN {_u('id', 20)} < 0.95 THEN 'route_existing_team'
+                   CASE WHEN {uniform('id', 20)} < 0.55 THEN 'assessment'
+                        WHEN {uniform('id', 20)} < 0.85 THEN 'route_external'
+                        WHEN {uniform('id', 20)} < 0.95 THEN 'route_existing_team'
                         ELSE 'emergency_services' END AS outcome
               FROM referrals WHERE status = 'closed'
         ), decisions AS (
@@ -99,7 +96,8 @@ def _chunk_sql(chunk: int, total: int, user_id: int, definitions: dict) -> str:
             INSERT INTO triage_waittarget (referral_id, definition_id, started_at, due_at, met_at,
                                            at_risk_at)
             SELECT id, {review}, received_at, received_at + interval '1 day',
-                   CASE WHEN status = 'closed' THEN received_at + interval '1 hour' * 36 * {_u('id', 23)} END,
+                   CASE WHEN status = 'closed'
+                        THEN received_at + interval '1 hour' * 36 * {uniform('id', 23)} END,
                    CASE WHEN status <> 'closed' THEN now() + interval '2 days' END
               FROM referrals
             RETURNING id, met_at
@@ -109,7 +107,7 @@ def _chunk_sql(chunk: int, total: int, user_id: int, definitions: dict) -> str:
         )
         INSERT INTO triage_waittarget (referral_id, definition_id, started_at, due_at, met_at)
         SELECT id, {routine}, received_at, received_at + interval '28 days',
-               received_at + interval '1 day' * (5 + 40 * {_u('id', 24)})
+               received_at + interval '1 day' * (5 + 40 * {uniform('id', 24)})
           FROM decided WHERE outcome = 'assessment'
     """  # noqa: S608 (every value is made here)
 
@@ -151,10 +149,6 @@ def load(total: int) -> bool:
     return bool(loaded)
 
 
-def _stats(ms: list[float]) -> str:
-    ms = sorted(ms)
-    return (f"p50 {statistics.median(ms):7.1f} ms   p95 {ms[max(0, round(0.95 * len(ms)) - 1)]:7.1f} ms   "
-            f"max {ms[-1]:7.1f} ms")
 
 
 def measure_scan() -> tuple[list[float], int]:
@@ -194,7 +188,7 @@ def measure_scan() -> tuple[list[float], int]:
             cursor.execute("ANALYZE triage_breachalert")
         start = time.perf_counter()
         raised = scan_breaches(now=now)
-        samples.append((time.perf_counter() - start) * 1000)
+        samples.append(time.perf_counter() - start)
     return samples, raised
 
 
@@ -217,7 +211,7 @@ def measure_page() -> tuple[list[float], int]:
     for n in range(PAGE_SAMPLES):
         start = time.perf_counter()
         response = client.get(urls[n % len(urls)], secure=True)
-        samples.append((time.perf_counter() - start) * 1000)
+        samples.append(time.perf_counter() - start)
         assert response.status_code == 200
     return samples, len(queries)
 
@@ -250,9 +244,11 @@ def main() -> None:
     print(f"Data: {referrals:,} referrals, {targets:,} targets, {running:,} running; "
           f"{TargetDay.objects.count():,} daily summary rows")
     samples, raised = measure_scan()
-    print(f"Scan with {DUE:,} targets come due (N={SCAN_SAMPLES}, {raised:,} alerts each): {_stats(samples)}")
+    print(f"Scan with {DUE:,} targets come due (N={SCAN_SAMPLES}, {raised:,} alerts each): "
+          f"{percentiles(samples)}")
     samples, queries = measure_page()
-    print(f"Performance page, 12 months by week (N={PAGE_SAMPLES}, {queries} queries): {_stats(samples)}")
+    print(f"Performance page, 12 months by week (N={PAGE_SAMPLES}, {queries} queries): "
+          f"{percentiles(samples)}")
 
 
 if __name__ == "__main__":

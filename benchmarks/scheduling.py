@@ -21,14 +21,13 @@ Not a test: pytest collects only tests/.
 
 import argparse
 import random
-import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from benchdb import setup_django
+from benchdb import percentiles, setup_django
 
 BENCH_DB = "cap_bench_scheduling"
 LONDON = ZoneInfo("Europe/London")
@@ -43,10 +42,6 @@ WEEKS = 6
 SEED = 20261123
 
 
-def _stats(samples: list[float]) -> str:
-    ms = sorted(s * 1000 for s in samples)
-    p95 = ms[max(0, int(round(0.95 * len(ms))) - 1)]
-    return f"p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms"
 
 
 def this_monday() -> date:
@@ -179,7 +174,7 @@ def measure_first_ten(referrals) -> tuple[str, int]:
         search = finder.options_find(finder.plan_for(referral), limit=10, past_target=True)
         samples.append(time.perf_counter() - start)
         found += len(search.options)
-    return _stats(samples), found // len(referrals)
+    return percentiles(samples), found // len(referrals)
 
 
 def measure_options_page(referrals) -> tuple[str, int]:
@@ -193,7 +188,7 @@ def measure_options_page(referrals) -> tuple[str, int]:
         search = services.options_for(referral=referral)
         samples.append(time.perf_counter() - start)
         found += len(search.options)
-    return _stats(samples), found // len(referrals)
+    return percentiles(samples), found // len(referrals)
 
 
 def measure_bookings(referrals) -> str:
@@ -208,7 +203,7 @@ def measure_bookings(referrals) -> str:
         start = time.perf_counter()
         services.booking_create(actor=admin, referral=referral, option_id=option.id)
         samples.append(time.perf_counter() - start)
-    return _stats(samples)
+    return percentiles(samples)
 
 
 def race(referrals, contested: int = 20, attempts_each: int = 10) -> dict:

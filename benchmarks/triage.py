@@ -27,11 +27,10 @@ Not a test: pytest collects only tests/.
 """
 
 import argparse
-import statistics
 import time
 from pathlib import Path
 
-from benchdb import column_defaults, setup_django
+from benchdb import column_defaults, percentiles, setup_django, uniform
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "cap_bench_triage"
@@ -44,9 +43,6 @@ CLINICIAN, COLLEAGUE = "bench.triage", "bench.colleague"
 
 # --- Loading -------------------------------------------------------------------------
 
-def _u(expr: str, seed: int) -> str:
-    """A uniform number in [0, 1) from a hash of expr: repeatable, unlike random()."""
-    return f"((hashint4extended(({expr})::int, {seed}) & 2147483647) / 2147483648.0)"
 
 
 
@@ -66,33 +62,33 @@ def _chunk_sql(chunk: int, system_user_id: int, definitions: dict) -> str:
     p, i = "g.p", "r.i"
     person_columns, person_values = column_defaults(ServiceUser, {
         "given_name": f"(ARRAY['Amelia','Oliver','Aisha','Arjun','Grace','Leo'])"
-                      f"[1 + floor({_u(p, 2)} * 6)::int]",
+                      f"[1 + floor({uniform(p, 2)} * 6)::int]",
         "family_name": f"(ARRAY['Smith','Patel','Jones','Khan','Brown','Okafor'])"
-                       f"[1 + floor({_u(p, 3)} * 6)::int]",
-        "date_of_birth": f"current_date - (6570 + floor({_u(p, 4)} * 25000)::int)",
+                       f"[1 + floor({uniform(p, 3)} * 6)::int]",
+        "date_of_birth": f"current_date - (6570 + floor({uniform(p, 4)} * 25000)::int)",
         "postcode": "'LE2 7LX'", "created_at": "now()",
     })
     # Awaiting triage: review due from a week ago to a day ahead, received a day before.
     # Open ones otherwise: the last 90 days; closed ones over ten years.
     received = (f"CASE WHEN g.status = 'awaiting_triage' THEN g.triage_due - interval '1 day' "
                 f"WHEN g.status IN ('awaiting_urgent_assessment','awaiting_booking','booked') "
-                f"THEN now() - {_u('g.i', 12)} * interval '90 days' "
-                f"ELSE now() - interval '90 days' - {_u('g.i', 12)} * interval '3560 days' END")
+                f"THEN now() - {uniform('g.i', 12)} * interval '90 days' "
+                f"ELSE now() - interval '90 days' - {uniform('g.i', 12)} * interval '3560 days' END")
     waiting = "r.status = 'awaiting_triage'"
     referral_columns, referral_values = column_defaults(Referral, {
         "reference": f"'BTR-' || lpad({i}::text, 7, '0')",
         "service_user_id": "people.id",
-        "channel": (f"CASE WHEN {_u(i, 13)} < 0.7 THEN 'written' "
-                    f"WHEN {_u(i, 13)} < 0.9 THEN 'phone' ELSE 'online' END"),
+        "channel": (f"CASE WHEN {uniform(i, 13)} < 0.7 THEN 'written' "
+                    f"WHEN {uniform(i, 13)} < 0.9 THEN 'phone' ELSE 'online' END"),
         "received_at": "r.received_at", "first_contact_at": "r.received_at", "status": "r.status",
         "referrer_name": "'Dr Benchmark'",
         "reason": "'Low mood and anxiety for several months; struggling at work.'",
-        "suggested_urgency": (f"CASE WHEN {waiting} AND {_u(i, 14)} < 0.05 THEN 'urgent' "
+        "suggested_urgency": (f"CASE WHEN {waiting} AND {uniform(i, 14)} < 0.05 THEN 'urgent' "
                               "ELSE 'routine' END"),
-        "urgent_triage_requested_at": (f"CASE WHEN {waiting} AND {_u(i, 14)} >= 0.05 "
-                                       f"AND {_u(i, 14)} < 0.10 THEN r.received_at END"),
-        "specific_queue": (f"CASE WHEN {_u(i, 15)} < 0.05 THEN 'eating_disorders' "
-                           f"WHEN {_u(i, 15)} < 0.08 THEN 'nursing_home_in_reach' ELSE '' END"),
+        "urgent_triage_requested_at": (f"CASE WHEN {waiting} AND {uniform(i, 14)} >= 0.05 "
+                                       f"AND {uniform(i, 14)} < 0.10 THEN r.received_at END"),
+        "specific_queue": (f"CASE WHEN {uniform(i, 15)} < 0.05 THEN 'eating_disorders' "
+                           f"WHEN {uniform(i, 15)} < 0.08 THEN 'nursing_home_in_reach' ELSE '' END"),
         "match_result": "'matched_nhs_number'", "logged_by_id": str(system_user_id),
         "created_at": "r.received_at",
     })
@@ -107,8 +103,8 @@ def _chunk_sql(chunk: int, system_user_id: int, definitions: dict) -> str:
         ), numbered AS (
             SELECT id, row_number() OVER (ORDER BY id) AS n FROM people
         ), g AS (
-            SELECT i, {_status(_u('i', 11))} AS status,
-                   now() - interval '7 days' + {_u('i', 16)} * interval '8 days' AS triage_due
+            SELECT i, {_status(uniform('i', 11))} AS status,
+                   now() - interval '7 days' + {uniform('i', 16)} * interval '8 days' AS triage_due
             FROM generate_series({first}, {first + CHUNK - 1}) AS i
         ), r AS (
             SELECT g.i, g.status, g.triage_due, ({received}) AS received_at FROM g
@@ -127,11 +123,11 @@ def _chunk_sql(chunk: int, system_user_id: int, definitions: dict) -> str:
         ), claims AS (
             INSERT INTO triage_triageclaim (referral_id, clinician_id, claimed_at, expires_at)
             SELECT id, {system_user_id}, now(), now() + interval '30 minutes'
-            FROM referrals WHERE status = 'awaiting_triage' AND {_u('id', 17)} < 0.05
+            FROM referrals WHERE status = 'awaiting_triage' AND {uniform('id', 17)} < 0.05
         )
         INSERT INTO triage_waittarget (referral_id, definition_id, started_at, due_at)
         SELECT id, {assessment}, received_at,
-               now() - interval '6 hours' + {_u('id', 18)} * interval '24 hours'
+               now() - interval '6 hours' + {uniform('id', 18)} * interval '24 hours'
         FROM referrals WHERE status = 'awaiting_urgent_assessment'
     """  # noqa: S608
 
@@ -186,10 +182,6 @@ def load(total: int) -> None:
 
 # --- Measuring -----------------------------------------------------------------------
 
-def _stats(samples: list[float]) -> str:
-    ms = sorted(s * 1000 for s in samples)
-    p95 = ms[max(0, int(round(0.95 * len(ms))) - 1)]
-    return f"p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms"
 
 
 def measure_pages(clinician) -> list[tuple[str, str, int, int]]:
@@ -217,7 +209,7 @@ def measure_pages(clinician) -> list[tuple[str, str, int, int]]:
             response = client.get(url, secure=True)
             samples.append(time.perf_counter() - start)
             assert response.status_code == 200, (url, response.status_code)
-        results.append((url, _stats(samples), len(queries), rows))
+        results.append((url, percentiles(samples), len(queries), rows))
     return results
 
 
@@ -235,7 +227,7 @@ def measure_decisions(clinician) -> str:
                                         outcome="assessment", stream="AMH",
                                         rationale="Benchmark: routine adult assessment.")
         samples.append(time.perf_counter() - start)
-    return _stats(samples)
+    return percentiles(samples)
 
 
 def sizes() -> dict:
