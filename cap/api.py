@@ -17,7 +17,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from triage.api import requires
+from config.api import requires
 
 from . import idempotency, services
 from .errors import DomainError

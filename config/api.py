@@ -1,6 +1,8 @@
-"""Translate domain errors into API problem responses, once, for every endpoint."""
+"""What every API endpoint shares: domain errors translated into problem responses, once,
+and the role permission check."""
 
 from rest_framework import status
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -19,3 +21,13 @@ def exception_handler(exc, context):
             body = {exc.field: [exc.message]}
         return Response(body, status=code)
     return drf_exception_handler(exc, context)
+
+
+def requires(perm):
+    """A DRF permission class: signed in, and the role grants `perm` (as the UI checks it)."""
+    class HasPermission(BasePermission):
+        def has_permission(self, request, view):
+            return request.user.is_authenticated and request.user.has_perm(perm)
+
+    HasPermission.__name__ = f"Requires_{perm.replace('.', '_')}"
+    return HasPermission

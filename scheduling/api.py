@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from cap.errors import Conflict
 from cap.models import Referral
-from triage.api import requires
+from config.api import requires
 
 from . import services
 from .options import OptionSearch

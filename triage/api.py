@@ -7,25 +7,16 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cap.models import Referral
+from config.api import requires
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
 
 from . import selectors, services
 from .models import AssessmentSetting, DecisionOutcome, InformationRequest, Stream, Urgency
-
-
-def requires(perm):
-    class HasPermission(BasePermission):
-        def has_permission(self, request, view):
-            return request.user.is_authenticated and request.user.has_perm(perm)
-
-    HasPermission.__name__ = f"Requires_{perm.replace('.', '_')}"
-    return HasPermission
 
 
 class TargetOutput(serializers.Serializer):

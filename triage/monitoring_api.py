@@ -9,9 +9,10 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import requires
+
 from . import clock
 from . import dashboard as reads
-from .api import requires
 from .models import BreachAlert
 
 MANAGERS = requires("triage.view_wait_dashboard")
