@@ -2,8 +2,9 @@
 practitioners and their diaries (in the admin); the admin team records leave and other
 commitments and sees the diaries and rooms it books into."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from accounts import role_grants
 
 MANAGER = [f"{action}_{model}" for model in (
     "assessmenttemplate", "templaterole", "templatestep", "discipline", "clinicroom", "practitioner",
@@ -15,28 +16,11 @@ GRANTS = {"Manager": MANAGER, "Admin team": ADMIN_TEAM}
 
 
 def grant(apps, schema_editor):
-    config = apps.get_app_config("scheduling")
-    previous = getattr(config, "models_module", None)
-    config.models_module = True
-    create_permissions(config, verbosity=0)
-    config.models_module = previous
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        group = Group.objects.filter(name=name).first()
-        if group:
-            group.permissions.add(*Permission.objects.filter(content_type__app_label="scheduling",
-                                                             codename__in=codenames))
+    role_grants.grant(apps, "scheduling", GRANTS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        group = Group.objects.filter(name=name).first()
-        if group:
-            group.permissions.remove(*Permission.objects.filter(content_type__app_label="scheduling",
-                                                                codename__in=codenames))
+    role_grants.revoke(apps, "scheduling", GRANTS)
 
 
 class Migration(migrations.Migration):

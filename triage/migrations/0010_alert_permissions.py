@@ -1,8 +1,9 @@
 """Who may acknowledge a wait alert (everyone a queue's alerts are told to), and the
 managers' rota of duty managers."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from accounts import role_grants
 
 GRANTS = {
     "Manager": ["acknowledge_alert", "view_breachalert", "view_dutyshift", "add_dutyshift",
@@ -15,27 +16,11 @@ GRANTS = {
 
 
 def forwards(apps, schema_editor):
-    config = apps.get_app_config("triage")
-    previous = getattr(config, "models_module", None)
-    config.models_module = True
-    create_permissions(config, verbosity=0)
-    config.models_module = previous
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in GRANTS.items():
-        group = Group.objects.filter(name=name).first()
-        if group:
-            group.permissions.add(*Permission.objects.filter(content_type__app_label="triage",
-                                                             codename__in=codenames))
+    role_grants.grant(apps, "triage", GRANTS)
 
 
 def backwards(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    codenames = {c for cs in GRANTS.values() for c in cs}
-    for group in Group.objects.filter(name__in=GRANTS):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="triage",
-                                                            codename__in=codenames))
+    role_grants.revoke(apps, "triage", GRANTS)
 
 
 class Migration(migrations.Migration):
