@@ -354,6 +354,35 @@ DEMO_REFERRALS = (
      "referrer_risk": "Hopeless at her last appointment; may be stockpiling tablets."},
 )
 
+# Written referrals already triaged for an urgent assessment that is now at risk or
+# overdue, so the breach watcher has alerts for the dashboard and the notification centre.
+# The 4-hour and 24-hour assessment clocks run 24/7 from receipt and are at risk once 75%
+# of the time has gone (or with an hour left): received 19 and 21 hours ago, the 24-hour
+# assessment is at risk; 30 hours ago, it is overdue; 6 hours ago, so is the 4-hour one.
+# Their people take the demo NHS numbers after those of DEMO_REFERRALS.
+DEMO_OVERDUE_REFERRALS = (
+    {"given_name": "Priya", "family_name": "Chauhan", "date_of_birth": "1996-09-12",
+     "postcode": "LE4 6PN", "gp_ods_code": "C82006", "referrer_name": "Dr Rachel Moore",
+     "hours_ago": 19, "referrer_urgency": "urgent",
+     "reason": "Not slept for four nights, talking fast, spending money she does not have.",
+     "referrer_risk": "Driving erratically; partner at work all day."},
+    {"given_name": "Tom", "family_name": "Ellis", "date_of_birth": "1978-02-25",
+     "postcode": "LE11 3TU", "gp_ods_code": "C82036", "referrer_name": "Dr Neil Carter",
+     "hours_ago": 21, "referrer_urgency": "urgent",
+     "reason": "Severe low mood since losing his job; has stopped eating properly.",
+     "referrer_risk": "Says his family would be better off without him; no plan."},
+    {"given_name": "Carol", "family_name": "Dunmore", "date_of_birth": "1963-12-03",
+     "postcode": "LE10 2SE", "gp_ods_code": "C82042", "referrer_name": "Dr Imran Saleem",
+     "hours_ago": 30, "referrer_urgency": "urgent",
+     "reason": "Hearing voices telling her she is being watched; not leaving the house.",
+     "referrer_risk": "Has stopped her medication; lives alone."},
+    {"given_name": "Kieran", "family_name": "Walsh", "date_of_birth": "1988-07-19",
+     "postcode": "LE19 4AD", "gp_ods_code": "C82060", "referrer_name": "Dr Sophie Grant",
+     "hours_ago": 6, "referrer_urgency": "very_urgent",
+     "reason": "Seen after an overdose last night; medically fit, refusing follow-up.",
+     "referrer_risk": "Continuing thoughts of ending his life; access to tablets."},
+)
+
 # Valid demo NHS numbers start 999, a range no real person has.
 DEMO_NHS_NUMBER_PREFIX = "999"
 

@@ -10,7 +10,7 @@ from accounts import demo_data
 from cap.models import GPPractice, PrimaryCareNetwork, Referral, ReferralStatus
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team, WorkingPattern
-from triage.models import Stream
+from triage.models import BreachAlert, Stream
 
 
 def load_demo_data() -> str:
@@ -141,3 +141,17 @@ def test_the_admin_team_has_triaged_demo_referrals_to_book_with_options(demo_loa
     queue = list(booking_queue())
     assert len(queue) == 2
     assert services.options_for(referral=queue[0]).options
+
+
+@pytest.mark.django_db
+def test_the_breach_watcher_has_raised_at_risk_and_breach_alerts_once(demo_loaded):
+    breached = BreachAlert.objects.filter(kind="breached")
+    # An at-risk alert of a target that has not breached, so the demo shows both states.
+    at_risk = BreachAlert.objects.filter(kind="at_risk").exclude(target__in=breached.values("target"))
+    first = list(BreachAlert.objects.order_by("pk").values_list("pk", "kind", "queue"))
+
+    load_demo_data()
+
+    assert at_risk.exists()
+    assert breached.exists()
+    assert list(BreachAlert.objects.order_by("pk").values_list("pk", "kind", "queue")) == first

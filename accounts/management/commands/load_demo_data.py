@@ -1,12 +1,14 @@
 """Load demo data for Leicester, Leicestershire and Rutland: Primary Care
 Networks and GP practices, teams and their practitioners, the community
-directory, one login per role and a few referrals awaiting triage.
+directory, one login per role, a few referrals awaiting triage and a few whose
+urgent assessment is at risk or overdue, with the breach watcher's alerts.
 
 Running it again adds nothing twice: every row is found by its natural key
-(PCN code, ODS code, team name, practitioner name and discipline, username)
-before it is created. The data is in accounts/demo_data.py."""
+(PCN code, ODS code, team name, practitioner name and discipline, username,
+a demo person's NHS number) before it is created. The data is in accounts/demo_data.py."""
 
 from datetime import date, time, timedelta
+from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,6 +26,7 @@ from careplans.models import Episode
 from directory.demo import load_directory
 from scheduling.demo import load_clinic_rooms, triage_demo_referrals_for_booking
 from scheduling.models import Discipline, Practitioner, Team, WorkingPattern
+from triage import services as triage_services
 from triage.models import Stream
 
 
@@ -47,6 +50,8 @@ class Command(BaseCommand):
             link_practitioner_login(users[demo_data.DEMO_PRACTITIONER_USERNAME])
             load_demo_referrals(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
             triage_demo_referrals_for_booking(clinician=users["triage.clinician"])
+            load_overdue_demo_referrals(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY],
+                                        clinician=users["triage.clinician"])
             load_known_people(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
             load_care_plans(practitioner_user=users[demo_data.DEMO_PRACTITIONER_USERNAME])
         self.stdout.write(demo_logins_table())
@@ -196,6 +201,28 @@ def log_demo_referral(*, actor, details: dict, nhs_number: str, now) -> Referral
         referrer_risk=details["referrer_risk"], referrer_urgency=details["referrer_urgency"],
         received_at=now - timedelta(hours=details["hours_ago"]),
     )
+
+
+# Referrals whose urgent assessment is at risk or overdue
+
+def load_overdue_demo_referrals(*, actor, clinician) -> None:
+    """Log and triage each overdue demo referral whose person has none yet, then let the
+    breach watcher raise their alerts (and any other due now) with one scan."""
+    now = timezone.now()
+    numbers = islice(demo_nhs_numbers(), len(demo_data.DEMO_REFERRALS), None)
+    logged = 0
+    for details, nhs_number in zip(demo_data.DEMO_OVERDUE_REFERRALS, numbers, strict=False):
+        if Referral.objects.filter(service_user__nhs_number=nhs_number).exists():
+            continue
+        referral = log_demo_referral(actor=actor, details=details, nhs_number=nhs_number, now=now)
+        triage_services.triage_decision_record(
+            actor=clinician, referral=referral, urgency=details["referrer_urgency"],
+            outcome="assessment", stream=Stream.AMH,
+            rationale="Agree with the GP's urgency: assessment by the crisis team.")
+        logged += 1
+    # Only after logging some: a second run adds no alerts (and no scan heartbeat).
+    if logged:
+        triage_services.scan_breaches()
 
 
 # People known to services
