@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,9 +14,24 @@ from cap.errors import DomainError
 from . import alerts
 from .alerts import QUEUE_LABELS
 from .dashboard import time_left_text
-from .models import BreachAlert, Notification
+from .models import BreachAlert
 
-CENTRE_LIMIT = 100
+CENTRE_LIMIT = 100  # notifications on the page
+SHOWN_PER_NOTIFICATION = 10  # alerts listed under each; the rest on the notification's page
+ALERTS_PER_PAGE = 100
+
+
+def _describe(notification, told: list, now) -> None:
+    """What the page shows of a notification and its alerts."""
+    for alert in told:
+        target = alert.target
+        alert.time_left, alert.overdue = time_left_text(target.due_at, now)
+        alert.running = target.met_at is None and target.cancelled_at is None
+    notification.told = told
+    notification.total = len(notification.alert_ids)
+    notification.more = notification.total - len(told)
+    notification.audience = (QUEUE_LABELS.get(notification.queue, notification.queue) if notification.queue
+                             else "You (duty manager)")
 
 
 def index(request):
@@ -26,14 +41,22 @@ def index(request):
     if show == "unread":
         notifications = notifications.filter(read_at__isnull=True)
     rows = list(notifications[:CENTRE_LIMIT])
+    first = alerts.first_alerts_told(rows, SHOWN_PER_NOTIFICATION)
     for n in rows:
-        target = n.alert.target
-        n.time_left, n.overdue = time_left_text(target.due_at, now)
-        n.running = target.met_at is None and target.cancelled_at is None
-        n.audience = QUEUE_LABELS.get(n.queue, n.queue) if n.queue else "You (duty manager)"
+        _describe(n, first[n.pk], now)
     return render(request, "triage/alerts.html", {
         "notifications": rows, "show": show, "limit": CENTRE_LIMIT,
         "can_acknowledge": request.user.has_perm("triage.acknowledge_alert"),
+    })
+
+
+def notification(request, pk):
+    """Every alert one notification told (a burst can tell thousands), a page at a time."""
+    told = get_object_or_404(alerts.notifications_for(request.user), pk=pk)
+    page = Paginator(alerts.alerts_told(told), ALERTS_PER_PAGE).get_page(request.GET.get("page"))
+    _describe(told, list(page.object_list), timezone.now())
+    return render(request, "triage/notification.html", {
+        "n": told, "page": page, "can_acknowledge": request.user.has_perm("triage.acknowledge_alert"),
     })
 
 
@@ -57,11 +80,8 @@ def acknowledge(request, pk):
     """Object level: the alert must have been told to the person or one of their queues;
     a manager may acknowledge any."""
     alert = get_object_or_404(BreachAlert.objects.select_related("target__referral"), pk=pk)
-    if not request.user.has_perm("triage.view_wait_dashboard"):
-        told = Notification.objects.filter(alert=alert).filter(
-            Q(user=request.user) | Q(user__isnull=True, queue__in=alerts.queues_of(request.user)))
-        if not told.exists():
-            raise PermissionDenied
+    if not request.user.has_perm("triage.view_wait_dashboard") and not alerts.told_to(request.user, alert):
+        raise PermissionDenied
     try:
         alerts.alert_acknowledge(actor=request.user, alert=alert)
     except DomainError as error:

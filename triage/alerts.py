@@ -9,9 +9,10 @@ Exactly once is the database's work, not the scheduler's (docs/adr/0001 and 0003
   the targets with an alert to raise and never writes the wide target row;
 * the scan locks those rows (`FOR UPDATE SKIP LOCKED`, so two scanners share the work
   rather than wait on each other), inserts the alerts `ON CONFLICT DO NOTHING` against the
-  unique (target, kind), tells people only about the alerts its own insert returned, and
-  moves the next alert instant on (or deletes the row): all in one statement, one
-  transaction a batch.
+  unique (target, kind), tells people only about the alerts its own insert returned (one
+  notification per recipient listing them, docs/adr/0006), and deletes the narrow rows
+  (writing one again, moved on, for a target whose breach is to come): all in one
+  statement, one transaction a batch.
   A worker killed mid-scan rolls its batch back; the next scan does it again.
 * a repeat is (alert, number) unique, `number` the count of whole intervals since the
   alert was raised, so each interval repeats once however many scanners run, and a watcher
@@ -19,6 +20,7 @@ Exactly once is the database's work, not the scheduler's (docs/adr/0001 and 0003
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -66,16 +68,23 @@ def duty_managers(now: datetime) -> list[int]:
 
 # One batch of targets with an alert to raise, in one statement. The at-risk alert of a
 # target found already breached is recorded (the event happened) but told to no one: the
-# breach supersedes it. The statement writes the alerts, their notifications and the
-# watcher's narrow rows; it only reads the targets and the referrals.
+# breach supersedes it. The statement writes the alerts, one notification per recipient
+# listing the alerts told, and the watcher's narrow rows; it only reads the targets and
+# the referrals.
 RAISE_SQL = """
 WITH picked AS (
     -- The index gives the rows in next-alert order, so the scan stops at the batch's size.
-    SELECT s.target_id FROM triage_alertschedule s
-     WHERE s.next_alert_at <= %(now)s
-     ORDER BY s.next_alert_at
-     LIMIT %(batch)s
-       FOR UPDATE OF s SKIP LOCKED
+    -- The picked rows go at once, each found by its key (the array keeps the planner from
+    -- reading the whole table to join them); a target whose breach is still to come gets
+    -- its row again below, moved on to the due instant.
+    DELETE FROM triage_alertschedule
+     WHERE target_id = ANY (ARRAY(
+           SELECT target_id FROM triage_alertschedule
+            WHERE next_alert_at <= %(now)s
+            ORDER BY next_alert_at
+            LIMIT %(batch)s
+              FOR UPDATE SKIP LOCKED))
+    RETURNING target_id
 ), due AS (
     SELECT t.id, t.at_risk_at, t.due_at, d.clock, COALESCE(r.triage_queue, %(booking)s) AS queue,
            (t.met_at IS NULL AND t.cancelled_at IS NULL) AS running
@@ -96,36 +105,31 @@ WITH picked AS (
     SELECT target_id, kind, occurred_at, %(now)s, queue, next_repeat_at FROM kinds
         ON CONFLICT (target_id, kind) DO NOTHING
     RETURNING id, target_id, kind, queue
-), told_queues AS (
+), told AS (
     -- NOT IN over a subquery is a hashed lookup: linear in the batch, whatever the planner
     -- estimates for the CTEs.
-    INSERT INTO triage_notification (alert_id, repeat, queue, created_at)
-    SELECT raised.id, 0, raised.queue, %(now)s
-      FROM raised
-     WHERE raised.kind = 'breached'
-        OR raised.target_id NOT IN (SELECT target_id FROM kinds WHERE kind = 'breached')
+    SELECT id, kind, queue FROM raised
+     WHERE kind = 'breached' OR target_id NOT IN (SELECT target_id FROM kinds WHERE kind = 'breached')
+), told_queues AS (
+    INSERT INTO triage_notification (alert_ids, reminder, queue, created_at)
+    SELECT array_agg(id ORDER BY id), false, queue, %(now)s FROM told GROUP BY queue
     RETURNING id
 ), told_managers AS (
-    INSERT INTO triage_notification (alert_id, repeat, queue, user_id, created_at)
-    SELECT raised.id, 0, '', manager, %(now)s
-      FROM raised CROSS JOIN unnest(%(managers)s::int[]) AS manager
-     WHERE raised.kind = 'breached'
+    INSERT INTO triage_notification (alert_ids, reminder, queue, user_id, created_at)
+    SELECT array_agg(told.id ORDER BY told.id), false, '', manager, %(now)s
+      FROM told CROSS JOIN unnest(%(managers)s::int[]) AS manager
+     WHERE told.kind = 'breached'
+     GROUP BY manager
     RETURNING id
-), finished AS (
-    -- Both alerts raised, or the target stopped: the watcher has nothing more to do for it.
-    DELETE FROM triage_alertschedule s USING due
-     WHERE s.target_id = due.id AND (NOT due.running OR due.due_at < %(now)s)
-    RETURNING s.target_id
 ), advanced AS (
     -- At risk raised: the breach is next.
-    UPDATE triage_alertschedule s SET next_alert_at = due.due_at
-      FROM due
-     WHERE s.target_id = due.id AND due.running AND due.due_at >= %(now)s
-    RETURNING s.target_id
+    INSERT INTO triage_alertschedule (target_id, next_alert_at)
+    SELECT id, due_at FROM due WHERE running AND due_at >= %(now)s
+    RETURNING target_id
 )
 SELECT (SELECT count(*) FROM picked), (SELECT count(*) FROM raised),
        (SELECT count(*) FROM told_queues) + (SELECT count(*) FROM told_managers),
-       (SELECT count(*) FROM finished) + (SELECT count(*) FROM advanced)
+       (SELECT count(*) FROM advanced)
 """
 
 # One batch of unacknowledged 24/7 breaches whose next repeat is due. One whose target was
@@ -149,14 +153,16 @@ WITH due AS (
         ON CONFLICT (alert_id, number) DO NOTHING
     RETURNING alert_id, number
 ), told_queues AS (
-    INSERT INTO triage_notification (alert_id, repeat, queue, created_at)
-    SELECT repeated.alert_id, repeated.number, live.queue, %(now)s
+    INSERT INTO triage_notification (alert_ids, reminder, queue, created_at)
+    SELECT array_agg(repeated.alert_id ORDER BY repeated.alert_id), true, live.queue, %(now)s
       FROM repeated JOIN live ON live.id = repeated.alert_id
+     GROUP BY live.queue
     RETURNING id
 ), told_managers AS (
-    INSERT INTO triage_notification (alert_id, repeat, queue, user_id, created_at)
-    SELECT repeated.alert_id, repeated.number, '', manager, %(now)s
+    INSERT INTO triage_notification (alert_ids, reminder, queue, user_id, created_at)
+    SELECT array_agg(repeated.alert_id ORDER BY repeated.alert_id), true, '', manager, %(now)s
       FROM repeated CROSS JOIN unnest(%(managers)s::int[]) AS manager
+     GROUP BY manager
     RETURNING id
 ), advanced AS (
     UPDATE triage_breachalert a
@@ -172,32 +178,62 @@ SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM repeated),
 """
 
 
-def _batches(sql: str, params: dict) -> int:
-    """Run a batch statement, each batch its own transaction, until a batch finds nothing."""
-    total = 0
-    while True:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found, created, _told, _moved = cursor.fetchone()
+def _batch(sql: str, params: dict) -> tuple[bool, int]:
+    """One batch in its own transaction: whether it was full (more may wait), and the
+    number of alerts or repeats it raised."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found, created, _told, _moved = cursor.fetchone()
+    return found >= params["batch"], created
+
+
+def _batches_until_done(sql: str, params: dict) -> int:
+    total, more = 0, True
+    while more:
+        more, created = _batch(sql, params)
         total += created
-        if found < params["batch"]:
-            return total
+    return total
 
 
-def scan_breaches(*, now: datetime | None = None, batch_size: int | None = None) -> int:
+def _batches_on_a_connection_of_its_own(sql: str, params: dict) -> int:
+    try:
+        return _batches_until_done(sql, params)
+    finally:
+        connection.close()  # this thread's connection
+
+
+def _batches(sql: str, params: dict, *, connections: int) -> int:
+    """Run a batch statement, each batch its own transaction, until a batch finds nothing
+    more. A full first batch is a burst: the rest is shared among `connections` database
+    connections at once (each batch locks the rows it picks, SKIP LOCKED, so they never
+    share a row), and the burst takes about 1/n of the time on a server with the cores.
+    Inside a caller's transaction the other connections could not see its rows: one only."""
+    more, total = _batch(sql, params)
+    if not more:
+        return total
+    if connections <= 1 or connection.in_atomic_block:
+        return total + _batches_until_done(sql, params)
+    with ThreadPoolExecutor(max_workers=connections, thread_name_prefix="breach-scan") as pool:
+        shares = [pool.submit(_batches_on_a_connection_of_its_own, sql, params) for _ in range(connections)]
+        return total + sum(share.result() for share in shares)
+
+
+def scan_breaches(*, now: datetime | None = None, batch_size: int | None = None,
+                  connections: int | None = None) -> int:
     """Raise every at-risk and breach alert due at `now` (default: the current time), and
     every repeat of an unacknowledged 24/7 breach; record a heartbeat. Returns the number
     of new alerts. Safe to run any number of times, from any number of processes at once."""
     now = now or timezone.now()
     batch_size = batch_size or settings.BREACH_SCAN_BATCH_SIZE
+    connections = connections or settings.BREACH_SCAN_CONNECTIONS
     interval = repeat_interval()
     managers = duty_managers(now)
     raised = _batches(RAISE_SQL, {
         "now": now, "batch": batch_size, "booking": BOOKING_QUEUE, "repeating_clock": "24_7",
-        "interval": interval, "managers": managers})
+        "interval": interval, "managers": managers}, connections=connections)
     repeats = _batches(REPEAT_SQL, {
         "now": now, "batch": batch_size, "interval": interval,
-        "interval_seconds": interval.total_seconds(), "managers": managers})
+        "interval_seconds": interval.total_seconds(), "managers": managers}, connections=connections)
     ScanHeartbeat.objects.create(finished_at=timezone.now(), alerts_raised=raised, repeats_raised=repeats)
     if raised or repeats:
         log.info("Breach scan: %s alert(s), %s repeat(s)", raised, repeats)
@@ -214,9 +250,47 @@ def queues_of(user) -> list[str]:
 
 def notifications_for(user):
     """A person's notification centre: their own and their queues' notifications."""
-    return (Notification.objects.filter(Q(user=user) | Q(user__isnull=True, queue__in=queues_of(user)))
-            .select_related("alert__target__definition", "alert__target__referral__service_user",
-                            "alert__acknowledged_by"))
+    return Notification.objects.filter(Q(user=user) | Q(user__isnull=True, queue__in=queues_of(user)))
+
+
+def told_to(user, alert: BreachAlert) -> bool:
+    """Whether the alert was told to the person or one of their queues."""
+    return notifications_for(user).filter(alert_ids__contains=[alert.pk]).exists()
+
+
+def alerts_told(notification: Notification):
+    """The alerts a notification told, most at risk (earliest due) first."""
+    return (BreachAlert.objects.filter(pk__in=notification.alert_ids)
+            .select_related("target__definition", "target__referral", "acknowledged_by")
+            .order_by("target__due_at", "pk"))
+
+
+# For each notification, the ids of its first alerts by due instant (a burst's notification
+# tells thousands; a page shows the first few of each).
+FIRST_TOLD_SQL = """
+SELECT n.id, first.id
+  FROM triage_notification n
+ CROSS JOIN LATERAL (SELECT a.id FROM triage_breachalert a
+                       JOIN triage_waittarget t ON t.id = a.target_id
+                      WHERE a.id = ANY (n.alert_ids)
+                      ORDER BY t.due_at, a.id LIMIT %(limit)s) AS first
+ WHERE n.id = ANY (%(notifications)s)
+"""
+
+
+def first_alerts_told(notifications: list[Notification], limit: int) -> dict[int, list[BreachAlert]]:
+    """The first `limit` alerts of each notification, most at risk first, in two queries."""
+    with connection.cursor() as cursor:
+        cursor.execute(FIRST_TOLD_SQL, {"limit": limit, "notifications": [n.pk for n in notifications]})
+        pairs = cursor.fetchall()
+    found = (BreachAlert.objects.filter(pk__in=[alert for _, alert in pairs])
+             .select_related("target__definition", "target__referral", "acknowledged_by").in_bulk())
+    first: dict[int, list[BreachAlert]] = {n.pk: [] for n in notifications}
+    for notification, alert in pairs:
+        first[notification].append(found[alert])
+    for told in first.values():
+        told.sort(key=lambda a: (a.target.due_at, a.pk))
+    return first
 
 
 def unread_count(user) -> int:
@@ -229,11 +303,21 @@ def notification_read(*, actor, notification: Notification) -> None:
         read_at=timezone.now(), read_by=actor)
 
 
+# A notification is read once every alert it told is acknowledged.
+READ_WHEN_ALL_ACKNOWLEDGED_SQL = """
+UPDATE triage_notification n SET read_at = %(now)s, read_by_id = %(actor)s
+ WHERE n.alert_ids @> ARRAY[%(alert)s]::bigint[] AND n.read_at IS NULL
+   AND NOT EXISTS (SELECT 1 FROM triage_breachalert a
+                    WHERE a.id = ANY (n.alert_ids) AND a.acknowledged_at IS NULL)
+"""
+
+
 @transaction.atomic
 def alert_acknowledge(*, actor, alert: BreachAlert) -> BreachAlert:
-    """Someone has seen the alert and is acting on it: it stops repeating, and everyone's
-    notifications of it are read. Acknowledging twice is refused, naming who did it first
-    (a compare-and-set update, so two people at once cannot both succeed)."""
+    """Someone has seen the alert and is acting on it: it stops repeating, and every
+    notification whose alerts are now all acknowledged is read, for everyone. Acknowledging
+    twice is refused, naming who did it first (a compare-and-set update, so two people at
+    once cannot both succeed)."""
     now = timezone.now()
     changed = BreachAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=now, acknowledged_by=actor, next_repeat_at=None)
@@ -241,7 +325,8 @@ def alert_acknowledge(*, actor, alert: BreachAlert) -> BreachAlert:
     if not changed:
         who = alert.acknowledged_by.get_full_name() or alert.acknowledged_by.get_username()
         raise Conflict(f"{who} acknowledged this alert at {timezone.localtime(alert.acknowledged_at):%H:%M}.")
-    Notification.objects.filter(alert=alert, read_at__isnull=True).update(read_at=now, read_by=actor)
+    with connection.cursor() as cursor:
+        cursor.execute(READ_WHEN_ALL_ACKNOWLEDGED_SQL, {"now": now, "actor": actor.pk, "alert": alert.pk})
     return alert
 
 
@@ -267,10 +352,8 @@ def notification_emails_send(*, now: datetime | None = None, batch_size: int = 2
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(CLAIM_SQL, {"until": now + EMAIL_LEASE, "now": now, "batch": batch_size})
         ids = [row[0] for row in cursor.fetchall()]
-    notifications = (Notification.objects.filter(id__in=ids)
-                     .select_related("user", "alert__target__definition", "alert__target__referral"))
     sent = 0
-    for notification in notifications:
+    for notification in Notification.objects.filter(id__in=ids).select_related("user"):
         recipients = _recipients(notification)
         if recipients:
             subject, body = _email(notification)
@@ -288,15 +371,26 @@ def _recipients(notification: Notification) -> list[str]:
                       .values_list("email", flat=True)))
 
 
+EMAIL_LISTS = 50  # alerts listed in one email; the rest are counted, and in the centre
+
+
 def _email(notification: Notification) -> tuple[str, str]:
-    """No personal details in an email: the referral's reference and a link only."""
-    alert = notification.alert
-    target = alert.target
-    again = f" (reminder {notification.repeat})" if notification.repeat else ""
-    subject = f"{alert.get_kind_display()}{again}: {target.referral.reference} {target.definition.name}"
-    due = timezone.localtime(target.due_at)
-    body = (f"{target.referral.reference}: {target.definition.name}.\n"
-            f"{'Breached' if alert.kind == 'breached' else 'At risk'}; due {due:%a %d %b %H:%M}.\n"
-            f"Queue: {QUEUE_LABELS.get(alert.queue, alert.queue)}.\n\n"
-            f"Acknowledge it in the notification centre: {settings.SITE_URL}{reverse('alerts:index')}\n")
+    """No personal details in an email: referral references, targets and a link only."""
+    told = list(alerts_told(notification)[:EMAIL_LISTS])
+    total = len(notification.alert_ids)
+    again = "Reminder: " if notification.reminder else ""
+    if total == 1:
+        alert = told[0]
+        subject = (f"{again}{alert.get_kind_display()}: {alert.target.referral.reference} "
+                   f"{alert.target.definition.name}")
+    else:
+        subject = f"{again}{total} wait alerts"
+    lines = [f"{a.target.referral.reference}: {a.target.definition.name}. "
+             f"{'Breached' if a.kind == 'breached' else 'At risk'}; "
+             f"due {timezone.localtime(a.target.due_at):%a %d %b %H:%M}; "
+             f"queue: {QUEUE_LABELS.get(a.queue, a.queue)}." for a in told]
+    if total > len(told):
+        lines.append(f"... and {total - len(told)} more.")
+    body = ("\n".join(lines) + "\n\n"
+            f"Acknowledge them in the notification centre: {settings.SITE_URL}{reverse('alerts:index')}\n")
     return subject, body

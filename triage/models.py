@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -329,8 +330,12 @@ class BreachAlert(models.Model):
         BREACHED = "breached", "Breached"
 
     # No index of its own: the unique (target, kind) leads with it. The scan inserts thousands
-    # of alerts at once, and every index is written for each (docs/performance.md).
-    target = models.ForeignKey(WaitTarget, on_delete=models.PROTECT, related_name="alerts", db_index=False)
+    # of alerts at once, and every index is written for each (docs/performance.md). No
+    # database constraint either: its check locks each target row, a write to the wide
+    # target table for every alert (docs/adr/0007). The scan inserts alerts only from the
+    # targets it has just read, and targets are never deleted (PROTECT, in Django).
+    target = models.ForeignKey(WaitTarget, on_delete=models.PROTECT, related_name="alerts", db_index=False,
+                               db_constraint=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     occurred_at = models.DateTimeField(
         help_text="When the target became at risk or breached (the scan finds it up to a minute later).")
@@ -376,16 +381,20 @@ class AlertRepeat(models.Model):
 
 
 class Notification(models.Model):
-    """An alert (or a repeat of it) told to one queue or one person: the notification
-    centre lists them, and the email relay sends each once it is committed."""
+    """One telling, to one queue or one person, of the alerts (or reminders of alerts) one
+    batch of the watcher raised: the notification centre lists them, and the email relay
+    sends each once it is committed. Usually one alert; a burst reaches each recipient as
+    one notification and one email listing them all, never thousands (docs/adr/0006).
 
-    # The foreign keys have no indexes of their own: the unique constraint leads with the
-    # alert, the user's index with the user, and read_by's is partial. The scan writes
-    # thousands of notifications at once, and every index is written for each.
-    alert = models.ForeignKey(BreachAlert, on_delete=models.CASCADE, related_name="notifications",
-                              db_index=False)
-    repeat = models.PositiveIntegerField(default=0, help_text="0 for the first telling.")
+    The alerts are an array of ids, written by the statement that raised them from what
+    its insert returned: alerts are never deleted, and the array costs one row a recipient
+    where a row an alert cost 40,000 rows and their foreign-key checks a busy scan."""
+
+    alert_ids = ArrayField(models.BigIntegerField(), help_text="The alerts told, by id.")
+    reminder = models.BooleanField(default=False,
+                                   help_text="A reminder of breaches still unacknowledged.")
     queue = models.CharField(max_length=30, blank=True)
+    # No index of its own: the user's index leads with it, and read_by's is partial.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="alert_notifications", db_index=False)
     created_at = models.DateTimeField()
@@ -400,11 +409,10 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            # Once per queue (user empty) and once per person (queue empty): one index.
-            models.UniqueConstraint(fields=["alert", "repeat", "queue", "user"], nulls_distinct=False,
-                                    name="one_notification_per_recipient"),
             models.CheckConstraint(condition=models.Q(user__isnull=True) ^ models.Q(queue=""),
                                    name="notification_to_a_queue_or_a_user"),
+            models.CheckConstraint(condition=models.Q(alert_ids__len__gte=1),
+                                   name="notification_tells_an_alert"),
         ]
         indexes = [
             models.Index(fields=["user", "read_at"], condition=models.Q(user__isnull=False),
@@ -415,7 +423,13 @@ class Notification(models.Model):
                          name="notification_read_by_idx"),
             models.Index(fields=["created_at"], condition=models.Q(email_sent_at__isnull=True),
                          name="notification_unsent_idx"),
+            # Which notifications told an alert (acknowledging it reads them).
+            GinIndex(fields=["alert_ids"], name="notification_alerts_idx"),
         ]
+
+    def __str__(self):
+        told = len(self.alert_ids)
+        return f"{told} alert{'s' if told != 1 else ''} for {self.queue or self.user}"
 
 
 class DutyShift(models.Model):

@@ -1,6 +1,7 @@
 """The breach watcher: at risk and breached at exact instants, each alert once, the
 people told, repeats of unacknowledged 24/7 breaches, acknowledging, email, heartbeat."""
 
+import re
 import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -26,6 +27,12 @@ from triage.models import (
 )
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def told(alert):
+    """The notifications that told an alert."""
+    return Notification.objects.filter(alert_ids__contains=[alert.pk])
+
 MONDAY_NOON = datetime(2026, 11, 23, 12, tzinfo=LONDON)
 H = timedelta(hours=1)
 
@@ -108,8 +115,8 @@ def test_a_breach_while_every_worker_was_down_is_found_by_the_next_scan_with_bot
     assert (found["at_risk"].occurred_at, found["breached"].occurred_at) == (
         MONDAY_NOON + 3 * H, MONDAY_NOON + 4 * H)
     # The breach supersedes the at-risk alert: only the breach is told.
-    assert not Notification.objects.filter(alert=found["at_risk"]).exists()
-    assert Notification.objects.filter(alert=found["breached"]).exists()
+    assert not told(found["at_risk"]).exists()
+    assert told(found["breached"]).exists()
 
 
 @pytest.mark.django_db
@@ -157,7 +164,23 @@ def test_two_scanners_at_once_raise_each_alert_once(refer, reference_data):
     assert errors == []
     assert sum(results) == 60  # 30 at risk and 30 breached, shared between the two
     assert BreachAlert.objects.count() == 60
-    assert Notification.objects.filter(alert__kind="breached", queue="non_urgent").count() == 30
+    # Each scanner told the queue once about the alerts it raised: 30 breaches in all.
+    queue_told = Notification.objects.filter(queue="non_urgent").values_list("alert_ids", flat=True)
+    breached = set(BreachAlert.objects.filter(kind="breached").values_list("pk", flat=True))
+    told_breaches = [pk for ids in queue_told for pk in ids if pk in breached]
+    assert sorted(told_breaches) == sorted(breached)
+
+
+@pytest.mark.django_db
+def test_a_target_with_alerts_cannot_be_deleted(decided):
+    from django.db.models import ProtectedError
+
+    referral = decided("very_urgent")
+    services.scan_breaches(now=MONDAY_NOON + 5 * H)
+    alert = alerts_of(referral, "assessment_4h")["breached"]
+    with pytest.raises(ProtectedError):
+        alert.target.delete()
+    assert WaitTarget.objects.filter(pk=alert.target_id).exists()
 
 
 # --- Who is told --------------------------------------------------------------------------
@@ -167,7 +190,7 @@ def test_at_risk_is_told_to_the_queue_that_owns_the_next_step_only(decided, mana
     referral = decided("very_urgent")
     services.scan_breaches(now=MONDAY_NOON + 3 * H)
     alert = alerts_of(referral, "assessment_4h")["at_risk"]
-    assert list(Notification.objects.filter(alert=alert).values_list("queue", "user")) == [("urgent", None)]
+    assert list(told(alert).values_list("queue", "user")) == [("urgent", None)]
 
 
 @pytest.mark.django_db
@@ -177,8 +200,7 @@ def test_a_breach_is_told_to_the_queue_and_the_duty_manager_on_the_rota(decided,
     referral = decided("very_urgent")
     services.scan_breaches(now=MONDAY_NOON + 5 * H)
     alert = alerts_of(referral, "assessment_4h")["breached"]
-    told = set(Notification.objects.filter(alert=alert).values_list("queue", "user"))
-    assert told == {("urgent", None), ("", other.pk)}
+    assert set(told(alert).values_list("queue", "user")) == {("urgent", None), ("", other.pk)}
 
 
 @pytest.mark.django_db
@@ -187,8 +209,7 @@ def test_with_nobody_on_the_rota_every_manager_is_told_of_a_breach(decided, mana
     referral = decided("very_urgent")
     services.scan_breaches(now=MONDAY_NOON + 5 * H)
     alert = alerts_of(referral, "assessment_4h")["breached"]
-    told = Notification.objects.filter(alert=alert, user__isnull=False).values_list("user", flat=True)
-    assert set(told) == {manager.pk, other.pk}
+    assert set(told(alert).filter(user__isnull=False).values_list("user", flat=True)) == {manager.pk, other.pk}
 
 
 @pytest.mark.django_db
@@ -217,8 +238,8 @@ def test_an_unacknowledged_24_7_breach_repeats_each_interval_exactly_once(breach
     services.scan_breaches(now=raised_at + timedelta(minutes=15))
     services.scan_breaches(now=raised_at + timedelta(minutes=16))
     assert list(AlertRepeat.objects.values_list("number", flat=True)) == [1]
-    told = Notification.objects.filter(alert=alert, repeat=1)
-    assert set(told.values_list("queue", flat=True)) == {"urgent", ""}
+    reminders = told(alert).filter(reminder=True)
+    assert set(reminders.values_list("queue", flat=True)) == {"urgent", ""}
     services.scan_breaches(now=raised_at + timedelta(minutes=30))
     assert sorted(AlertRepeat.objects.values_list("number", flat=True)) == [1, 2]
 
@@ -240,7 +261,7 @@ def test_an_acknowledged_breach_stops_repeating(breach, triage_clinician):
     alerts.alert_acknowledge(actor=triage_clinician, alert=alert)
     services.scan_breaches(now=raised_at + 2 * H)
     assert not AlertRepeat.objects.exists()
-    assert not Notification.objects.filter(alert=alert, read_at__isnull=True).exists()
+    assert not told(alert).filter(read_at__isnull=True).exists()
 
 
 @pytest.mark.django_db
@@ -333,6 +354,67 @@ def test_an_email_claimed_by_a_relay_that_died_is_sent_when_its_lease_ends(decid
     Notification.objects.update(email_claimed_until=MONDAY_NOON + 5 * H + alerts.EMAIL_LEASE)
     assert alerts.notification_emails_send(now=MONDAY_NOON + 5 * H + timedelta(minutes=1)) == 0
     assert alerts.notification_emails_send(now=MONDAY_NOON + 5 * H + timedelta(minutes=6)) == 1
+
+
+# --- A burst: one notification and one email per recipient ---------------------------
+
+@pytest.fixture
+def burst(decided, manager):
+    """Twelve very urgent referrals decided a minute apart, all breached by one scan."""
+    referrals = [decided("very_urgent", at=MONDAY_NOON + n * timedelta(minutes=1)) for n in range(12)]
+    services.scan_breaches(now=MONDAY_NOON + 5 * H)
+    return [alerts_of(referral, "assessment_4h")["breached"] for referral in referrals]
+
+
+@pytest.mark.django_db
+def test_a_burst_of_breaches_is_one_notification_to_the_queue_and_one_to_the_duty_manager(burst, manager):
+    queue, to_manager = (Notification.objects.get(queue="urgent"), Notification.objects.get(user=manager))
+    assert sorted(queue.alert_ids) == sorted(to_manager.alert_ids) == sorted(a.pk for a in burst)
+    assert Notification.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_burst_is_one_email_per_recipient_listing_every_referral(burst, manager, triage_clinician):
+    manager.email, triage_clinician.email = "manager@nhs.test", "clinician@nhs.test"
+    manager.save()
+    triage_clinician.save()
+    assert alerts.notification_emails_send(now=MONDAY_NOON + 5 * H) == 2
+    assert sorted(m.subject for m in mail.outbox) == ["12 wait alerts", "12 wait alerts"]
+    for message in mail.outbox:
+        references = [line.split(":")[0] for line in message.body.splitlines() if line.startswith("REF")]
+        assert references == [a.target.referral.reference for a in burst]  # earliest due first
+
+
+@pytest.mark.django_db
+def test_the_centre_lists_a_bursts_first_ten_most_at_risk_and_links_to_all_of_them(burst, client_for,
+                                                                                   triage_clinician):
+    client = client_for(triage_clinician)
+    page = client.get(reverse("alerts:index")).content.decode()
+    listed = [int(pk) for pk in re.findall(r'data-alert="(\d+)"', page)]
+    assert listed == [a.pk for a in burst[:10]]  # decided first, due first
+    notification = Notification.objects.get(queue="urgent")
+    assert f'href="{reverse("alerts:notification", args=[notification.pk])}"' in page
+    whole = client.get(reverse("alerts:notification", args=[notification.pk])).content.decode()
+    assert [int(pk) for pk in re.findall(r'data-alert="(\d+)"', whole)] == [a.pk for a in burst]
+
+
+@pytest.mark.django_db
+def test_a_notification_of_several_alerts_is_read_once_every_one_is_acknowledged(burst, triage_clinician):
+    notification = Notification.objects.get(queue="urgent")
+    for alert in burst[:-1]:
+        alerts.alert_acknowledge(actor=triage_clinician, alert=alert)
+    notification.refresh_from_db()
+    assert notification.read_at is None
+    alerts.alert_acknowledge(actor=triage_clinician, alert=burst[-1])
+    notification.refresh_from_db()
+    assert (notification.read_at is not None, notification.read_by) == (True, triage_clinician)
+
+
+@pytest.mark.django_db
+def test_someone_outside_the_queue_cannot_open_its_notification(burst, client_for, admin_team):
+    notification = Notification.objects.get(queue="urgent")
+    response = client_for(admin_team).get(reverse("alerts:notification", args=[notification.pk]))
+    assert response.status_code == 404
 
 
 # --- The heartbeat ---------------------------------------------------------------------------
