@@ -238,7 +238,7 @@ BREACH_SCAN_SECONDS = env_int("BREACH_SCAN_SECONDS", 60)
 # The dashboard turns the watcher's heartbeat red when no scan finished for this long.
 BREACH_SCAN_OVERDUE_SECONDS = env_int("BREACH_SCAN_OVERDUE_SECONDS", 3 * BREACH_SCAN_SECONDS)
 # Targets per transaction of a scan (a killed worker loses at most one batch's work, redone).
-BREACH_SCAN_BATCH_SIZE = env_int("BREACH_SCAN_BATCH_SIZE", 2000)
+BREACH_SCAN_BATCH_SIZE = env_int("BREACH_SCAN_BATCH_SIZE", 1000)
 # Database connections a scan shares a burst among (more than one batch due at once).
 BREACH_SCAN_CONNECTIONS = env_int("BREACH_SCAN_CONNECTIONS", 2)
 # The performance summaries take in changes this often; the dashboard's line for the share

@@ -187,8 +187,8 @@ def test_every_due_breach_has_exactly_one_event_after_sigkill_redis_restart_and_
     # Told exactly once: each breach to its queue and to the (only) manager; at-risk alerts
     # found with their breach in the same scan are recorded but not told.
     def told_to(**recipient):
-        return sorted(pk for ids in Notification.objects.filter(**recipient).values_list("alert_ids", flat=True)
-                      for pk in ids)
+        told = Notification.objects.filter(**recipient).values_list("alert_ids", flat=True)
+        return sorted(pk for ids in told for pk in ids)
 
     breach_ids = sorted(breached.values_list("pk", flat=True))
     assert told_to(user__isnull=True) == breach_ids  # each breach once to its queue

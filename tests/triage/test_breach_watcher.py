@@ -183,6 +183,16 @@ def test_a_target_with_alerts_cannot_be_deleted(decided):
     assert WaitTarget.objects.filter(pk=alert.target_id).exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_shared_among_three_connections_raises_every_alert_once(refer, reference_data):
+    for _ in range(30):
+        refer()
+    raised = services.scan_breaches(now=MONDAY_NOON + 48 * H, batch_size=4, connections=3)
+    assert raised == BreachAlert.objects.count() == 60  # 30 at risk and 30 breached
+    assert not AlertSchedule.objects.exists()
+    assert services.scan_breaches(now=MONDAY_NOON + 48 * H, batch_size=4, connections=3) == 0
+
+
 # --- Who is told --------------------------------------------------------------------------
 
 @pytest.mark.django_db
@@ -209,7 +219,8 @@ def test_with_nobody_on_the_rota_every_manager_is_told_of_a_breach(decided, mana
     referral = decided("very_urgent")
     services.scan_breaches(now=MONDAY_NOON + 5 * H)
     alert = alerts_of(referral, "assessment_4h")["breached"]
-    assert set(told(alert).filter(user__isnull=False).values_list("user", flat=True)) == {manager.pk, other.pk}
+    managers_told = told(alert).filter(user__isnull=False).values_list("user", flat=True)
+    assert set(managers_told) == {manager.pk, other.pk}
 
 
 @pytest.mark.django_db
