@@ -270,11 +270,15 @@ def told_to(user, alert: BreachAlert) -> bool:
     return notifications_for(user).filter(alert_ids__contains=[alert.pk]).exists()
 
 
+def _most_at_risk_first(told):
+    """Alerts as the centre shows them: with their target and referral, earliest due first."""
+    return (told.select_related("target__definition", "target__referral", "acknowledged_by")
+            .order_by("target__due_at", "pk"))
+
+
 def alerts_told(notification: Notification):
     """The alerts a notification told, most at risk (earliest due) first."""
-    return (BreachAlert.objects.filter(pk__in=notification.alert_ids)
-            .select_related("target__definition", "target__referral", "acknowledged_by")
-            .order_by("target__due_at", "pk"))
+    return _most_at_risk_first(BreachAlert.objects.filter(pk__in=notification.alert_ids))
 
 
 # For each notification, the ids of its first alerts by due instant (a burst's notification
@@ -295,13 +299,13 @@ def first_alerts_told(notifications: list[Notification], limit: int) -> dict[int
     with connection.cursor() as cursor:
         cursor.execute(FIRST_TOLD_SQL, {"limit": limit, "notifications": [n.pk for n in notifications]})
         pairs = cursor.fetchall()
-    found = (BreachAlert.objects.filter(pk__in=[alert for _, alert in pairs])
-             .select_related("target__definition", "target__referral", "acknowledged_by").in_bulk())
-    first: dict[int, list[BreachAlert]] = {n.pk: [] for n in notifications}
+    told_in: dict[int, list[int]] = {}
     for notification, alert in pairs:
-        first[notification].append(found[alert])
-    for told in first.values():
-        told.sort(key=lambda a: (a.target.due_at, a.pk))
+        told_in.setdefault(alert, []).append(notification)
+    first: dict[int, list[BreachAlert]] = {n.pk: [] for n in notifications}
+    for alert in _most_at_risk_first(BreachAlert.objects.filter(pk__in=told_in)):
+        for notification in told_in[alert.pk]:
+            first[notification].append(alert)
     return first
 
 
