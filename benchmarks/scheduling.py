@@ -213,7 +213,7 @@ def race(referrals, contested: int = 20, attempts_each: int = 10) -> dict:
     from django.contrib.auth.models import User
     from django.db import connection
 
-    from cap.errors import DomainError
+    from core.errors import DomainError
     from scheduling import services
 
     admin = User.objects.get(username="bench.admin")

@@ -17,10 +17,10 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import requires
+from core.api import requires
+from core.errors import DomainError
 
 from . import idempotency, services
-from .errors import DomainError
 from .forms import REFERRER_URGENCY
 from .models import Channel, GPPractice, MatchResult, ReferralStatus
 from .validators import normalise_nhs_number, validate_nhs_number, validate_postcode

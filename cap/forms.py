@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from config.forms import NHSFormMixin
+from core.forms import NHSFormMixin
 
 from .models import (
     CallerType,

@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from core.errors import DomainError
+
 from . import services
-from .errors import DomainError
 from .models import CallerType, Channel, ContactPreference, Referral
 from .public_forms import (
     AboutYouForm,

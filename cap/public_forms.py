@@ -5,7 +5,7 @@ import re
 
 from django import forms
 
-from config.forms import NHSFormMixin
+from core.forms import NHSFormMixin
 
 from .forms import PersonForm
 from .models import CallerType, ContactPreference, GPPractice

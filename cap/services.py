@@ -11,10 +11,10 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from core.errors import Conflict, Invalid
+from core.history import save_as
 from triage import services as triage_services
 
-from .errors import Conflict, Invalid
-from .history import save_as
 from .models import (
     OPEN_STATUSES,
     CallNature,

@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError
+
 from . import selectors, services
-from .errors import DomainError
 from .forms import AdditionalInformationForm, CallForm, PersonSearchForm, WrittenReferralForm
 from .models import RecordAccess, Referral, ServiceUser, Task
 
@@ -99,7 +100,7 @@ def _triage_follow_up(request, referral):
     """Known to services (open episodes, open tasks for a team) and what triage did
     around its decision: one query per section, whatever its length."""
     from careplans.models import Episode
-    from triage.followup import URGENT_ACTION_STATUSES
+    from triage.views.followup import URGENT_ACTION_STATUSES
 
     person = referral.service_user
     can_triage = request.user.has_perm("triage.record_triage_decision")

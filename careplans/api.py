@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cap.models import ServiceUser
-from config.api import requires
+from core.api import requires
 
 from . import selectors
 from .models import SECTIONS

@@ -1,6 +1,6 @@
 from django import forms
 
-from config.forms import NHSFormMixin
+from core.forms import NHSFormMixin
 from directory.models import CommunityService, Expertise
 from scheduling.models import Practitioner, Team
 

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cap.errors import NotAllowed
 from cap.models import ServiceUser
+from core.errors import NotAllowed
 from triage.models import Stream
 
 # The plan's sections, in the seed's order: (field name, heading).

@@ -6,9 +6,9 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cap.errors import Conflict, Invalid, NotAllowed
-from cap.history import save_as
 from cap.models import ServiceUser
+from core.errors import Conflict, Invalid, NotAllowed
+from core.history import save_as
 from directory.models import CommunityService, Expertise
 from scheduling.models import Practitioner, Team
 

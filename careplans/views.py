@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cap.errors import DomainError, NotAllowed
 from cap.models import ServiceUser
+from core.errors import DomainError, NotAllowed
 
 from . import forms, selectors, services
 from .models import (

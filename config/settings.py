@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "core",
     "accounts",
     "cap",
     "triage",
@@ -67,7 +68,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
-FORM_RENDERER = "config.forms.NHSFormRenderer"
+FORM_RENDERER = "core.forms.NHSFormRenderer"
 
 TEMPLATES = [
     {
@@ -163,7 +164,7 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 # The client's address, for login lockout and the public form's rate limit (one rule
-# for both, in config/proxy.py). Behind the proxy it is the right-most address the
+# for both, in core/proxy.py). Behind the proxy it is the right-most address the
 # trusted proxies added to X-Forwarded-For (a client can forge the left-most); without
 # a proxy X-Forwarded-For is ignored, since any client could send one.
 AXES_IPWARE_PROXY_ORDER = "right-most"
@@ -208,7 +209,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
@@ -278,7 +279,7 @@ PUBLIC_REFERRAL_RATE = env_str("PUBLIC_REFERRAL_RATE", "5/h")
 # The public form stays open if Redis is down: PostgreSQL, not the rate limiter, keeps
 # submissions from being duplicated.
 RATELIMIT_FAIL_OPEN = True
-RATELIMIT_IP_META_KEY = "config.proxy.client_ip"
+RATELIMIT_IP_META_KEY = "core.proxy.client_ip"
 # Where the trust has a separate children's triage and navigation hub.
 CHILDREN_HUB_ENABLED = env_bool("CHILDREN_HUB_ENABLED", False)
 
@@ -287,7 +288,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "utc": {
-            "()": "config.logging.UTCFormatter",
+            "()": "core.logging.UTCFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
     },

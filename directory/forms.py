@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from cap.models import PrimaryCareNetwork
 from cap.validators import validate_postcode
-from config.forms import NHSFormMixin
+from core.forms import NHSFormMixin
 from scheduling.models import Practitioner
 
 from . import postcodes

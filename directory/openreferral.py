@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from cap.errors import DomainError
+from core.errors import DomainError
 
 from . import postcodes
 from .models import Access, CommunityService, Need

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cap.errors import Conflict, Invalid
-from cap.history import save_as
 from cap.models import PrimaryCareNetwork
 from cap.validators import normalise_postcode, validate_postcode
+from core.errors import Conflict, Invalid
+from core.history import save_as
 
 from . import postcodes
 from .models import (

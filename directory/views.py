@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cap.errors import DomainError
+from core.errors import DomainError
 
 from . import openreferral, selectors, services
 from .forms import (

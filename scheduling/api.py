@@ -10,9 +10,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cap.errors import Conflict
 from cap.models import Referral
-from config.api import requires
+from core.api import requires
+from core.errors import Conflict
 
 from . import services
 from .options import OptionSearch

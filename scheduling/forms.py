@@ -1,6 +1,6 @@
 from django import forms
 
-from config.forms import NHSFormMixin
+from core.forms import NHSFormMixin
 from triage.models import AssessmentSetting
 
 from .models import CancelledBy, Team

@@ -20,8 +20,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from cap.errors import Conflict, Invalid
 from cap.models import Referral
+from core.errors import Conflict, Invalid
 from triage.models import AssessmentSetting, DecisionOutcome, TriageDecision, WaitTarget
 
 from .models import (

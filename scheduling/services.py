@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from cap.errors import Conflict, Invalid
-from cap.history import save_as
 from cap.models import Referral, ReferralStatus
+from core.errors import Conflict, Invalid
+from core.history import save_as
 from triage.services import target_meet
 
 from . import options as finder

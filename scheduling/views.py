@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cap.errors import DomainError
 from cap.models import Referral
+from core.errors import DomainError
 
 from . import calendar, selectors, services
 from .forms import CancelForm, OptionChoiceForm, OptionsFilterForm, RebookForm, UnavailableTimeForm

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from config.proxy import client_ip
+from core.proxy import client_ip
 
 FORGED_AND_REAL = "6.6.6.6, 81.2.69.160"
 

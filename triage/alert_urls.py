@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views
+from .views import alerts as alert_views
 
 app_name = "alerts"
 urlpatterns = [

@@ -31,8 +31,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cap.errors import Conflict
 from cap.models import TriageQueue
+from core.errors import Conflict
 
 from .models import BreachAlert, DutyShift, Notification, ScanHeartbeat
 

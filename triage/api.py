@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cap.models import Referral
-from config.api import requires
+from core.api import requires
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
 

@@ -16,6 +16,7 @@ from cap.models import Referral, ReferralStatus, TriageQueue
 from . import clock
 from .alerts import BOOKING_QUEUE
 from .models import BreachAlert, ScanHeartbeat, WaitTarget
+from .presenters import duration_text
 
 BOOKED = "booked"
 # The live dashboard's queues: the triage queues, then the two steps after triage.
@@ -174,8 +175,6 @@ def live_figures(now: datetime) -> dict:
 
 
 def time_left_text(due: datetime, now: datetime) -> tuple[str, bool]:
-    from .queues import duration_text
-
     seconds = (due - now).total_seconds()
     if seconds < 0:
         return f"Overdue by {duration_text(int(-seconds // 60))}", True

@@ -4,7 +4,7 @@ the rules live in triage/services.py."""
 
 from django import forms
 
-from config.forms import NHSFormMixin
+from core.forms import NHSFormMixin
 
 from .models import UrgentAction
 

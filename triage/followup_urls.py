@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import followup
+from .views import followup
 
 app_name = "followup"
 urlpatterns = [

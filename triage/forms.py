@@ -1,9 +1,11 @@
 from django import forms
 
-from config.forms import NHSFormMixin
+from cap.models import Channel
+from core.forms import NHSFormMixin
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
 
+from . import performance
 from .models import AssessmentSetting, DecisionOutcome, InformationRequest, Stream, Urgency
 from .services import Decision
 
@@ -93,3 +95,26 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
             information_needed=data["information_needed"],
             huddle_question=data["huddle_question"],
         )
+
+
+class PerformanceForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.ChoiceField(label="By", choices=[("week", "Week"), ("month", "Month")], initial="week")
+    stream = forms.ChoiceField(choices=[("", "All streams"), *Stream.choices], required=False)
+    team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label="All teams")
+    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("The start must be on or before the end.")
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 5 * 366:
+            raise forms.ValidationError("Choose at most five years.")
+        return data
+
+    def filters(self) -> performance.Filters:
+        d = self.cleaned_data
+        return performance.Filters(start=d["start"], end=d["end"], period=d["period"] or "week",
+                                   stream=d.get("stream") or "", team=d["team"].pk if d.get("team") else None,
+                                   channel=d.get("channel") or "")

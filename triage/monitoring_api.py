@@ -9,7 +9,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import requires
+from core.api import requires
 
 from . import clock
 from . import dashboard as reads
@@ -126,8 +126,8 @@ class PerformanceApi(APIView):
         OpenApiParameter("stream", str), OpenApiParameter("team", int), OpenApiParameter("channel", str)],
         responses=OpenApiTypes.OBJECT)
     def get(self, request):
+        from .forms import PerformanceForm
         from .performance import outcome_figures, target_figures, xmr
-        from .performance_views import PerformanceForm
 
         form = PerformanceForm(request.query_params.dict())
         if not form.is_valid():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import queues
+from .views import queues
 
 app_name = "queues"
 urlpatterns = [

@@ -1,12 +1,12 @@
-"""Named reads for triage's lists and the managers' dashboard."""
+"""Named reads for triage's lists, its follow-up work and the managers' dashboard."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Prefetch
 
-from cap.models import Referral, ReferralStatus, TriageQueue
+from cap.models import Referral, ReferralStatus, Task, TriageQueue
 
-from .models import BreachAlert, ScanHeartbeat, TriageDecision, WaitTarget
+from .models import BreachAlert, HuddleItem, InformationRequest, ScanHeartbeat, TriageDecision, WaitTarget
 
 
 def with_next_due(queryset):
@@ -78,3 +78,23 @@ def wait_dashboard(now):
                                                      raised_at__gte=start_of_day).count(),
         "last_scan": ScanHeartbeat.objects.order_by("-finished_at").first(),
     }
+
+
+# --- Follow-up: information requests, the MDT huddle, team tasks ----------------------
+
+def open_information_requests():
+    """Requests still waiting for an answer, the longest due a chase first. Those due a
+    chase (chase_at <= now) sort before the rest by construction."""
+    return (InformationRequest.objects.filter(received_at__isnull=True)
+            .select_related("referral__service_user", "requested_by").order_by("chase_at", "id"))
+
+
+def huddle_agenda(day: date):
+    return (HuddleItem.objects.filter(huddle__held_on=day)
+            .select_related("referral__service_user", "added_by").order_by("added_at", "id"))
+
+
+def open_team_tasks():
+    """Open tasks handed to a clinical team (not the admin team), oldest first."""
+    return (Task.objects.open().filter(team__isnull=False)
+            .select_related("team", "service_user", "enquiry", "created_by").order_by("created_at", "id"))

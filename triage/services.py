@@ -7,9 +7,9 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from cap.errors import Conflict, Invalid
-from cap.history import save_as
 from cap.models import Referral, ReferralStatus
+from core.errors import Conflict, Invalid
+from core.history import save_as
 
 from . import clock
 from .alerts import scan_breaches  # noqa: F401  (the watcher's entry point, named here too)

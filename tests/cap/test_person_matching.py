@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from cap import services
-from cap.errors import Invalid
 from cap.models import Channel, MatchResult, ServiceUser
+from core.errors import Invalid
 from tests.factories import ServiceUserFactory
 
 

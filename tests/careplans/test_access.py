@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from cap.errors import NotAllowed
 from cap.models import RecordAccess
 from cap.services import referral_log_written
 from careplans import selectors, services
 from careplans.models import CarePlan
+from core.errors import NotAllowed
 from scheduling.models import AssessmentTemplate, Booking, BookingStatus, DiaryEntry, Practitioner
 from tests.factories import PractitionerFactory, TeamFactory, UserFactory
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from cap.errors import Conflict, Invalid, NotAllowed
 from careplans import services
 from careplans.models import Episode, RequestStatus, SupportLevel, Transition
+from core.errors import Conflict, Invalid, NotAllowed
 from directory.models import Expertise
 from tests.factories import PractitionerFactory, ServiceUserFactory, TeamFactory, UserFactory
 

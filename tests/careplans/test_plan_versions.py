@@ -4,9 +4,9 @@ changed or deleted."""
 import pytest
 from django.urls import reverse
 
-from cap.errors import Invalid, NotAllowed
 from careplans import selectors, services
 from careplans.models import CarePlan, CarePlanVersion, OtherNeedLevel
+from core.errors import Invalid, NotAllowed
 from directory.models import CommunityService
 from tests.factories import PractitionerFactory, TeamFactory
 

@@ -7,9 +7,9 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
-from cap.errors import Conflict, Invalid
 from careplans import services
 from careplans.models import StepUpEndReason, StepUpEpisode, StepUpNotReason, StepUpReason
+from core.errors import Conflict, Invalid
 from tests.factories import PractitionerFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cap.errors import Conflict, Invalid
+from core.errors import Conflict, Invalid
 from directory import services
 from directory.selectors import expertise_search
 from directory.services import ExpertiseDetails

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from cap.errors import Invalid
+from core.errors import Invalid
 from directory import services
 from directory.models import HelplineQuery, UnmetNeed
 from directory.selectors import unmet_needs_report

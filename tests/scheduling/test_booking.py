@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.db import connection
 
-from cap.errors import Conflict, Invalid
 from cap.models import Referral
+from core.errors import Conflict, Invalid
 from scheduling import selectors, services
 from scheduling.models import Booking, DiaryEntry, DiaryException, SlotIssue
 

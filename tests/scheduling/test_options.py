@@ -9,7 +9,7 @@ from datetime import time
 
 import pytest
 
-from cap.errors import Invalid
+from core.errors import Invalid
 from scheduling import services
 from scheduling.models import DiaryException, PersonUnavailability, SlotIssue, WorkingPattern
 from tests.factories import PractitionerFactory

@@ -303,7 +303,7 @@ def test_a_working_day_target_breach_does_not_repeat(refer, manager):
 
 @pytest.mark.django_db
 def test_acknowledging_twice_names_who_did_it_first(breach, triage_clinician, manager):
-    from cap.errors import Conflict
+    from core.errors import Conflict
 
     alert, _ = breach
     alerts.alert_acknowledge(actor=triage_clinician, alert=alert)

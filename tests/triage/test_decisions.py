@@ -12,10 +12,10 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts import roles
-from cap.errors import Conflict, Invalid
 from cap.models import ReferralStatus, Task, TaskKind
 from cap.services import referral_log_written
 from careplans.models import Episode
+from core.errors import Conflict, Invalid
 from directory.models import CommunityService
 from scheduling.models import Discipline
 from tests.factories import PractitionerFactory, TeamFactory, UserFactory

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from cap.errors import DomainError
+from core.errors import DomainError
 
-from . import alerts
-from .alerts import QUEUE_LABELS
-from .dashboard import time_left_text
-from .models import BreachAlert
+from .. import alerts
+from ..alerts import QUEUE_LABELS
+from ..dashboard import time_left_text
+from ..models import BreachAlert
 
 CENTRE_LIMIT = 100  # notifications on the page
 SHOWN_PER_NOTIFICATION = 10  # alerts listed under each; the rest on the notification's page

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from cap.errors import DomainError
 from cap.models import Referral, SpecificQueue
+from core.errors import DomainError
 
-from . import selectors, services
-from .models import Urgency
+from .. import selectors, services
+from ..models import Urgency
+from ..presenters import duration_text, local_time
 
 # A queue page shows the rows closest to breach; more than this is a staffing
 # problem the dashboard shows, not a list anyone reads to the end.
@@ -63,23 +64,6 @@ QUEUES = {
 # --- Presenting a row ----------------------------------------------------------------
 # The rows are formatted here, once, rather than with template tags in each cell: a
 # queue page renders up to QUEUE_LIMIT rows and must stay well under 50 ms.
-
-def local_time(instant: datetime) -> str:
-    """Tue 24 Nov 12:00, in Europe/London."""
-    local = timezone.localtime(instant)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
-
-
-def duration_text(minutes: int) -> str:
-    """3 h 20 min; 2 days 1 h; 25 min."""
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
-    if hours:
-        return f"{hours} h" + (f" {mins} min" if mins else "")
-    return f"{mins} min"
-
 
 URGENCY_LABELS = dict(Urgency.choices)
 _PK = 987654321  # reversed once per page, then replaced by each row's pk

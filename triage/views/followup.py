@@ -12,17 +12,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cap import services as cap_services
-from cap.errors import DomainError
 from cap.models import RecordAccess, Referral, ReferralStatus, Task
+from core.errors import DomainError
 
-from . import services
-from .followup_forms import (
+from .. import selectors, services
+from ..followup_forms import (
     HuddleDiscussionForm,
     InformationReceivedForm,
     PhysicalHealthCheckForm,
     UrgentActionForm,
 )
-from .models import Huddle, HuddleItem, InformationRequest, PhysicalHealthCheck
+from ..models import Huddle, HuddleItem, InformationRequest, PhysicalHealthCheck
 
 DECIDE = "triage.record_triage_decision"
 LIST_LIMIT = 200
@@ -32,37 +32,17 @@ LIST_LIMIT = 200
 URGENT_ACTION_STATUSES = {ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_URGENT_ASSESSMENT}
 
 
-# --- Named reads --------------------------------------------------------------------
-
-def open_information_requests():
-    """Requests still waiting for an answer, the longest due a chase first. Those due a
-    chase (chase_at <= now) sort before the rest by construction."""
-    return (InformationRequest.objects.filter(received_at__isnull=True)
-            .select_related("referral__service_user", "requested_by").order_by("chase_at", "id"))
-
-
-def huddle_agenda(day: date):
-    return (HuddleItem.objects.filter(huddle__held_on=day)
-            .select_related("referral__service_user", "added_by").order_by("added_at", "id"))
-
-
-def open_team_tasks():
-    """Open tasks handed to a clinical team (not the admin team), oldest first."""
-    return (Task.objects.open().filter(team__isnull=False)
-            .select_related("team", "service_user", "enquiry", "created_by").order_by("created_at", "id"))
-
-
 # --- Missing information ------------------------------------------------------------
 
 @permission_required(DECIDE, raise_exception=True)
 def information_requests(request):
     return render(request, "triage/followup/information_requests.html", {
-        "requests": open_information_requests()[:LIST_LIMIT], "now": timezone.now(),
+        "requests": selectors.open_information_requests()[:LIST_LIMIT], "now": timezone.now(),
     })
 
 
 def _open_request(pk) -> InformationRequest:
-    return get_object_or_404(open_information_requests(), pk=pk)
+    return get_object_or_404(selectors.open_information_requests(), pk=pk)
 
 
 @require_POST
@@ -130,7 +110,7 @@ def huddle_item_discuss(request, pk):
 
 def _render_huddle(request, day: date, *, bound=None, status=200):
     bound = bound or {}
-    items = list(huddle_agenda(day))
+    items = list(selectors.huddle_agenda(day))
     for item in items:
         item.form = bound.get(item.pk) or HuddleDiscussionForm(prefix=f"item-{item.pk}")
     meeting = Huddle.objects.filter(held_on=day).prefetch_related("attendees").first()
@@ -199,7 +179,7 @@ def urgent_action(request, pk):
 @permission_required("cap.view_referral", raise_exception=True)
 def team_tasks(request):
     return render(request, "triage/followup/team_tasks.html",
-                  {"tasks": open_team_tasks()[:LIST_LIMIT]})
+                  {"tasks": selectors.open_team_tasks()[:LIST_LIMIT]})
 
 
 @require_POST

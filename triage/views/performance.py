@@ -1,44 +1,24 @@
-"""Performance over time, for managers: the figures for a date range and filters, their
-tables and charts, CSV downloads, and the referrals behind each figure."""
+"""For managers: the live wait dashboard, and performance over time (the figures for a
+date range and filters, their tables and charts, CSV downloads, and the referrals behind
+each figure)."""
 
+import csv
 from datetime import date, timedelta
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404
+from django.db.models import F
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
 
-from cap.models import Channel
-from scheduling.models import Team
+from scheduling import selectors as scheduling_selectors
 
-from . import performance
-from .models import OutcomeDay, Stream, TargetDefinition
-from .views import csv_response, referral_list_response
-
-
-class PerformanceForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    period = forms.ChoiceField(label="By", choices=[("week", "Week"), ("month", "Month")], initial="week")
-    stream = forms.ChoiceField(choices=[("", "All streams"), *Stream.choices], required=False)
-    team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label="All teams")
-    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError("The start must be on or before the end.")
-        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 5 * 366:
-            raise forms.ValidationError("Choose at most five years.")
-        return data
-
-    def filters(self) -> performance.Filters:
-        d = self.cleaned_data
-        return performance.Filters(start=d["start"], end=d["end"], period=d["period"] or "week",
-                                   stream=d.get("stream") or "", team=d["team"].pk if d.get("team") else None,
-                                   channel=d.get("channel") or "")
+from .. import dashboard as dashboard_reads
+from .. import performance, selectors
+from ..forms import PerformanceForm
+from ..models import OutcomeDay, TargetDefinition
 
 
 def filters_from(request) -> tuple[PerformanceForm, performance.Filters | None]:
@@ -128,3 +108,72 @@ def performance_figure(request):
     title = f"{definition.name}: {MEASURES[measure]}, {filters.period} of {period:%d %b %Y}"
     return referral_list_response(request, title, performance.figure_referrals(
         filters, definition.code, period, measure), now)
+
+
+@permission_required("triage.view_wait_dashboard", raise_exception=True)
+def dashboard(request):
+    """The managers' live wait dashboard: taken at one instant, every figure a link to the
+    referrals behind it."""
+    now = timezone.now()
+    urgent = dashboard_reads.urgent_waits(now)
+    never_lost = scheduling_selectors.under_cap_until_assessed(now)
+    return render(request, "triage/dashboard.html", {
+        "now": now,
+        "stats": selectors.wait_dashboard(now),
+        "heartbeat": dashboard_reads.heartbeat(now),
+        "by_queue": dashboard_reads.open_by_queue_and_time_left(now),
+        "bands": [*dashboard_reads.BANDS, dashboard_reads.Band("none", "No target running", None, None)],
+        "urgent": dashboard_reads.with_time_left(list(urgent[:LIST_LIMIT]), now, lambda t: t.due_at),
+        "urgent_count": urgent.count(),
+        "breaches": list(dashboard_reads.breaches_today(now)),
+        "slot_issues": list(scheduling_selectors.appointment_slot_issues()[:LIST_LIMIT]),
+        "never_lost": dashboard_reads.with_time_left(list(never_lost[:LIST_LIMIT]), now,
+                                                     lambda r: r.next_due),
+        "never_lost_count": never_lost.count(),
+        "limit": LIST_LIMIT,
+        "can_acknowledge": request.user.has_perm("triage.acknowledge_alert"),
+    })
+
+
+LIST_LIMIT = 50
+
+
+@permission_required("triage.view_wait_dashboard", raise_exception=True)
+def figure(request, name):
+    """The referrals behind one figure of the dashboard, as a table or as CSV."""
+    now = timezone.now()
+    try:
+        title, referrals = dashboard_reads.figure_referrals(name, now, request.GET)
+    except KeyError:
+        raise Http404("No such figure.") from None
+    return referral_list_response(request, title, referrals, now)
+
+
+def referral_list_response(request, title, referrals, now):
+    rows = dashboard_reads.with_time_left(
+        list(referrals.select_related("service_user").order_by(
+            F("next_due_at").asc(nulls_last=True), "received_at")[:FIGURE_LIMIT + 1]),
+        now, lambda r: r.next_due_at)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            slugify(title), ["reference", "received_at", "channel", "status", "next_due_at"],
+            [[r.reference, r.received_at.isoformat(), r.channel, r.status,
+              r.next_due_at.isoformat() if r.next_due_at else ""] for r in rows[:FIGURE_LIMIT]])
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return render(request, "triage/figure.html", {
+        "title": title, "rows": rows[:FIGURE_LIMIT], "more": len(rows) > FIGURE_LIMIT,
+        "limit": FIGURE_LIMIT, "csv_query": query.urlencode(), "now": now,
+    })
+
+
+FIGURE_LIMIT = 500
+
+
+def csv_response(name: str, header: list[str], rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response

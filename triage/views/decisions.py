@@ -1,21 +1,17 @@
-import csv
+"""The triage clinician's worklist and the triage decision."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import F
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 
-from cap.errors import DomainError
 from cap.models import Referral, RiskIndicator
-from scheduling import selectors as scheduling_selectors
+from core.errors import DomainError
 
-from . import dashboard as dashboard_reads
-from . import selectors, services
-from .forms import TriageDecisionForm
-from .models import DecisionOutcome, Urgency
+from .. import services
+from ..forms import TriageDecisionForm
+from ..models import DecisionOutcome, Urgency
+from .queues import QUEUES, queue_rows, visible_queues
 
 WORKLIST_LIMIT = 20
 
@@ -24,8 +20,6 @@ WORKLIST_LIMIT = 20
 def worklist(request):
     """The triage clinician's home: the head of the urgent queue, then of the non-urgent
     queue, each closest to breach first; the queue pages show more."""
-    from .queues import QUEUES, queue_rows, visible_queues
-
     now = timezone.now()
     sections = []
     for key in ("urgent", "non-urgent"):
@@ -84,72 +78,3 @@ def what_happened(record) -> str:
             item = record.referral.huddle_items.select_related("huddle").latest("added_at")
             day = item.huddle.held_on
             return f"{reference} sent to the MDT huddle on {day:%a} {day.day} {day:%b}"
-
-
-@permission_required("triage.view_wait_dashboard", raise_exception=True)
-def dashboard(request):
-    """The managers' live wait dashboard: taken at one instant, every figure a link to the
-    referrals behind it."""
-    now = timezone.now()
-    urgent = dashboard_reads.urgent_waits(now)
-    never_lost = scheduling_selectors.under_cap_until_assessed(now)
-    return render(request, "triage/dashboard.html", {
-        "now": now,
-        "stats": selectors.wait_dashboard(now),
-        "heartbeat": dashboard_reads.heartbeat(now),
-        "by_queue": dashboard_reads.open_by_queue_and_time_left(now),
-        "bands": [*dashboard_reads.BANDS, dashboard_reads.Band("none", "No target running", None, None)],
-        "urgent": dashboard_reads.with_time_left(list(urgent[:LIST_LIMIT]), now, lambda t: t.due_at),
-        "urgent_count": urgent.count(),
-        "breaches": list(dashboard_reads.breaches_today(now)),
-        "slot_issues": list(scheduling_selectors.appointment_slot_issues()[:LIST_LIMIT]),
-        "never_lost": dashboard_reads.with_time_left(list(never_lost[:LIST_LIMIT]), now,
-                                                     lambda r: r.next_due),
-        "never_lost_count": never_lost.count(),
-        "limit": LIST_LIMIT,
-        "can_acknowledge": request.user.has_perm("triage.acknowledge_alert"),
-    })
-
-
-LIST_LIMIT = 50
-
-
-@permission_required("triage.view_wait_dashboard", raise_exception=True)
-def figure(request, name):
-    """The referrals behind one figure of the dashboard, as a table or as CSV."""
-    now = timezone.now()
-    try:
-        title, referrals = dashboard_reads.figure_referrals(name, now, request.GET)
-    except KeyError:
-        raise Http404("No such figure.") from None
-    return referral_list_response(request, title, referrals, now)
-
-
-def referral_list_response(request, title, referrals, now):
-    rows = dashboard_reads.with_time_left(
-        list(referrals.select_related("service_user").order_by(
-            F("next_due_at").asc(nulls_last=True), "received_at")[:FIGURE_LIMIT + 1]),
-        now, lambda r: r.next_due_at)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            slugify(title), ["reference", "received_at", "channel", "status", "next_due_at"],
-            [[r.reference, r.received_at.isoformat(), r.channel, r.status,
-              r.next_due_at.isoformat() if r.next_due_at else ""] for r in rows[:FIGURE_LIMIT]])
-    query = request.GET.copy()
-    query["format"] = "csv"
-    return render(request, "triage/figure.html", {
-        "title": title, "rows": rows[:FIGURE_LIMIT], "more": len(rows) > FIGURE_LIMIT,
-        "limit": FIGURE_LIMIT, "csv_query": query.urlencode(), "now": now,
-    })
-
-
-FIGURE_LIMIT = 500
-
-
-def csv_response(name: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response

@@ -1,6 +1,6 @@
 """The domain's errors, raised by services and translated once: to a form error
-in the UI (see cap/forms.py `apply_domain_error`) and to a problem response in
-the API (config/api.py)."""
+in the UI (`NHSFormMixin.add_domain_error` in core/forms.py) and to a problem
+response in the API (`exception_handler` in core/api.py)."""
 
 
 class DomainError(Exception):
