@@ -5,17 +5,20 @@ from . import alerts
 
 @shared_task
 def scan_breaches_task() -> int:
-    """Beat runs this every BREACH_SCAN_SECONDS. It is idempotent (the database keeps each
-    alert and each repeat to one), so late acknowledgement and redelivery are safe; then
-    it emails what the scan raised."""
+    """Beat runs this every BREACH_SCAN_SECONDS. It only scans: it is idempotent (the
+    database keeps each alert and each repeat to one), so late acknowledgement and
+    redelivery are safe. The emails go in a task of their own, so a slow or unreachable
+    mail server never holds up the next scan; an email task that is lost is harmless, as
+    its notifications stay unsent and the next relay claims them."""
     raised = alerts.scan_breaches()
-    alerts.notification_emails_send()
+    send_alert_emails_task.delay()
     return raised
 
 
 @shared_task
 def send_alert_emails_task() -> int:
-    """Emails notifications a relay claimed but never marked sent (its lease ended)."""
+    """Emails the notifications not yet sent: those the last scan raised, and those a relay
+    claimed but never marked sent (its lease ended)."""
     return alerts.notification_emails_send()
 
 

@@ -1,5 +1,6 @@
 """The breach scanner: exact instants, exactly one alert, and the real Celery path."""
 
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -7,12 +8,13 @@ import pytest
 import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.core import mail
 from django.core.management import call_command
 
 from cap.services import referral_log_written
 from config.celery import app
 from triage import services
-from triage.models import BreachAlert, ScanHeartbeat
+from triage.models import BreachAlert, Notification, ScanHeartbeat
 from triage.tasks import scan_breaches_task
 
 LONDON = ZoneInfo("Europe/London")
@@ -86,3 +88,25 @@ def test_breach_scan_runs_in_a_real_celery_worker_over_redis(monday_referral):
         result = scan_breaches_task.delay()
         assert result.get(timeout=60) == 2  # at risk and breached
     assert BreachAlert.objects.filter(target__referral=monday_referral, kind="breached").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_breach_scan_task_only_scans_and_leaves_the_emails_to_their_own_task(monday_referral, manager):
+    """The scan's task fires the email task rather than sending itself: the emails are
+    sent by a second task the worker runs after the scan has returned."""
+    manager.email = "duty.manager@example.nhs.uk"
+    manager.save()
+    with time_machine.travel(datetime(2026, 11, 26, 9, tzinfo=LONDON), tick=True):
+        assert scan_breaches_task.apply().get() == 2  # in this process, no worker running
+        assert Notification.objects.filter(email_sent_at__isnull=True).exists()
+        assert mail.outbox == []
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            deadline = time.monotonic() + 60
+            while Notification.objects.filter(email_sent_at__isnull=True).exists():
+                assert time.monotonic() < deadline, "the email task never ran"
+                time.sleep(0.2)
+    assert any("duty.manager@example.nhs.uk" in m.to for m in mail.outbox)
+
+
+def test_a_mail_server_that_does_not_answer_times_out():
+    assert settings.EMAIL_TIMEOUT == 10
