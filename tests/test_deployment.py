@@ -102,6 +102,21 @@ def test_env_example_documents_every_setting():
     assert not missing, f".env.example lacks {sorted(missing)}"
 
 
+def readme_configuration_variables() -> set[str]:
+    """The variables named in the first column of the README's Configuration table."""
+    readme = (REPO_ROOT / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`([A-Z_]+)`", row.split("|")[1])}
+
+
+def test_readme_configuration_table_lists_exactly_the_settings_read_from_the_environment():
+    documented = readme_configuration_variables()
+    wanted = settings_variables()
+    assert not wanted - documented, f"the README's Configuration table lacks {sorted(wanted - documented)}"
+    assert not documented - wanted, f"the README documents settings no longer read: {sorted(documented - wanted)}"
+
+
 def production_env(**overrides: str) -> dict[str, str]:
     """A clean environment: nothing from the developer's shell but PATH and the
     real DATABASE_URL and REDIS_URL of the test run."""
