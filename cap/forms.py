@@ -29,7 +29,7 @@ class PersonForm(NHSFormMixin, forms.Form):
     family_name = forms.CharField(label="Last name", max_length=100)
     date_of_birth = forms.DateField(label="Date of birth",
                                     widget=forms.DateInput(attrs={"type": "date"}))
-    postcode = forms.CharField(max_length=8, validators=[validate_postcode])
+    postcode = forms.CharField(label="Postcode", max_length=8, validators=[validate_postcode])
     gp_practice_code = forms.CharField(label="GP practice ODS code", required=False, max_length=10,
                                        help_text="For example C82001")
 

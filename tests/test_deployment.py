@@ -113,8 +113,8 @@ def readme_configuration_variables() -> set[str]:
 def test_readme_configuration_table_lists_exactly_the_settings_read_from_the_environment():
     documented = readme_configuration_variables()
     wanted = settings_variables()
-    assert not wanted - documented, f"the README's Configuration table lacks {sorted(wanted - documented)}"
-    assert not documented - wanted, f"the README documents settings no longer read: {sorted(documented - wanted)}"
+    assert not wanted - documented, f"the README's table lacks {sorted(wanted - documented)}"
+    assert not documented - wanted, f"the README's table has settings not read: {sorted(documented - wanted)}"
 
 
 def production_env(**overrides: str) -> dict[str, str]:

@@ -158,3 +158,18 @@ def test_call_passed_to_urgent_triage_heads_the_triage_worklist(client_for, call
     worklist = list(client_for(triage_clinician).get("/triage/").context["referrals"])
     assert worklist[0].channel == "phone"
     assert worklist[1] == older
+
+
+@pytest.mark.django_db
+def test_a_call_passed_to_triage_without_a_postcode_is_asked_for_it_and_keeps_what_was_typed(
+        client_for, call_handler):
+    form = call_form(nature="clinical", outcome_kind="passed_to_triage", outcome="Passed to triage",
+                     details="Caller's son has not slept for three nights", given_name="Ravi",
+                     family_name="Mistry", date_of_birth="1990-05-04")
+    response = client_for(call_handler).post("/calls/new/", form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "A call passed to triage needs the person: enter their postcode." in page
+    assert "Caller&#x27;s son has not slept for three nights" in page
+    assert 'value="Mistry"' in page
+    assert not Referral.objects.exists()

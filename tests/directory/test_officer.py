@@ -1,6 +1,7 @@
 """The Community Knowledge Officer's work through the pages, role checks, the public
 search without a login, and signposting shown on the person's referral."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import CommunityService
+from directory.openreferral import import_services
 from directory.selectors import services_to_check
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +194,18 @@ def test_the_referral_shows_the_service_the_person_was_signposted_to(client_for,
 
     assert b"Signposted to Loughborough crisis cafe" in response.content
     assert b"0116 496 0002" in response.content
+
+
+def test_the_officer_opens_an_imported_entry_whose_history_names_no_one(client_for, officer):
+    """Imported and demo entries are written by no signed-in user: their history rows have
+    no user, and the page says the system made them."""
+    record = {"id": "imported-shed", "name": "Imported shed", "description": "Make and mend.",
+              "organization": {"name": "Sheds UK"},
+              "service_taxonomys": [{"taxonomy": {"id": "cap-need:loneliness", "vocabulary": "cap-need"}}]}
+    report = import_services(actor=None, text=json.dumps(record) + "\n")
+    assert report.created == 1, report.problems
+    entry = CommunityService.objects.get(name="Imported shed")
+    assert entry.history.filter(history_user__isnull=True).exists()
+    response = client_for(officer).get(reverse("directory:service", args=[entry.pk]))
+    assert response.status_code == 200
+    assert "System" in response.content.decode()
