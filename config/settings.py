@@ -282,6 +282,8 @@ PUBLIC_REFERRAL_RATE = env_str("PUBLIC_REFERRAL_RATE", "5/h")
 # submissions from being duplicated.
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "core.proxy.client_ip"
+RATELIMIT_VIEW = "core.views.rate_limited"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # Where the trust has a separate children's triage and navigation hub.
 CHILDREN_HUB_ENABLED = env_bool("CHILDREN_HUB_ENABLED", False)
 
