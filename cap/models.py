@@ -370,12 +370,18 @@ class IdempotencyKey(models.Model):
 
 class RecordAccess(models.Model):
     """Who looked at a person's record, and when (the Care Record Guarantee promises
-    a person can ask). Written by views that show a person's details."""
+    a person can ask). Written only by core.audit.record_access_log, which every
+    read that shows a person's details calls."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="accesses")
+    # Read by person (the index below), never by referral: no index of its own, so a
+    # read costs one index fewer to write.
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", db_index=False,
+                                 help_text="The referral the record was read for, if any.")
     accessed_at = models.DateTimeField(default=timezone.now)
-    context = models.CharField(max_length=60)
+    context = models.CharField(max_length=60)  # What was shown: the page, letter or API.
 
     class Meta:
         indexes = [models.Index(fields=["service_user", "accessed_at"])]

@@ -5,15 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.audit import record_access_log
 from core.errors import DomainError
 
 from . import selectors, services
 from .forms import AdditionalInformationForm, CallForm, PersonSearchForm, WrittenReferralForm
-from .models import RecordAccess, Referral, ServiceUser, Task
-
-
-def record_access(request, service_user, context):
-    RecordAccess.objects.create(user=request.user, service_user=service_user, context=context)
+from .models import Referral, ServiceUser, Task
 
 
 @permission_required("cap.log_written_referral", raise_exception=True)
@@ -76,7 +73,7 @@ def _chosen_person(request):
 def _known_to_services(request, person):
     if person is None:
         return None
-    record_access(request, person, "call handler: person chosen for a call")
+    record_access_log(actor=request.user, service_user=person, view="call handler: person chosen for a call")
     return selectors.with_open_care(ServiceUser.objects.filter(pk=person.pk)).get()
 
 
@@ -84,7 +81,8 @@ def _known_to_services(request, person):
 def referral(request, pk):
     referral = get_object_or_404(
         Referral.objects.select_related("service_user", "service_user__gp_practice"), pk=pk)
-    record_access(request, referral.service_user, f"referral {referral.reference}")
+    record_access_log(actor=request.user, service_user=referral.service_user, view="referral page",
+                      referral=referral)
     return render(request, "cap/referral.html", {
         "referral": referral,
         "targets": referral.targets.select_related("definition").order_by("due_at"),
@@ -124,7 +122,8 @@ def referral_attachment(request, pk):
     referral = get_object_or_404(Referral, pk=pk)
     if not referral.attachment:
         raise Http404("This referral has no attachment.")
-    record_access(request, referral.service_user, f"letter of referral {referral.reference}")
+    record_access_log(actor=request.user, service_user=referral.service_user, view="letter of referral",
+                      referral=referral)
     return FileResponse(referral.attachment.open("rb"), content_type="application/pdf",
                         filename=f"{referral.reference}.pdf")
 
@@ -174,7 +173,8 @@ def match_review(request, pk):
             messages.success(request, f"Identity confirmed for {referral.reference}.")
             return redirect("cap:match_reviews")
     for candidate in candidates:
-        record_access(request, candidate, f"possible match for {referral.reference}")
+        record_access_log(actor=request.user, service_user=candidate, view="possible match",
+                          referral=referral)
     return render(request, "cap/match_review.html", {"referral": referral, "candidates": candidates})
 
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from cap.models import RecordAccess, ServiceUser
+from cap.models import ServiceUser
+from core.audit import record_access_log
 from scheduling.models import DiaryEntry, Practitioner
 
 from .models import SECTIONS, CarePlan, CarePlanVersion, Episode, StepUpEpisode, TeamAroundMember
@@ -67,7 +68,7 @@ def current_version(care_plan: CarePlan) -> CarePlanVersion | None:
 
 def plan_viewed(user, service_user: ServiceUser, context: str = "care plan") -> None:
     """Every view of a plan is logged: a person can ask who has read their record."""
-    RecordAccess.objects.create(user=user, service_user=service_user, context=context)
+    record_access_log(actor=user, service_user=service_user, view=context)
 
 
 def running_step_ups():

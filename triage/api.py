@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from cap.models import Referral
 from core.api import requires
+from core.audit import record_access_log
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
 
@@ -101,6 +102,8 @@ class ReferralDetailApi(APIView):
     @extend_schema(responses=ReferralOutput)
     def get(self, request, pk):
         referral = get_object_or_404(selectors.with_api_detail(Referral.objects.all()), pk=pk)
+        record_access_log(actor=request.user, service_user=referral.service_user, view="referral API",
+                          referral=referral)
         return Response(referral_output(referral))
 
 

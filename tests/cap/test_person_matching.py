@@ -95,6 +95,9 @@ def test_identity_check_page_links_a_possible_match(client_for, admin_team, pers
     client = client_for(admin_team)
     page = client.get(f"/identity-checks/{referral.pk}/")
     assert str(known) in page.content.decode()
+    # A possible match's record was read, to confirm the identity of this referral's person.
+    assert list(known.accesses.values_list("user", "referral", "context")) == [
+        (admin_team.pk, referral.pk, "possible match")]
     client.post(f"/identity-checks/{referral.pk}/", {"decision": "link", "person": known.pk})
     referral.refresh_from_db()
     assert referral.service_user == known

@@ -1,5 +1,6 @@
 """Electronic referrals sent by other systems: POST /api/v1/referrals/ with a token,
-idempotency keys, bad input, permissions, person matching and the schema."""
+idempotency keys, bad input, permissions, person matching and the schema; reading one
+back logs who read the person's record."""
 
 import threading
 import time
@@ -12,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cap import api as cap_api
-from cap.models import IdempotencyKey, Referral, ServiceUser
+from cap.models import IdempotencyKey, RecordAccess, Referral, ServiceUser
 from cap.services import PersonDetails, referral_log_written
 from tests.factories import GPPracticeFactory
 
@@ -83,6 +84,18 @@ def test_valid_referral_is_created_and_appears_on_the_triage_worklist(system, tr
     detail = clinician.get(f"/api/v1/referrals/{data['id']}/")
     assert detail.status_code == 200
     assert detail.json()["reference"] == referral.reference
+
+
+@pytest.mark.django_db
+def test_reading_a_referral_through_the_api_logs_who_read_the_persons_record(system, triage_clinician,
+                                                                             call_handler):
+    referral = Referral.objects.get(pk=send(system, body()).json()["id"])
+    assert token_client(call_handler).get(f"{URL}{referral.pk}/").status_code == 403
+    assert token_client(triage_clinician).get(f"{URL}{referral.pk}/").status_code == 200
+
+    access = RecordAccess.objects.get()
+    assert (access.user, access.service_user, access.referral, access.context) == (
+        triage_clinician, referral.service_user, referral, "referral API")
 
 
 @pytest.mark.django_db

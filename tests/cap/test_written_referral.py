@@ -41,6 +41,8 @@ def test_letter_is_stored_outside_the_web_root_and_served_only_to_staff(client, 
     served = client.get(f"/referrals/{referral.pk}/letter/")
     assert served["Content-Type"] == "application/pdf"
     assert b"".join(served.streaming_content) == PDF
+    assert list(referral.service_user.accesses.values_list("user", "referral", "context")) == [
+        (admin_team.pk, referral.pk, "letter of referral")]
     client.force_login(call_handler)
     assert client.get(f"/referrals/{referral.pk}/letter/").status_code == 403
     client.logout()
@@ -136,4 +138,4 @@ def test_viewing_a_referral_records_who_looked_at_the_persons_record(client_for,
     referral = Referral.objects.get()
     client_for(triage_clinician).get(f"/referrals/{referral.pk}/")
     access = referral.service_user.accesses.get(user=triage_clinician)
-    assert referral.reference in access.context
+    assert (access.referral, access.context) == (referral, "referral page")

@@ -7,12 +7,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts import roles
-from cap.models import ReferralStatus, Task, TaskKind
+from cap.models import RecordAccess, ReferralStatus, Task, TaskKind
 from cap.services import referral_log_written
 from careplans.models import Episode
 from core.errors import Conflict, Invalid
@@ -22,6 +24,7 @@ from tests.factories import PractitionerFactory, TeamFactory, UserFactory
 from triage import services
 from triage.models import HuddleItem, InformationRequest, TriageDecision, WaitTarget
 from triage.services import Decision
+from triage.views import decisions
 
 pytestmark = pytest.mark.django_db
 
@@ -390,6 +393,57 @@ def test_form_refuses_a_decision_while_a_colleague_holds_a_live_claim(
     assert not TriageDecision.objects.exists()
 
 
+def test_opening_the_decision_form_logs_who_read_the_persons_record(client_for, triage_clinician,
+                                                                    new_referral):
+    referral = new_referral()
+    assert client_for(triage_clinician).get(decide_url(referral)).status_code == 200
+
+    access = RecordAccess.objects.get()
+    assert (access.user, access.service_user, access.referral, access.context) == (
+        triage_clinician, referral.service_user, referral, "triage decision")
+
+
+def test_the_decision_form_shown_again_with_its_errors_logs_the_read_once(client_for, triage_clinician,
+                                                                          new_referral):
+    referral = new_referral()
+    response = client_for(triage_clinician).post(decide_url(referral), {
+        "urgency": "routine", "outcome": "assessment", "rationale": "Needs assessing."})
+
+    assert response.status_code == 200
+    assert list(RecordAccess.objects.values_list("user", "referral", "context")) == [
+        (triage_clinician.pk, referral.pk, "triage decision")]
+
+
+def test_a_recorded_decision_shows_the_person_nothing_more_and_logs_no_read(client_for, triage_clinician,
+                                                                            new_referral):
+    referral = new_referral()
+    response = client_for(triage_clinician).post(decide_url(referral), {
+        "urgency": "routine", "outcome": "assessment", "stream": "AMH", "rationale": "Stable."})
+
+    assert response.status_code == 302
+    assert not RecordAccess.objects.exists()
+
+
+def test_logging_the_read_adds_one_insert_to_the_decision_form_and_nothing_else(
+        client_for, triage_clinician, new_referral, monkeypatch):
+    referral = new_referral()
+    client = client_for(triage_clinician)
+    client.get(decide_url(referral))  # the first request after signing in writes the session
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(decide_url(referral)).status_code == 200
+        return [query["sql"] for query in captured]
+
+    logged = queries()
+    monkeypatch.setattr(decisions, "record_access_log", lambda **kwargs: None)
+    unlogged = queries()
+
+    assert len(logged) == len(unlogged) + 1
+    added = [sql for sql in logged if sql.startswith("INSERT")]
+    assert len(added) == 1 and added[0].startswith('INSERT INTO "cap_recordaccess"')
+
+
 @pytest.mark.parametrize("persona", ["admin_team", "call_handler"])
 def test_only_triage_clinicians_open_or_post_the_decision_form(client_for, request, persona,
                                                                new_referral):
@@ -400,6 +454,7 @@ def test_only_triage_clinicians_open_or_post_the_decision_form(client_for, reque
         "urgency": "routine", "outcome": "assessment", "stream": "AMH", "rationale": "x"})
     assert response.status_code == 403
     assert not TriageDecision.objects.exists()
+    assert not RecordAccess.objects.exists()
 
 
 # --- The API ----------------------------------------------------------------------------

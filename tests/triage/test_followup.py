@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cap.models import Task
+from cap.models import RecordAccess, Task
 from cap.services import referral_log_written
 from careplans.models import Episode
 from tests.factories import PractitionerFactory, TeamFactory
@@ -252,6 +252,19 @@ def test_physical_health_check_writes_a_gp_letter_with_the_persons_name_referenc
     assert "Book a GP appointment this week" in letter
     assert "<pre" not in letter
     assert "Thyroid function tests and B12" in referral_page
+
+
+@pytest.mark.django_db
+def test_printing_the_gp_letter_logs_who_read_the_persons_record(referral_at, triage_clinician,
+                                                                 client_at):
+    referral = referral_at(datetime(2026, 11, 23, 9, tzinfo=LONDON))
+    with client_at(triage_clinician, datetime(2026, 11, 23, 10, tzinfo=LONDON)) as client:
+        check = services.physical_health_check_request(actor=triage_clinician, referral=referral,
+                                                       checks_needed="ECG", advice_given="See the GP")
+        assert client.get(reverse("followup:physical_health_letter", args=[check.pk])).status_code == 200
+
+    assert list(RecordAccess.objects.values_list("user", "service_user", "referral", "context")) == [
+        (triage_clinician.pk, referral.service_user_id, referral.pk, "physical health letter")]
 
 
 # --- Urgent triage actions ----------------------------------------------------------

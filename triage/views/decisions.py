@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cap.models import Referral, RiskIndicator
+from core.audit import record_access_log
 from core.errors import DomainError
 
 from .. import services
@@ -45,6 +46,10 @@ def decide(request, pk):
         else:
             messages.success(request, f"Triage decision recorded: {what_happened(record)}.")
             return redirect("triage:worklist")
+    # Logged only when the page is shown (a GET, or a POST re-rendered with its errors):
+    # a recorded decision redirects and shows the person nothing more.
+    record_access_log(actor=request.user, service_user=referral.service_user, view="triage decision",
+                      referral=referral)
     return render(request, "triage/decide.html", {
         "form": form, "referral": referral,
         "risk_indicators": [INDICATORS.get(code, code) for code in referral.risk_indicators],

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cap import services as cap_services
-from cap.models import RecordAccess, Referral, ReferralStatus, Task
+from cap.models import Referral, ReferralStatus, Task
+from core.audit import record_access_log
 from core.errors import DomainError
 
 from .. import selectors, services
@@ -146,8 +147,8 @@ def physical_health_check(request, pk):
 def physical_health_letter(request, pk):
     check = get_object_or_404(PhysicalHealthCheck.objects.select_related(
         "referral__service_user__gp_practice", "requested_by"), pk=pk)
-    RecordAccess.objects.create(user=request.user, service_user=check.referral.service_user,
-                                context=f"physical health letter for {check.referral.reference}")
+    record_access_log(actor=request.user, service_user=check.referral.service_user,
+                      view="physical health letter", referral=check.referral)
     return render(request, "triage/followup/physical_health_letter.html", {"check": check})
 
 

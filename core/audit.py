@@ -1,0 +1,27 @@
+"""Who looked at a person's record: written once, here, by every read that shows a
+person's details (pages, API, letters), and read back for the person who asks.
+
+The NHS Care Record Guarantee promises a person can ask who has accessed their
+record; django-simple-history records writes only, so reads are logged here."""
+
+from django.db.models import QuerySet
+
+from cap.models import RecordAccess, Referral, ServiceUser
+
+
+def record_access_log(*, actor, service_user: ServiceUser, view: str,
+                      referral: Referral | None = None) -> RecordAccess:
+    """Log that `actor` was shown `service_user`'s details in `view` (a short description
+    of what was shown: "referral page", "triage decision"), for `referral` when the read
+    was about one. One INSERT and nothing else: it sits on the triage decision path.
+
+    The referral may be another person's: a possible match is read for the referral
+    whose identity is being confirmed."""
+    return RecordAccess.objects.create(user=actor, service_user=service_user, referral=referral,
+                                       context=view)
+
+
+def record_accesses_for(service_user: ServiceUser) -> QuerySet[RecordAccess]:
+    """Who read this person's record, newest first."""
+    return (RecordAccess.objects.filter(service_user=service_user)
+            .select_related("user", "referral").order_by("-accessed_at", "-id"))
