@@ -4,9 +4,14 @@ person's details (pages, API, letters), and read back for the person who asks.
 The NHS Care Record Guarantee promises a person can ask who has accessed their
 record; django-simple-history records writes only, so reads are logged here."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from cap.models import RecordAccess, Referral, ServiceUser
+if TYPE_CHECKING:  # core imports no app when it loads (ADR 0008); the log is a cap model
+    from cap.models import RecordAccess, Referral, ServiceUser
 
 
 def record_access_log(*, actor, service_user: ServiceUser, view: str,
@@ -17,11 +22,15 @@ def record_access_log(*, actor, service_user: ServiceUser, view: str,
 
     The referral may be another person's: a possible match is read for the referral
     whose identity is being confirmed."""
+    from cap.models import RecordAccess
+
     return RecordAccess.objects.create(user=actor, service_user=service_user, referral=referral,
                                        context=view)
 
 
 def record_accesses_for(service_user: ServiceUser) -> QuerySet[RecordAccess]:
     """Who read this person's record, newest first."""
+    from cap.models import RecordAccess
+
     return (RecordAccess.objects.filter(service_user=service_user)
             .select_related("user", "referral").order_by("-accessed_at", "-id"))
