@@ -196,7 +196,8 @@ class Referral(models.Model):
     first_contact_at = models.DateTimeField(help_text="Starts the urgent assessment clocks.")
     status = models.CharField(max_length=30, choices=ReferralStatus.choices,
                               default=ReferralStatus.AWAITING_TRIAGE, db_index=True)
-    referrer_name = models.CharField(max_length=120, blank=True)
+    # Up to a first and a last name of 100 characters each: a self-referral names the person.
+    referrer_name = models.CharField(max_length=201, blank=True)
     referrer_role = models.CharField(max_length=80, blank=True)
     referrer_organisation = models.CharField(max_length=120, blank=True)
     referrer_ods_code = models.CharField("referrer's practice ODS code", max_length=10, blank=True)

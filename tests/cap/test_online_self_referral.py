@@ -317,3 +317,13 @@ def test_public_pages_need_no_login_and_show_the_crisis_numbers_first(client, ur
     html = response.content.decode()
     assert "call 999" in html and "call NHS 111 and select the mental health option" in html
     assert html.index('id="crisis"') < html.index("<h1")
+
+
+@pytest.mark.django_db
+def test_a_self_referral_with_the_longest_names_the_form_allows_is_received_whole(client, practice):
+    given, family = "A" * 100, "B" * 100
+    response = send(client, practice, details={"given_name": given, "family_name": family})
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.referrer_name == f"{given} {family}"
+    assert (referral.service_user.given_name, referral.service_user.family_name) == (given, family)
