@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.permissions import permission_required
 
 from . import selectors, services
 from .forms import AdditionalInformationForm, CallForm, PersonSearchForm, WrittenReferralForm
@@ -16,7 +16,7 @@ def record_access(request, service_user, context):
     RecordAccess.objects.create(user=request.user, service_user=service_user, context=context)
 
 
-@permission_required("cap.log_written_referral", raise_exception=True)
+@permission_required("cap.log_written_referral")
 def written_referral(request):
     form = WrittenReferralForm(request.POST or None, request.FILES or None,
                                initial={"received_at": timezone.localtime()})
@@ -40,7 +40,7 @@ def written_referral(request):
     return render(request, "cap/written_referral.html", {"form": form})
 
 
-@permission_required("cap.log_call", raise_exception=True)
+@permission_required("cap.log_call")
 def log_call(request):
     """The call handler's screen: find the person, see at once whether they are known
     to services, and log the call with its outcome."""
@@ -80,7 +80,7 @@ def _known_to_services(request, person):
     return selectors.with_open_care(ServiceUser.objects.filter(pk=person.pk)).get()
 
 
-@permission_required("cap.view_referral", raise_exception=True)
+@permission_required("cap.view_referral")
 def referral(request, pk):
     referral = get_object_or_404(
         Referral.objects.select_related("service_user", "service_user__gp_practice"), pk=pk)
@@ -119,7 +119,7 @@ def _triage_follow_up(request, referral):
     }
 
 
-@permission_required("cap.view_referral", raise_exception=True)
+@permission_required("cap.view_referral")
 def referral_attachment(request, pk):
     referral = get_object_or_404(Referral, pk=pk)
     if not referral.attachment:
@@ -130,7 +130,7 @@ def referral_attachment(request, pk):
 
 
 @require_POST
-@permission_required("cap.log_written_referral", raise_exception=True)
+@permission_required("cap.log_written_referral")
 def referral_add_information(request, pk):
     referral = get_object_or_404(Referral, pk=pk)
     form = AdditionalInformationForm(request.POST)
@@ -147,13 +147,13 @@ def referral_add_information(request, pk):
     return redirect("cap:referral", pk=pk)
 
 
-@permission_required("cap.log_written_referral", raise_exception=True)
+@permission_required("cap.log_written_referral")
 def match_reviews(request):
     return render(request, "cap/match_reviews.html",
                   {"referrals": selectors.possible_matches_to_review()[:200]})
 
 
-@permission_required("cap.log_written_referral", raise_exception=True)
+@permission_required("cap.log_written_referral")
 def match_review(request, pk):
     referral = get_object_or_404(selectors.possible_matches_to_review(), pk=pk)
     person = referral.service_user
@@ -178,6 +178,6 @@ def match_review(request, pk):
     return render(request, "cap/match_review.html", {"referral": referral, "candidates": candidates})
 
 
-@permission_required("cap.log_written_referral", raise_exception=True)
+@permission_required("cap.log_written_referral")
 def admin_tasks(request):
     return render(request, "cap/tasks.html", {"tasks": selectors.open_tasks_for_admin_team()[:200]})
