@@ -1,10 +1,21 @@
-"""The roles of the Central Access Point: what each may do and where each starts.
+"""Who may do what in the Central Access Point, declared once.
 
-Roles are Django groups (created by migration accounts/0001); a role's
-permissions are what its work needs and nothing more.
+Each role is a Django group; the table below is the whole of what each group may do,
+where each role starts and what its navigation shows. `roles_sync()` makes the groups in
+the database equal the table: migration accounts/0002 runs it, and so does every
+`migrate` afterwards (post_migrate, accounts.apps), so a change here reaches the
+database with the next deployment. No other module grants a group a permission
+(tests/accounts/test_permission_checks.py looks); see docs/adr/0009.
+
+A role's permissions are what its work needs and nothing more. Permissions are
+"app_label.codename", as `user.has_perm` takes them.
 """
 
 from dataclasses import dataclass
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import transaction
 
 
 @dataclass(frozen=True)
@@ -12,6 +23,16 @@ class Role:
     group: str
     home: str  # URL name of the page the role lands on
     nav: tuple[tuple[str, str], ...]  # (label, URL name)
+    permissions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class QueueGroup:
+    """A group a triage clinician may hold as well as their role, to work a specific
+    triage queue; it has no home or navigation of its own."""
+
+    group: str
+    permissions: frozenset[str]
 
 
 CALL_HANDLER = "Call handler"
@@ -20,6 +41,26 @@ ADMIN_TEAM = "Admin team"
 MANAGER = "Manager"
 PRACTITIONER = "Practitioner"
 COMMUNITY_KNOWLEDGE_OFFICER = "Community knowledge officer"
+EATING_DISORDERS_TRIAGE = "Eating disorders triage"
+NURSING_HOME_IN_REACH_TRIAGE = "Nursing home in-reach triage"
+
+
+def _maintain(app_label: str, *models: str) -> tuple[str, ...]:
+    """Adding, changing and seeing these models (in the admin site)."""
+    return tuple(f"{app_label}.{action}_{model}" for model in models for action in ("add", "change", "view"))
+
+
+def _perms(*groups: str | tuple[str, ...]) -> frozenset[str]:
+    return frozenset(p for g in groups for p in ((g,) if isinstance(g, str) else g))
+
+
+# Reading a referral and the person it is about: everyone who works referrals.
+_REFERRALS = ("cap.view_referral", "cap.view_serviceuser")
+# Signposting: searching the directory of community services.
+_SIGNPOST = "directory.view_communityservice"
+# Deciding a referral's urgency and outcome, and acknowledging the wait alerts of the
+# queues one works (alerts are told to the queue's workers).
+_TRIAGE = ("triage.record_triage_decision", "triage.acknowledge_alert")
 
 ROLES = (
     Role(MANAGER, "triage:dashboard",
@@ -27,7 +68,21 @@ ROLES = (
           ("Triage worklist", "triage:worklist"),
           ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
-          ("Expertise", "directory:expertise"))),
+          ("Expertise", "directory:expertise")),
+         _perms(_REFERRALS,
+                # The wait dashboard, the alerts told to the duty manager, and their rota.
+                "triage.view_wait_dashboard", "triage.view_breachalert", "triage.acknowledge_alert",
+                "triage.view_dutyshift", "triage.add_dutyshift", "triage.change_dutyshift",
+                "triage.delete_dutyshift",
+                # Wait targets, closure days and urgency rules, kept in the admin site.
+                "triage.change_targetdefinition", "triage.add_closureday", _maintain("triage", "urgencyrule"),
+                # Assessment templates, teams, rooms, practitioners and their diaries (admin site).
+                _maintain("scheduling", "assessmenttemplate", "templaterole", "templatestep", "discipline",
+                          "clinicroom", "practitioner", "workingpattern", "diaryexception", "team"),
+                "scheduling.view_booking", "scheduling.view_slotissue",
+                "careplans.view_stepupepisode",
+                _SIGNPOST, "directory.view_unmet_need_report", "directory.view_expertise",
+                "directory.manage_expertise")),
     Role(TRIAGE_CLINICIAN, "triage:worklist",
          (("Triage worklist", "triage:worklist"),
           ("Urgent queue", "queues:urgent"),
@@ -35,25 +90,55 @@ ROLES = (
           ("Information requests", "followup:information_requests"),
           ("MDT huddle", "followup:huddle"),
           ("Community support", "directory:index"),
-          ("Expertise", "directory:expertise"))),
+          ("Expertise", "directory:expertise")),
+         _perms(_REFERRALS, _TRIAGE, _SIGNPOST, "directory.view_expertise")),
     Role(ADMIN_TEAM, "scheduling:booking_queue",
          (("Booking queue", "scheduling:booking_queue"),
           ("Under the CAP", "scheduling:under_cap"),
           ("Diaries", "scheduling:diaries"),
           ("Log a written referral", "cap:written_referral"),
           ("Identity checks", "cap:match_reviews"),
-          ("Tasks", "cap:admin_tasks"))),
+          ("Tasks", "cap:admin_tasks")),
+         _perms(_REFERRALS, "cap.log_written_referral",
+                "scheduling.book_assessment", "scheduling.view_booking", "scheduling.view_slotissue",
+                # The diaries and rooms it books into, and practitioners' leave and commitments.
+                "scheduling.view_practitioner", "scheduling.view_clinicroom",
+                "scheduling.add_diaryexception", "scheduling.change_diaryexception",
+                "scheduling.view_diaryexception",
+                # The booking queue's alerts are told to the admin team.
+                "triage.acknowledge_alert")),
     Role(CALL_HANDLER, "cap:log_call", (("Log a call", "cap:log_call"),
-                                        ("Community support", "directory:index"))),
+                                        ("Community support", "directory:index")),
+         _perms("cap.log_call", "cap.view_serviceuser", _SIGNPOST)),
     Role(PRACTITIONER, "careplans:index", (("Care plans", "careplans:index"),
                                            ("Step up support", "careplans:step_ups"),
                                            ("Community support", "directory:index"),
-                                           ("Expertise", "directory:expertise"))),
+                                           ("Expertise", "directory:expertise")),
+         _perms(_REFERRALS, "careplans.view_careplan", "careplans.contribute_care_plan",
+                "careplans.view_stepupepisode", "careplans.view_expertiserequest",
+                _SIGNPOST, "directory.view_expertise")),
     Role(COMMUNITY_KNOWLEDGE_OFFICER, "directory:index",
          (("Directory", "directory:index"), ("To check", "directory:to_check"),
           ("Helpline", "directory:helpline"), ("Unmet needs", "directory:unmet_needs"),
-          ("Expertise", "directory:expertise"))),
+          ("Expertise", "directory:expertise")),
+         _perms(_SIGNPOST, "directory.manage_directory", "directory.log_helpline_query",
+                "directory.view_unmet_need_report", "directory.view_expertise",
+                "directory.manage_expertise")),
 )
+
+# The specific triage queues are worked by clinicians who hold the queue's group; the
+# group alone lets them decide the referrals of that queue (triage.views.queues).
+QUEUE_GROUPS = (
+    QueueGroup(EATING_DISORDERS_TRIAGE,
+               _perms("cap.view_referral", _TRIAGE, "triage.work_eating_disorders_queue")),
+    QueueGroup(NURSING_HOME_IN_REACH_TRIAGE,
+               _perms("cap.view_referral", _TRIAGE, "triage.work_nursing_home_in_reach_queue")),
+)
+
+
+def group_permissions() -> dict[str, frozenset[str]]:
+    """Every group of the table with exactly what it may do."""
+    return {entry.group: entry.permissions for entry in (*ROLES, *QUEUE_GROUPS)}
 
 
 def roles_of(user) -> list[Role]:
@@ -61,3 +146,41 @@ def roles_of(user) -> list[Role]:
         return []
     names = {group.name for group in user.groups.all()}
     return [role for role in ROLES if role.group in names]
+
+
+def roles_sync(apps=global_apps) -> None:
+    """Make every group of the table exist with exactly the table's permissions: what the
+    table does not grant is taken away. Idempotent; groups not in the table are left alone.
+
+    `apps` is the registry of the Group and Permission models, a migration's own when a
+    migration calls this."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    wanted = group_permissions()
+    names = set().union(*wanted.values())
+    with transaction.atomic():
+        found = _permissions_named(Permission, names)
+        if len(found) < len(names):
+            _create_all_permissions()
+            found = _permissions_named(Permission, names)
+        if missing := names - found.keys():
+            raise LookupError(f"accounts.roles names permissions that no model has: {sorted(missing)}")
+        for name, perms in wanted.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            group.permissions.set([found[p] for p in perms])
+
+
+def _permissions_named(Permission, names: set[str]) -> dict:
+    app_labels = {n.split(".", 1)[0] for n in names}
+    codenames = {n.split(".", 1)[1] for n in names}
+    rows = Permission.objects.filter(content_type__app_label__in=app_labels, codename__in=codenames)
+    by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in rows.select_related("content_type")}
+    return {n: p for n, p in by_name.items() if n in names}
+
+
+def _create_all_permissions() -> None:
+    # Django creates permissions after all migrations have run (post_migrate), so inside a
+    # migration they may not exist yet. They come from the code's models, which are the
+    # ones the table names, even when a migration's frozen registry is older.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)

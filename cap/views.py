@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -7,13 +6,14 @@ from django.views.decorators.http import require_POST
 
 from core.audit import record_access_log
 from core.errors import DomainError
+from core.permissions import permission_required
 
 from . import selectors, services
 from .forms import AdditionalInformationForm, CallForm, PersonSearchForm, WrittenReferralForm
 from .models import Referral, ServiceUser, Task
 
 
-@permission_required("cap.log_written_referral", raise_exception=True)
+@permission_required("cap.log_written_referral")
 def written_referral(request):
     form = WrittenReferralForm(request.POST or None, request.FILES or None,
                                initial={"received_at": timezone.localtime()})
@@ -37,7 +37,7 @@ def written_referral(request):
     return render(request, "cap/written_referral.html", {"form": form})
 
 
-@permission_required("cap.log_call", raise_exception=True)
+@permission_required("cap.log_call")
 def log_call(request):
     """The call handler's screen: find the person, see at once whether they are known
     to services, and log the call with its outcome."""
@@ -77,7 +77,7 @@ def _known_to_services(request, person):
     return selectors.with_open_care(ServiceUser.objects.filter(pk=person.pk)).get()
 
 
-@permission_required("cap.view_referral", raise_exception=True)
+@permission_required("cap.view_referral")
 def referral(request, pk):
     referral = get_object_or_404(
         Referral.objects.select_related("service_user", "service_user__gp_practice"), pk=pk)
@@ -117,7 +117,7 @@ def _triage_follow_up(request, referral):
     }
 
 
-@permission_required("cap.view_referral", raise_exception=True)
+@permission_required("cap.view_referral")
 def referral_attachment(request, pk):
     referral = get_object_or_404(Referral, pk=pk)
     if not referral.attachment:
@@ -129,7 +129,7 @@ def referral_attachment(request, pk):
 
 
 @require_POST
-@permission_required("cap.log_written_referral", raise_exception=True)
+@permission_required("cap.log_written_referral")
 def referral_add_information(request, pk):
     referral = get_object_or_404(Referral, pk=pk)
     form = AdditionalInformationForm(request.POST)
@@ -146,13 +146,13 @@ def referral_add_information(request, pk):
     return redirect("cap:referral", pk=pk)
 
 
-@permission_required("cap.log_written_referral", raise_exception=True)
+@permission_required("cap.log_written_referral")
 def match_reviews(request):
     return render(request, "cap/match_reviews.html",
                   {"referrals": selectors.possible_matches_to_review()[:200]})
 
 
-@permission_required("cap.log_written_referral", raise_exception=True)
+@permission_required("cap.log_written_referral")
 def match_review(request, pk):
     referral = get_object_or_404(selectors.possible_matches_to_review(), pk=pk)
     person = referral.service_user
@@ -178,6 +178,6 @@ def match_review(request, pk):
     return render(request, "cap/match_review.html", {"referral": referral, "candidates": candidates})
 
 
-@permission_required("cap.log_written_referral", raise_exception=True)
+@permission_required("cap.log_written_referral")
 def admin_tasks(request):
     return render(request, "cap/tasks.html", {"tasks": selectors.open_tasks_for_admin_team()[:200]})

@@ -1,7 +1,6 @@
 """Care plan pages. Every page that shows a person's plan logs the view (who, when)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from cap.models import ServiceUser
 from core.errors import DomainError, NotAllowed
+from core.permissions import permission_required
 
 from . import forms, selectors, services
 from .models import (
@@ -46,7 +46,7 @@ def _plan_or_404(request, pk, context="care plan"):
     return person, plan, involved
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def index(request):
     now = timezone.now()
     people = selectors.people_in_care_of(request.user)
@@ -62,7 +62,7 @@ def index(request):
         "incoming": incoming, "outgoing": outgoing})
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def person(request, pk):
     person, plan, involved = _person_and_plan(request, pk)
     now = timezone.now()
@@ -81,7 +81,7 @@ def _involved_or_403(involved):
         raise PermissionDenied("Only practitioners involved in this person's care can change their plan.")
 
 
-@permission_required(CONTRIBUTE, raise_exception=True)
+@permission_required(CONTRIBUTE)
 def contribute(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     _involved_or_403(involved)
@@ -101,7 +101,7 @@ def contribute(request, pk):
 
 
 @require_POST
-@permission_required(CONTRIBUTE, raise_exception=True)
+@permission_required(CONTRIBUTE)
 def other_need_add(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     form = forms.OtherNeedForm(request.POST)
@@ -121,7 +121,7 @@ def _form_page(request, person, title, form, submit="Save", extra=None):
                                                    "submit": submit, **(extra or {})})
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def versions(request, pk):
     person, plan, _ = _plan_or_404(request, pk, "care plan versions")
     all_versions = list(selectors.contributions(plan))
@@ -144,7 +144,7 @@ def _compare_pair(request, numbers, current):
     return older, newer
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def copy(request, pk, audience):
     """The plan written for the person and their carer, or for the GP: printable, and
     large print on request."""
@@ -167,7 +167,7 @@ def _default_recipient(person, audience):
 
 
 @require_POST
-@permission_required(CONTRIBUTE, raise_exception=True)
+@permission_required(CONTRIBUTE)
 def share(request, pk):
     person, plan, _ = _plan_or_404(request, pk)
     form = forms.ShareForm(request.POST)
@@ -184,7 +184,7 @@ def share(request, pk):
     return _form_page(request, person, "Record the plan as shared", form)
 
 
-@permission_required(CONTRIBUTE, raise_exception=True)
+@permission_required(CONTRIBUTE)
 def team(request, pk):
     """The care coordinator (lead professional) and the team around the person."""
     person, plan, involved = _plan_or_404(request, pk)
@@ -212,7 +212,7 @@ def team(request, pk):
 
 
 @require_POST
-@permission_required(CONTRIBUTE, raise_exception=True)
+@permission_required(CONTRIBUTE)
 def team_around_end(request, pk):
     member = get_object_or_404(TeamAroundMember.objects.select_related("care_plan"), pk=pk)
     try:
@@ -222,7 +222,7 @@ def team_around_end(request, pk):
     return redirect("careplans:team", pk=member.care_plan.service_user_id)
 
 
-@permission_required(CONTRIBUTE, raise_exception=True)
+@permission_required(CONTRIBUTE)
 def step_up_start(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     _involved_or_403(involved)
@@ -239,7 +239,7 @@ def step_up_start(request, pk):
                       {"not_reasons": StepUpNotReason.choices})
 
 
-@permission_required(CONTRIBUTE, raise_exception=True)
+@permission_required(CONTRIBUTE)
 def step_up_end(request, pk):
     step_up = get_object_or_404(StepUpEpisode.objects.select_related("service_user"), pk=pk)
     person = step_up.service_user
@@ -257,14 +257,14 @@ def step_up_end(request, pk):
     return _form_page(request, person, "End step up support", form, "End step up")
 
 
-@permission_required("careplans.view_stepupepisode", raise_exception=True)
+@permission_required("careplans.view_stepupepisode")
 def step_ups(request):
     now = timezone.now()
     return render(request, "careplans/step_ups.html",
                   {"step_ups": [(s, s.state(now)) for s in selectors.running_step_ups()]})
 
 
-@permission_required(CONTRIBUTE, raise_exception=True)
+@permission_required(CONTRIBUTE)
 def expertise_request_new(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     _involved_or_403(involved)
@@ -282,7 +282,7 @@ def expertise_request_new(request, pk):
     return _form_page(request, person, "Ask for additional support and expertise", form, "Send request")
 
 
-@permission_required("careplans.view_expertiserequest", raise_exception=True)
+@permission_required("careplans.view_expertiserequest")
 def expertise_request(request, pk):
     made = get_object_or_404(ExpertiseRequest.objects.select_related("service_user", "expert",
                                                                      "requested_by"), pk=pk)
@@ -301,7 +301,7 @@ def expertise_request(request, pk):
 
 
 @require_POST
-@permission_required("careplans.view_expertiserequest", raise_exception=True)
+@permission_required("careplans.view_expertiserequest")
 def expertise_request_move(request, pk, to_status):
     made = get_object_or_404(ExpertiseRequest, pk=pk)
     form = forms.RequestAnswerForm(request.POST)
@@ -316,7 +316,7 @@ def expertise_request_move(request, pk, to_status):
 
 
 @require_POST
-@permission_required("careplans.view_expertiserequest", raise_exception=True)
+@permission_required("careplans.view_expertiserequest")
 def support_slot_take(request, pk, slot_pk):
     made = get_object_or_404(ExpertiseRequest, pk=pk)
     slot = get_object_or_404(SupportSlot, pk=slot_pk)
@@ -329,7 +329,7 @@ def support_slot_take(request, pk, slot_pk):
     return redirect("careplans:expertise_request", pk=made.pk)
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def support_slots(request):
     """An expert's practitioner support slots: offer one, see which are taken."""
     practitioner = selectors.practitioner_of(request.user)
@@ -347,7 +347,7 @@ def support_slots(request):
     return render(request, "careplans/support_slots.html", {"form": form, "slots": slots})
 
 
-@permission_required(CONTRIBUTE, raise_exception=True)
+@permission_required(CONTRIBUTE)
 def transition_new(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     _involved_or_403(involved)

@@ -23,11 +23,19 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def requires(perm):
-    """A DRF permission class: signed in, and the role grants `perm` (as the UI checks it)."""
-    class HasPermission(BasePermission):
-        def has_permission(self, request, view):
-            return request.user.is_authenticated and request.user.has_perm(perm)
+class RolePermission(BasePermission):
+    """What every API view checks: signed in, and a role grants one of `perms`. Made by
+    `requires`, the API's one role check (as core.permissions is the pages')."""
 
-    HasPermission.__name__ = f"Requires_{perm.replace('.', '_')}"
-    return HasPermission
+    perms: tuple[str, ...] = ()
+
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and any(request.user.has_perm(p) for p in self.perms)
+
+
+def requires(*perms: str) -> type[RolePermission]:
+    """A DRF permission class: signed in, and the role grants any of `perms` (as the UI checks it)."""
+    if not perms:
+        raise TypeError("requires needs at least one permission")
+    name = "Requires_" + "_or_".join(p.replace(".", "_") for p in perms)
+    return type(name, (RolePermission,), {"perms": perms})

@@ -5,13 +5,13 @@ expertise. The public search is in directory/public.py."""
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.permissions import permission_required
 
 from . import openreferral, selectors, services
 from .forms import (
@@ -39,13 +39,13 @@ def search_page(request, template: str, **context):
     return render(request, template, {"form": form, "results": results, **context})
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def index(request):
     return search_page(request, "directory/index.html",
                        can_manage=request.user.has_perm(MANAGE))
 
 
-@permission_required(VIEW, raise_exception=True)
+@permission_required(VIEW)
 def service(request, pk):
     entry = get_object_or_404(CommunityService.objects.select_related("provider", "last_checked_by"), pk=pk)
     can_manage = request.user.has_perm(MANAGE)
@@ -57,7 +57,7 @@ def service(request, pk):
     })
 
 
-@permission_required(MANAGE, raise_exception=True)
+@permission_required(MANAGE)
 def service_new(request):
     form = ServiceForm(request.POST or None)
     if form.is_valid():
@@ -71,7 +71,7 @@ def service_new(request):
     return render(request, "directory/service_form.html", {"form": form, "heading": "Add a directory entry"})
 
 
-@permission_required(MANAGE, raise_exception=True)
+@permission_required(MANAGE)
 def service_edit(request, pk):
     entry = get_object_or_404(CommunityService, pk=pk)
     form = ServiceForm.for_service(entry, request.POST or None)
@@ -90,7 +90,7 @@ def service_edit(request, pk):
 
 def _entry_action(action, done: str):
     @require_POST
-    @permission_required(MANAGE, raise_exception=True)
+    @permission_required(MANAGE)
     def view(request, pk):
         entry = get_object_or_404(CommunityService, pk=pk)
         try:
@@ -111,13 +111,13 @@ service_reinstate = _entry_action(services.service_reinstate, "reinstated")
 service_verify = _entry_action(services.service_verify, "checked today")
 
 
-@permission_required(MANAGE, raise_exception=True)
+@permission_required(MANAGE)
 def to_check(request):
     return render(request, "directory/to_check.html", {
         "services": selectors.services_to_check()[:500], "months": 6})
 
 
-@permission_required(MANAGE, raise_exception=True)
+@permission_required(MANAGE)
 def import_services(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
@@ -126,7 +126,7 @@ def import_services(request):
     return render(request, "directory/import.html", {"form": form, "report": report})
 
 
-@permission_required(MANAGE, raise_exception=True)
+@permission_required(MANAGE)
 def export_services(request):
     stamp = timezone.localdate().isoformat()
     response = StreamingHttpResponse(openreferral.export_services(), content_type="application/x-ndjson")
@@ -136,7 +136,7 @@ def export_services(request):
 
 # --- The staff helpline ---------------------------------------------------------------
 
-@permission_required(HELPLINE, raise_exception=True)
+@permission_required(HELPLINE)
 def helpline(request):
     form = HelplineForm(request.POST or None)
     if form.is_valid():
@@ -152,7 +152,7 @@ def helpline(request):
     return render(request, "directory/helpline.html", {"form": form, "queries": queries})
 
 
-@permission_required(HELPLINE, raise_exception=True)
+@permission_required(HELPLINE)
 def unmet_need_new(request):
     form = UnmetNeedForm(request.POST or None)
     if form.is_valid():
@@ -168,7 +168,7 @@ def unmet_need_new(request):
     return render(request, "directory/unmet_need_form.html", {"form": form})
 
 
-@permission_required("directory.view_unmet_need_report", raise_exception=True)
+@permission_required("directory.view_unmet_need_report")
 def unmet_needs(request):
     rows = selectors.unmet_needs_report()
     if request.GET.get("format") == "csv":
@@ -191,7 +191,7 @@ def _report_csv(rows) -> HttpResponse:
 
 # --- The directory of expertise ----------------------------------------------------------
 
-@permission_required("directory.view_expertise", raise_exception=True)
+@permission_required("directory.view_expertise")
 def expertise(request):
     form = ExpertiseSearchForm(request.GET or None)
     found = None
@@ -203,7 +203,7 @@ def expertise(request):
         "form": form, "found": found, "can_manage": request.user.has_perm("directory.manage_expertise")})
 
 
-@permission_required("directory.manage_expertise", raise_exception=True)
+@permission_required("directory.manage_expertise")
 def expertise_edit(request, pk=None):
     entry = get_object_or_404(Expertise, pk=pk) if pk else None
     initial = {}
@@ -224,7 +224,7 @@ def expertise_edit(request, pk=None):
 
 
 @require_POST
-@permission_required("directory.manage_expertise", raise_exception=True)
+@permission_required("directory.manage_expertise")
 def expertise_remove(request, pk):
     entry = get_object_or_404(Expertise, pk=pk)
     services.expertise_remove(actor=request.user, expertise=entry)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cap.models import Referral
 from core.errors import DomainError
+from core.permissions import permission_required
 
 from . import calendar, selectors, services
 from .forms import CancelForm, OptionChoiceForm, OptionsFilterForm, RebookForm, UnavailableTimeForm
@@ -23,11 +24,7 @@ from .options import OptionSearch, latest_assessment_decision
 BOOK = "scheduling.book_assessment"
 
 
-def can_see_lists(user) -> bool:
-    return user.has_perm(BOOK) or user.has_perm("scheduling.view_booking")
-
-
-@permission_required(BOOK, raise_exception=True)
+@permission_required(BOOK)
 def booking_queue(request):
     return render(request, "scheduling/booking_queue.html", {
         "referrals": selectors.booking_queue()[:200], "now": timezone.now(),
@@ -80,7 +77,7 @@ def _options_page(request, referral, *, form=None, rebook=None, status=200):
     }, status=status)
 
 
-@permission_required(BOOK, raise_exception=True)
+@permission_required(BOOK)
 def book(request, pk):
     """Find options for a triaged referral, then hold or book one."""
     referral = get_object_or_404(Referral.objects.select_related("service_user__gp_practice"), pk=pk)
@@ -99,7 +96,7 @@ def book(request, pk):
 
 
 @require_POST
-@permission_required(BOOK, raise_exception=True)
+@permission_required(BOOK)
 def unavailable_time_add(request, pk):
     referral = get_object_or_404(Referral, pk=pk)
     form = UnavailableTimeForm(request.POST)
@@ -111,7 +108,7 @@ def unavailable_time_add(request, pk):
     return redirect("scheduling:book", pk)
 
 
-@permission_required(BOOK, raise_exception=True)
+@permission_required(BOOK)
 def booking(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("referral__service_user", "team", "room"),
                                 pk=pk)
@@ -149,7 +146,7 @@ def _booking_action(request, booking, cancel_form) -> bool:
     return True
 
 
-@permission_required(BOOK, raise_exception=True)
+@permission_required(BOOK)
 def rebook(request, pk):
     old = get_object_or_404(Booking.objects.select_related("referral__service_user__gp_practice"), pk=pk)
     form = RebookForm(request.POST or None)
@@ -167,8 +164,6 @@ def rebook(request, pk):
 def _letter(request, pk, template):
     booking = get_object_or_404(Booking.objects.select_related(
         "referral__service_user__gp_practice", "team", "room", "template"), pk=pk)
-    if not (request.user.has_perm(BOOK) or request.user.has_perm("cap.view_referral")):
-        raise PermissionDenied
     entries = booking.entries.filter(practitioner__isnull=False).select_related(
         "practitioner__discipline").order_by("starts_at")
     seeing = {}
@@ -190,21 +185,23 @@ def _person_minutes(booking) -> int:
     return max(s.offset_minutes + s.duration_minutes for s in steps) - min(s.offset_minutes for s in steps)
 
 
+@permission_required(BOOK, "cap.view_referral")
 def letter(request, pk):
     return _letter(request, pk, "scheduling/letter.html")
 
 
+@permission_required(BOOK, "cap.view_referral")
 def gp_letter(request, pk):
     return _letter(request, pk, "scheduling/gp_letter.html")
 
 
-@permission_required("scheduling.view_practitioner", raise_exception=True)
+@permission_required("scheduling.view_practitioner")
 def diaries(request):
     return render(request, "scheduling/diaries.html", {
         "practitioners": Practitioner.objects.select_related("discipline").prefetch_related("teams")})
 
 
-@permission_required("scheduling.view_practitioner", raise_exception=True)
+@permission_required("scheduling.view_practitioner")
 def diary(request, pk):
     practitioner = get_object_or_404(Practitioner.objects.select_related("discipline"), pk=pk)
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -226,15 +223,13 @@ def feed(request, token):
     return HttpResponse(calendar.diary_feed(practitioner), content_type="text/calendar; charset=utf-8")
 
 
+@permission_required(BOOK, "scheduling.view_booking")
 def under_cap(request):
-    if not can_see_lists(request.user):
-        raise PermissionDenied
     return render(request, "scheduling/under_cap.html", {
         "referrals": selectors.under_cap_until_assessed(), "now": timezone.now()})
 
 
+@permission_required(BOOK, "scheduling.view_booking")
 def slot_issues(request):
-    if not can_see_lists(request.user):
-        raise PermissionDenied
     return render(request, "scheduling/slot_issues.html", {
         "issues": selectors.appointment_slot_issues(), "now": timezone.now()})

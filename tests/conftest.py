@@ -5,33 +5,31 @@ from datetime import date
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 
 from accounts import roles
 from cap.services import PersonDetails, Referrer
+from triage.models import TargetDefinition
 
 from .factories import PASSWORD, GPPracticeFactory, UserFactory, valid_nhs_numbers
 
-DATA_MIGRATIONS = [
+# The reference data migrations create besides the roles, by the migrations' own
+# idempotent functions.
+REFERENCE_DATA_MIGRATIONS = [
     ("triage.migrations.0002_default_wait_targets", "add_defaults"),
     ("scheduling.migrations.0002_disciplines", "add"),
     ("scheduling.migrations.0007_default_assessment_templates", "add"),
-    ("accounts.migrations.0001_roles", "create_roles"),
     ("triage.migrations.0005_default_urgency_rules_and_queue_groups", "forwards"),
-    ("scheduling.migrations.0008_scheduling_role_permissions", "grant"),
     ("triage.migrations.0009_alert_thresholds_backfill", "forwards"),
-    ("triage.migrations.0010_alert_permissions", "forwards"),
-    ("careplans.migrations.0004_care_plan_role_permissions", "grant"),
 ]
 
 
 @pytest.fixture
 def reference_data(db):
-    """The rows data migrations create (roles, wait targets, disciplines). A
-    transactional test's flush removes them; the migrations' own idempotent
-    functions put them back."""
-    if not Group.objects.exists():
-        for module, function in DATA_MIGRATIONS:
+    """The rows migrations create (roles, wait targets, disciplines, templates, urgency
+    rules). A transactional test's flush removes them; they are put back here."""
+    if not TargetDefinition.objects.exists():
+        roles.roles_sync()
+        for module, function in REFERENCE_DATA_MIGRATIONS:
             getattr(importlib.import_module(module), function)(apps, None)
 
 

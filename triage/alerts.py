@@ -42,7 +42,7 @@ BOOKING_QUEUE = "booking"
 # The queue that owns a referral's next step: its triage queue while it waits for triage
 # or an urgent assessment, otherwise the admin team's booking queue.
 QUEUE_LABELS = {**dict(TriageQueue.choices), BOOKING_QUEUE: "Booking (admin team)"}
-# Who works each queue (the groups of accounts/migrations/0001 and triage/0005).
+# Who works each queue (groups of the roles table, accounts/roles.py).
 QUEUE_GROUPS = {
     TriageQueue.URGENT: "Triage clinician",
     TriageQueue.NON_URGENT: "Triage clinician",

@@ -1,20 +1,10 @@
-"""What each role may do with care plans beyond reading and contributing (accounts 0001):
-practitioners and managers see the step-up list and the expertise requests."""
+"""Once granted the step-up list and the expertise requests to practitioners and managers.
+
+Who may do what is now declared once, in accounts/roles.py, and applied by
+accounts/0002 (and after every migrate), so this does nothing; it stays because
+databases have it in their history."""
 
 from django.db import migrations
-
-from accounts import role_grants
-
-GRANTS = {"Practitioner": ["view_stepupepisode", "view_expertiserequest"],
-          "Manager": ["view_stepupepisode"]}
-
-
-def grant(apps, schema_editor):
-    role_grants.grant(apps, "careplans", GRANTS)
-
-
-def revoke(apps, schema_editor):
-    role_grants.revoke(apps, "careplans", GRANTS)
 
 
 class Migration(migrations.Migration):
@@ -23,4 +13,4 @@ class Migration(migrations.Migration):
         ("accounts", "0001_roles"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

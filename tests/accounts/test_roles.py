@@ -1,7 +1,14 @@
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from accounts import roles
+from accounts.demo_data import DEMO_USERS
 from triage.models import TriageDecision
 
 HOMES = [
@@ -107,3 +114,96 @@ def test_openapi_schema_is_published(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/referrals/{id}/triage/" in response.content
+
+
+# --- The one table of who may do what (accounts/roles.py) ------------------------------
+
+def _groups_in_the_database() -> dict[str, set[str]]:
+    return {group.name: {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+            for group in Group.objects.prefetch_related("permissions__content_type")}
+
+
+def _the_table() -> dict[str, set[str]]:
+    return {name: set(perms) for name, perms in roles.group_permissions().items()}
+
+
+@pytest.mark.django_db
+def test_migrate_leaves_the_groups_and_their_permissions_equal_to_the_roles_table():
+    assert _groups_in_the_database() == _the_table()
+
+
+@pytest.mark.django_db
+def test_roles_sync_twice_writes_nothing_the_second_time(reference_data):
+    roles.roles_sync()
+    with CaptureQueriesContext(connection) as queries:
+        roles.roles_sync()
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
+    assert _groups_in_the_database() == _the_table()
+
+
+@pytest.mark.django_db
+def test_roles_sync_puts_back_a_permission_removed_by_hand_and_takes_away_one_added(reference_data):
+    manager = Group.objects.get(name=roles.MANAGER)
+    dashboard = Permission.objects.get(content_type__app_label="triage", codename="view_wait_dashboard")
+    decide = Permission.objects.get(content_type__app_label="triage", codename="record_triage_decision")
+    # As someone editing the group in the admin site would.
+    Group.permissions.through.objects.filter(group=manager, permission=dashboard).delete()
+    Group.permissions.through.objects.create(group=manager, permission=decide)
+
+    roles.roles_sync()
+
+    assert _groups_in_the_database()[roles.MANAGER] == _the_table()[roles.MANAGER]
+
+
+@pytest.mark.django_db
+def test_roles_sync_creates_a_group_that_was_deleted(reference_data):
+    Group.objects.filter(name=roles.EATING_DISORDERS_TRIAGE).delete()
+
+    roles.roles_sync()
+
+    assert _groups_in_the_database() == _the_table()
+
+
+@pytest.mark.django_db
+def test_migrate_puts_the_table_back_with_no_migration_to_apply(reference_data):
+    Group.permissions.through.objects.filter(group__name=roles.CALL_HANDLER).delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert _groups_in_the_database() == _the_table()
+
+
+@pytest.mark.django_db
+def test_roles_sync_refuses_a_table_naming_a_permission_no_model_has(reference_data, monkeypatch):
+    typo = roles.QueueGroup("Typo", frozenset({"triage.record_triage_decisoin"}))
+    monkeypatch.setattr(roles, "QUEUE_GROUPS", (*roles.QUEUE_GROUPS, typo))
+
+    with pytest.raises(LookupError, match="record_triage_decisoin"):
+        roles.roles_sync()
+
+
+def _readme_roles_table() -> list[list[str]]:
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    section = readme.split("## Roles and demo logins", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    assert rows[0] == "| Role | Demo login | Home page |"
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+
+
+def test_the_readmes_roles_table_shows_each_role_its_demo_login_and_its_home_page():
+    logins = {group: username for group, username, *_ in DEMO_USERS}
+    homes = {role.group: dict((url, label) for label, url in role.nav)[role.home] for role in roles.ROLES}
+    shown = {role: (login.strip("`"), home) for role, login, home in _readme_roles_table()}
+
+    assert shown.keys() == homes.keys()
+    for role, (login, home) in shown.items():
+        assert login == logins[role], role
+        assert home.startswith(homes[role]), role
+
+
+def test_the_readme_names_the_groups_of_the_specific_triage_queues():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    section = readme.split("## Roles and demo logins", 1)[1].split("\n## ", 1)[0]
+    for group in roles.QUEUE_GROUPS:
+        assert f"`{group.group}`" in section

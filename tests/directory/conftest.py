@@ -1,18 +1,8 @@
-import importlib
-
 import pytest
-from django.apps import apps
 
 from directory import services
 from directory.services import LocationDetails, Opening, ServiceDetails
 from tests.factories import UserFactory
-
-
-@pytest.fixture
-def reference_data(reference_data):
-    """The roles' directory permissions too: a transactional test's flush removes them."""
-    module = importlib.import_module("directory.migrations.0006_role_permissions")
-    module.add_permissions(apps, None)
 
 
 @pytest.fixture

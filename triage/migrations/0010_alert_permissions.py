@@ -1,26 +1,10 @@
-"""Who may acknowledge a wait alert (everyone a queue's alerts are told to), and the
-managers' rota of duty managers."""
+"""Once granted who may acknowledge a wait alert, and the managers' duty rota.
+
+Who may do what is now declared once, in accounts/roles.py, and applied by
+accounts/0002 (and after every migrate), so this does nothing; it stays because
+databases have it in their history."""
 
 from django.db import migrations
-
-from accounts import role_grants
-
-GRANTS = {
-    "Manager": ["acknowledge_alert", "view_breachalert", "view_dutyshift", "add_dutyshift",
-                "change_dutyshift", "delete_dutyshift"],
-    "Triage clinician": ["acknowledge_alert"],
-    "Admin team": ["acknowledge_alert"],
-    "Eating disorders triage": ["acknowledge_alert"],
-    "Nursing home in-reach triage": ["acknowledge_alert"],
-}
-
-
-def forwards(apps, schema_editor):
-    role_grants.grant(apps, "triage", GRANTS)
-
-
-def backwards(apps, schema_editor):
-    role_grants.revoke(apps, "triage", GRANTS)
 
 
 class Migration(migrations.Migration):
@@ -29,4 +13,4 @@ class Migration(migrations.Migration):
         ("accounts", "0001_roles"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,7 +1,6 @@
 """The notification centre: each person's and their queues' alerts, read and acknowledged."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.permissions import permission_required
 
 from .. import alerts
 from ..alerts import QUEUE_LABELS
@@ -75,7 +75,7 @@ def read(request, pk):
 
 
 @require_POST
-@permission_required("triage.acknowledge_alert", raise_exception=True)
+@permission_required("triage.acknowledge_alert")
 def acknowledge(request, pk):
     """Object level: the alert must have been told to the person or one of their queues;
     a manager may acknowledge any."""

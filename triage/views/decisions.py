@@ -1,13 +1,13 @@
 """The triage clinician's worklist and the triage decision."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from cap.models import Referral, RiskIndicator
 from core.audit import record_access_log
 from core.errors import DomainError
+from core.permissions import permission_required
 
 from .. import services
 from ..forms import TriageDecisionForm
@@ -17,7 +17,7 @@ from .queues import QUEUES, queue_rows, visible_queues
 WORKLIST_LIMIT = 20
 
 
-@permission_required("cap.view_referral", raise_exception=True)
+@permission_required("cap.view_referral")
 def worklist(request):
     """The triage clinician's home: the head of the urgent queue, then of the non-urgent
     queue, each closest to breach first; the queue pages show more."""
@@ -33,7 +33,7 @@ def worklist(request):
     })
 
 
-@permission_required("triage.record_triage_decision", raise_exception=True)
+@permission_required("triage.record_triage_decision")
 def decide(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
     form = TriageDecisionForm(request.POST or None, initial={"urgency": referral.suggested_urgency})

@@ -5,7 +5,6 @@ the person's existing team. Thin: parse with a form, call one service, render.""
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from cap import services as cap_services
 from cap.models import Referral, ReferralStatus, Task
 from core.audit import record_access_log
 from core.errors import DomainError
+from core.permissions import permission_required
 
 from .. import selectors, services
 from ..followup_forms import (
@@ -35,7 +35,7 @@ URGENT_ACTION_STATUSES = {ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITIN
 
 # --- Missing information ------------------------------------------------------------
 
-@permission_required(DECIDE, raise_exception=True)
+@permission_required(DECIDE)
 def information_requests(request):
     return render(request, "triage/followup/information_requests.html", {
         "requests": selectors.open_information_requests()[:LIST_LIMIT], "now": timezone.now(),
@@ -47,7 +47,7 @@ def _open_request(pk) -> InformationRequest:
 
 
 @require_POST
-@permission_required(DECIDE, raise_exception=True)
+@permission_required(DECIDE)
 def information_chase(request, pk):
     try:
         info = services.information_chased(actor=request.user, request=_open_request(pk))
@@ -59,7 +59,7 @@ def information_chase(request, pk):
     return redirect("followup:information_requests")
 
 
-@permission_required(DECIDE, raise_exception=True)
+@permission_required(DECIDE)
 def information_receive(request, pk):
     info = _open_request(pk)
     form = InformationReceivedForm(request.POST or None)
@@ -77,7 +77,7 @@ def information_receive(request, pk):
 
 # --- MDT huddle ---------------------------------------------------------------------
 
-@permission_required(DECIDE, raise_exception=True)
+@permission_required(DECIDE)
 def huddle(request):
     """Today's huddle on a working day; otherwise the next working day's."""
     now = timezone.now()
@@ -86,7 +86,7 @@ def huddle(request):
     return _render_huddle(request, day)
 
 
-@permission_required(DECIDE, raise_exception=True)
+@permission_required(DECIDE)
 def huddle_day(request, day):
     try:
         held_on = date.fromisoformat(day)
@@ -96,7 +96,7 @@ def huddle_day(request, day):
 
 
 @require_POST
-@permission_required(DECIDE, raise_exception=True)
+@permission_required(DECIDE)
 def huddle_item_discuss(request, pk):
     item = get_object_or_404(HuddleItem.objects.select_related("huddle", "referral"), pk=pk)
     form = HuddleDiscussionForm(request.POST, prefix=f"item-{item.pk}")
@@ -126,7 +126,7 @@ def _render_huddle(request, day: date, *, bound=None, status=200):
 
 # --- Physical health checks first ---------------------------------------------------
 
-@permission_required(DECIDE, raise_exception=True)
+@permission_required(DECIDE)
 def physical_health_check(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
     form = PhysicalHealthCheckForm(request.POST or None)
@@ -143,7 +143,7 @@ def physical_health_check(request, pk):
                   {"form": form, "referral": referral})
 
 
-@permission_required(DECIDE, raise_exception=True)
+@permission_required(DECIDE)
 def physical_health_letter(request, pk):
     check = get_object_or_404(PhysicalHealthCheck.objects.select_related(
         "referral__service_user__gp_practice", "requested_by"), pk=pk)
@@ -154,7 +154,7 @@ def physical_health_letter(request, pk):
 
 # --- Urgent triage actions ----------------------------------------------------------
 
-@permission_required(DECIDE, raise_exception=True)
+@permission_required(DECIDE)
 def urgent_action(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
     if referral.status not in URGENT_ACTION_STATUSES:
@@ -177,14 +177,14 @@ def urgent_action(request, pk):
 
 # --- Known to services: tasks for the person's existing team ------------------------
 
-@permission_required("cap.view_referral", raise_exception=True)
+@permission_required("cap.view_referral")
 def team_tasks(request):
     return render(request, "triage/followup/team_tasks.html",
                   {"tasks": selectors.open_team_tasks()[:LIST_LIMIT]})
 
 
 @require_POST
-@permission_required("cap.view_referral", raise_exception=True)
+@permission_required("cap.view_referral")
 def team_task_done(request, pk):
     task = get_object_or_404(Task.objects.filter(team__isnull=False).select_related("team"), pk=pk)
     try:

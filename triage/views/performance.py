@@ -6,13 +6,13 @@ import csv
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth.decorators import permission_required
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.permissions import permission_required
 from scheduling import selectors as scheduling_selectors
 
 from .. import dashboard as dashboard_reads
@@ -40,7 +40,7 @@ def wait_text(minutes) -> str:
     return f"{minutes // 1440} days"
 
 
-@permission_required("triage.view_wait_dashboard", raise_exception=True)
+@permission_required("triage.view_wait_dashboard")
 def performance_page(request):
     form, filters = filters_from(request)
     targets, outcomes, charts = [], None, {}
@@ -84,7 +84,7 @@ def _csv(which: str, targets, outcomes):
 MEASURES = {"met": "met", "met_in_time": "met in time", "missed": "met late", "waiting": "waiting at the end"}
 
 
-@permission_required("triage.view_wait_dashboard", raise_exception=True)
+@permission_required("triage.view_wait_dashboard")
 def performance_figure(request):
     """The referrals behind one figure of the performance page."""
     form, filters = filters_from(request)
@@ -110,7 +110,7 @@ def performance_figure(request):
         filters, definition.code, period, measure), now)
 
 
-@permission_required("triage.view_wait_dashboard", raise_exception=True)
+@permission_required("triage.view_wait_dashboard")
 def dashboard(request):
     """The managers' live wait dashboard: taken at one instant, every figure a link to the
     referrals behind it."""
@@ -138,7 +138,7 @@ def dashboard(request):
 LIST_LIMIT = 50
 
 
-@permission_required("triage.view_wait_dashboard", raise_exception=True)
+@permission_required("triage.view_wait_dashboard")
 def figure(request, name):
     """The referrals behind one figure of the dashboard, as a table or as CSV."""
     now = timezone.now()

@@ -7,7 +7,6 @@ from datetime import datetime
 from functools import partial
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cap.models import Referral, SpecificQueue
 from core.errors import DomainError
+from core.permissions import permission_required
 
 from .. import selectors, services
 from ..models import Urgency
@@ -180,7 +180,7 @@ def _back(request):
 
 
 @require_POST
-@permission_required("triage.record_triage_decision", raise_exception=True)
+@permission_required("triage.record_triage_decision")
 def claim(request, pk):
     referral = get_object_or_404(Referral, pk=pk)
     try:
@@ -194,7 +194,7 @@ def claim(request, pk):
 
 
 @require_POST
-@permission_required("triage.record_triage_decision", raise_exception=True)
+@permission_required("triage.record_triage_decision")
 def release(request, pk):
     referral = get_object_or_404(Referral, pk=pk)
     try:
