@@ -220,6 +220,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Referrals, triage and bookings for mental health and learning disability services.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.openapi.document_error_responses",
+    ],
 }
 
 # --- Celery ------------------------------------------------------------------------

@@ -44,3 +44,7 @@ urlpatterns = [
     path("api/schema/", api(SpectacularAPIView.as_view()), name="schema"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "core.views.bad_request"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

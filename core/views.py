@@ -1,9 +1,10 @@
-"""The pages for when things go wrong that Django does not render with the request itself:
-a form refused by the CSRF check, and a rate limit. (400, 403, 404 and 500 are Django's own
-handlers with the templates of the same names.)"""
+"""The pages for when things go wrong: a form refused by the CSRF check and a rate limit,
+rendered with the request; 400, 404 and 500 are Django's own handlers with the templates of
+the same names, except under /api/, which answers in JSON as the API does."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -14,3 +15,26 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "429.html", status=429)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """An address under /api/ that matches no endpoint answers as the API does."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "Sorry, there is a problem with the service."}, status=500)
+    return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)

@@ -1,0 +1,53 @@
+"""The answers every API operation can give besides its own, documented once in the OpenAPI
+schema (a drf-spectacular postprocessing hook) so a client, and the schema fuzzing test,
+know every status code an operation returns.
+
+The bodies are those of `core.api.exception_handler` and DRF: `{"detail": "..."}`, or an
+object of field names to lists of messages for a validation error."""
+
+from typing import Any
+
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "Each field that is wrong, with its messages; `detail` or `non_field_errors` "
+                   "for the request as a whole.",
+    "additionalProperties": {},
+}
+
+
+def _response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+COMMON = {
+    "401": _response("Not signed in: no token, or a token that is not valid.", DETAIL),
+    "403": _response("The role of the signed-in user does not allow this.", DETAIL),
+}
+WITH_INPUT = {
+    "400": _response("The request is not valid: each problem is named.", FIELD_ERRORS),
+}
+WITH_ID = {
+    "404": _response("Nothing has this id.", DETAIL),
+}
+WITH_BODY = {
+    "409": _response("The request clashes with the current state (already decided, taken "
+                     "meanwhile).", FIELD_ERRORS),
+    "415": _response("The body is not JSON.", DETAIL),
+}
+
+
+def document_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            extra = dict(COMMON)
+            if operation.get("parameters") or operation.get("requestBody"):
+                extra.update(WITH_INPUT)
+            if "{" in path:
+                extra.update(WITH_ID)
+            if operation.get("requestBody"):
+                extra.update(WITH_BODY)
+            for code, response in extra.items():
+                responses.setdefault(code, response)
+    return result
