@@ -1,4 +1,4 @@
-.PHONY: run test lint bench-intake bench-triage bench-directory bench-scheduling bench-monitoring
+.PHONY: run test lint typecheck bench-intake bench-triage bench-directory bench-scheduling bench-monitoring
 
 run:  ## Start the whole system on embedded defaults, with demo data
 	bash bin/run
@@ -8,6 +8,9 @@ test:  ## Run the whole test suite against real PostgreSQL, Redis and Celery
 
 lint:
 	.venv/bin/ruff check .
+
+typecheck:  ## mypy over core/ and every app's services and selectors
+	bash bin/typecheck
 
 bench-intake:  ## POST /api/v1/referrals/ and person search at 1,000,000 referrals
 	bash bin/bench benchmarks/intake.py

@@ -2,6 +2,8 @@
 contact that reaches the Central Access Point (written referrals, calls, online
 enquiries)."""
 
+from typing import Self
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.files.storage import FileSystemStorage
@@ -183,8 +185,8 @@ OPEN_STATUSES = [ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_BOOKING
                  ReferralStatus.AWAITING_URGENT_ASSESSMENT, ReferralStatus.BOOKED]
 
 
-class ReferralQuerySet(models.QuerySet):
-    def open(self):
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def open(self) -> Self:
         return self.filter(status__in=OPEN_STATUSES)
 
 
@@ -327,8 +329,8 @@ class TaskKind(models.TextChoices):
     ROUTED_REFERRAL = "routed_referral", "Act on a referral triage routed to your team"
 
 
-class TaskQuerySet(models.QuerySet):
-    def open(self):
+class TaskQuerySet(models.QuerySet["Task"]):
+    def open(self) -> Self:
         return self.filter(done_at__isnull=True)
 
 

@@ -1,6 +1,8 @@
 """Named reads for intake: the call handler's person search and the review lists."""
 
-from django.db.models import Prefetch
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Upper
 
 from .models import MatchResult, Referral, ServiceUser, Task
@@ -9,8 +11,8 @@ from .validators import normalise_nhs_number
 SEARCH_LIMIT = 20
 
 
-def people_search(*, nhs_number: str = "", family_name: str = "", date_of_birth=None,
-                  given_name: str = ""):
+def people_search(*, nhs_number: str = "", family_name: str = "", date_of_birth: date | None = None,
+                  given_name: str = "") -> QuerySet[ServiceUser]:
     """Find people by NHS number, or by family name with date of birth (given name
     narrows it). Each comes with their open episodes and open referrals, so a call
     handler sees at once whether the caller is known to services."""
@@ -27,7 +29,7 @@ def people_search(*, nhs_number: str = "", family_name: str = "", date_of_birth=
     return with_open_care(people).order_by("family_name", "given_name", "id")[:SEARCH_LIMIT]
 
 
-def with_open_care(people):
+def with_open_care(people: QuerySet[ServiceUser]) -> QuerySet[ServiceUser]:
     """Each person with `open_episodes` (team, care coordinator) and `open_referrals`."""
     from careplans.models import Episode
 
@@ -38,11 +40,11 @@ def with_open_care(people):
     )
 
 
-def possible_matches_to_review():
+def possible_matches_to_review() -> QuerySet[Referral]:
     return (Referral.objects.filter(match_result=MatchResult.POSSIBLE_MATCH,
                                     match_reviewed_at__isnull=True)
             .select_related("service_user").order_by("received_at"))
 
 
-def open_tasks_for_admin_team():
+def open_tasks_for_admin_team() -> QuerySet[Task]:
     return Task.objects.open().filter(team__isnull=True).select_related("service_user", "enquiry")

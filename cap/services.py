@@ -1,10 +1,13 @@
 """Intake actions: every contact that reaches the Central Access Point, by any channel,
 ends here and (when clinical) on the triage worklist."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -13,6 +16,7 @@ from django.utils import timezone
 
 from core.errors import Conflict, Invalid
 from core.history import save_as
+from scheduling.models import Team
 from triage import services as triage_services
 
 from .models import (
@@ -94,7 +98,7 @@ def likely_matches(person: PersonDetails, *, exclude_id: int | None = None) -> l
     return list(candidates.order_by("id")[:10])
 
 
-def person_match(*, actor, person: PersonDetails) -> PersonMatch:
+def person_match(*, actor: User | None, person: PersonDetails) -> PersonMatch:
     """The person's one record: found by NHS number, otherwise a new record, flagged
     for review when someone already known looks like the same person. Expects to run
     inside the caller's transaction."""
@@ -122,11 +126,13 @@ def person_match(*, actor, person: PersonDetails) -> PersonMatch:
     return PersonMatch(record, result, candidates)
 
 
-def known_to_services_warnings(service_user: ServiceUser, *, exclude_id=None) -> list[str]:
+def known_to_services_warnings(service_user: ServiceUser, *, exclude_id: int | None = None) -> list[str]:
     from careplans.models import Episode
 
     warnings = []
-    open_referrals = service_user.referrals.filter(status__in=OPEN_STATUSES).exclude(id=exclude_id)
+    open_referrals = service_user.referrals.filter(status__in=OPEN_STATUSES)
+    if exclude_id is not None:
+        open_referrals = open_referrals.exclude(id=exclude_id)
     for other in open_referrals:
         warnings.append(f"{service_user} already has an open referral, {other.reference} "
                         f"({other.get_status_display().lower()}).")
@@ -137,7 +143,7 @@ def known_to_services_warnings(service_user: ServiceUser, *, exclude_id=None) ->
 
 # --- Referrals ---------------------------------------------------------------------
 
-def _check_received_at(received_at: datetime, now: datetime, field_name="received_at") -> None:
+def _check_received_at(received_at: datetime, now: datetime, field_name: str = "received_at") -> None:
     if received_at > now:
         raise Invalid("The date and time received cannot be in the future.", field=field_name)
 
@@ -154,12 +160,12 @@ def _goes_to_children_hub(service_user: ServiceUser, received_at: datetime) -> b
     return settings.CHILDREN_HUB_ENABLED and age < 18
 
 
-def referral_receive(*, actor, channel: str, person: PersonDetails, reason: str,
+def referral_receive(*, actor: User | None, channel: str, person: PersonDetails, reason: str,
                      received_at: datetime | None = None, first_contact_at: datetime | None = None,
                      referrer: Referrer = Referrer(), referrer_risk: str = "",
                      referrer_urgency: str = "", contact: ContactDetails = ContactDetails(),
                      attachment: UploadedFile | None = None,
-                     submission_token: str | None = None, risk_indicators=(),
+                     submission_token: str | None = None, risk_indicators: Sequence[str] = (),
                      specific_queue: str = "") -> Receipt:
     """Receive a referral from any channel: match the person, start the triage review
     clock (or redirect an under-18 to the children's hub), and say what is already open.
@@ -194,10 +200,10 @@ def referral_receive(*, actor, channel: str, person: PersonDetails, reason: str,
 
 
 @transaction.atomic
-def referral_log_written(*, actor, person: PersonDetails, referrer: Referrer, reason: str,
+def referral_log_written(*, actor: User, person: PersonDetails, referrer: Referrer, reason: str,
                          referrer_risk: str = "", referrer_urgency: str = "",
                          received_at: datetime | None = None,
-                         attachment: UploadedFile | None = None, risk_indicators=(),
+                         attachment: UploadedFile | None = None, risk_indicators: Sequence[str] = (),
                          specific_queue: str = "") -> Referral:
     """Log a GP letter or electronic referral; it reaches the triage worklist at once."""
     return referral_log_written_receipt(
@@ -208,12 +214,12 @@ def referral_log_written(*, actor, person: PersonDetails, referrer: Referrer, re
 
 
 @transaction.atomic
-def referral_log_written_receipt(*, actor, **details) -> Receipt:
+def referral_log_written_receipt(*, actor: User, **details: Any) -> Receipt:
     return referral_receive(actor=actor, channel=Channel.WRITTEN, **details)
 
 
 @transaction.atomic
-def referral_add_information(*, actor, referral: Referral, text: str) -> Referral:
+def referral_add_information(*, actor: User, referral: Referral, text: str) -> Referral:
     """Add information the admin team gathered before triage, signed and dated."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.AWAITING_TRIAGE:
@@ -227,14 +233,14 @@ def referral_add_information(*, actor, referral: Referral, text: str) -> Referra
 
 
 @transaction.atomic
-def match_confirm_new_person(*, actor, referral: Referral) -> Referral:
+def match_confirm_new_person(*, actor: User, referral: Referral) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     referral.match_reviewed_at, referral.match_reviewed_by = timezone.now(), actor
     return save_as(referral, actor)
 
 
 @transaction.atomic
-def match_link_to_existing(*, actor, referral: Referral, person: ServiceUser) -> Referral:
+def match_link_to_existing(*, actor: User, referral: Referral, person: ServiceUser) -> Referral:
     """A person confirmed the referral is about someone already known: move it to that
     record and mark the provisional record as superseded (never deleted)."""
     referral = Referral.objects.select_for_update().select_related("service_user").get(pk=referral.pk)
@@ -282,8 +288,8 @@ def _check_call(call: Call, now: datetime) -> None:
 
 
 @transaction.atomic
-def call_log(*, actor, call: Call, person: PersonDetails | None = None,
-             service_user: ServiceUser | None = None, team=None) -> Enquiry:
+def call_log(*, actor: User, call: Call, person: PersonDetails | None = None,
+             service_user: ServiceUser | None = None, team: Team | None = None) -> Enquiry:
     """Log a phone call and carry out its outcome. A call passed to urgent clinical
     triage creates a referral whose first contact is the call's start, or, when the
     person already has one awaiting triage, flags that one as urgent (no duplicate)."""
@@ -307,9 +313,8 @@ def call_log(*, actor, call: Call, person: PersonDetails | None = None,
     return enquiry
 
 
-def _pass_to_urgent_triage(actor, call: Call, person, service_user, now) -> Referral:
-    if service_user is None and person is None:
-        raise Invalid("A call passed to triage needs the person it is about.", field="given_name")
+def _pass_to_urgent_triage(actor: User, call: Call, person: PersonDetails | None,
+                           service_user: ServiceUser | None, now: datetime) -> Referral:
     if service_user is not None:
         waiting = (service_user.referrals.select_for_update()
                    .filter(status=ReferralStatus.AWAITING_TRIAGE).order_by("received_at").first())
@@ -321,6 +326,8 @@ def _pass_to_urgent_triage(actor, call: Call, person, service_user, now) -> Refe
             nhs_number=service_user.nhs_number or "", given_name=service_user.given_name,
             family_name=service_user.family_name, date_of_birth=service_user.date_of_birth,
             postcode=service_user.postcode, gp_practice=service_user.gp_practice)
+    if person is None:
+        raise Invalid("A call passed to triage needs the person it is about.", field="given_name")
     receipt = referral_receive(actor=actor, channel=Channel.PHONE, person=person,
                                reason=call.details or call.outcome, received_at=call.started_at,
                                first_contact_at=call.started_at)
@@ -329,7 +336,7 @@ def _pass_to_urgent_triage(actor, call: Call, person, service_user, now) -> Refe
     return save_as(referral, actor)
 
 
-def _existing_team(service_user: ServiceUser | None):
+def _existing_team(service_user: ServiceUser | None) -> Team:
     from careplans.models import Episode
 
     episode = (Episode.objects.open().filter(service_user=service_user).select_related("team")
@@ -339,14 +346,14 @@ def _existing_team(service_user: ServiceUser | None):
     return episode.team
 
 
-def _task_for(actor, enquiry: Enquiry, kind: str, team) -> Task:
+def _task_for(actor: User, enquiry: Enquiry, kind: str, team: Team | None) -> Task:
     task = Task(kind=kind, description=f"{enquiry.reference}: {enquiry.outcome}",
                 service_user=enquiry.service_user, enquiry=enquiry, team=team, created_by=actor)
     return save_as(task, actor)
 
 
 @transaction.atomic
-def task_complete(*, actor, task: Task) -> Task:
+def task_complete(*, actor: User, task: Task) -> Task:
     """Mark a task done. Locks the task row, so two people marking it at once record
     one completion and the second is told it was already done."""
     task = Task.objects.select_for_update().get(pk=task.pk)

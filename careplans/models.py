@@ -5,6 +5,7 @@ The lists below quote `002_11e725c8902a7534.txt` ("Single Integrated Care Plan",
 step up support") word for word, so the plan speaks the service model's language."""
 
 from datetime import timedelta
+from typing import NoReturn, Self
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -66,8 +67,8 @@ class CarePlan(models.Model):
         return {name: getattr(self, name) for name, _ in SECTIONS}
 
 
-class EpisodeQuerySet(models.QuerySet):
-    def open(self):
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    def open(self) -> Self:
         return self.filter(closed_on__isnull=True)
 
 
@@ -119,11 +120,11 @@ class OtherNeed(models.Model):
         return f"{self.need} ({self.get_level_display()})"
 
 
-class ImmutableQuerySet(models.QuerySet):
-    def delete(self):
+class ImmutableQuerySet(models.QuerySet["CarePlanVersion"]):
+    def delete(self) -> NoReturn:
         raise NotAllowed("Versions are never deleted.")
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: object) -> NoReturn:
         raise NotAllowed("Versions are never changed.")
 
 
@@ -247,8 +248,8 @@ class StepUpEndReason(models.TextChoices):
     REDUCE = "reduce", "If the service user wants to reduce the input they receive"
 
 
-class StepUpQuerySet(models.QuerySet):
-    def running(self):
+class StepUpQuerySet(models.QuerySet["StepUpEpisode"]):
+    def running(self) -> Self:
         return self.filter(ended_at__isnull=True)
 
 

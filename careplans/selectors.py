@@ -3,7 +3,8 @@
 import difflib
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cap.models import ServiceUser
 from core.audit import record_access_log
@@ -12,7 +13,7 @@ from scheduling.models import DiaryEntry, Practitioner
 from .models import SECTIONS, CarePlan, CarePlanVersion, Episode, StepUpEpisode, TeamAroundMember
 
 
-def practitioner_of(user) -> Practitioner | None:
+def practitioner_of(user: User | AnonymousUser) -> Practitioner | None:
     if not user.is_authenticated:
         return None
     return Practitioner.objects.filter(user=user).first()
@@ -23,26 +24,26 @@ def _involvement(practitioner: Practitioner) -> Q:
     episode, its care coordinator, the plan's coordinator, in the team around the person,
     in a booking of theirs (an assessment they carry out), or stepping up their support."""
     return (
-        Exists(Episode.objects.open().filter(service_user=OuterRef("pk"))
-               .filter(Q(care_coordinator=practitioner) | Q(team__practitioners=practitioner)))
+        Q(Exists(Episode.objects.open().filter(service_user=OuterRef("pk"))
+                 .filter(Q(care_coordinator=practitioner) | Q(team__practitioners=practitioner))))
         | Q(care_plan__care_coordinator=practitioner)
-        | Exists(TeamAroundMember.objects.filter(care_plan__service_user=OuterRef("pk"),
-                                                 practitioner=practitioner, ended_at__isnull=True))
-        | Exists(DiaryEntry.objects.filter(booking__referral__service_user=OuterRef("pk"),
-                                           practitioner=practitioner, live=True))
-        | Exists(StepUpEpisode.objects.running().filter(service_user=OuterRef("pk"),
-                                                        practitioners=practitioner))
+        | Q(Exists(TeamAroundMember.objects.filter(care_plan__service_user=OuterRef("pk"),
+                                                   practitioner=practitioner, ended_at__isnull=True)))
+        | Q(Exists(DiaryEntry.objects.filter(booking__referral__service_user=OuterRef("pk"),
+                                             practitioner=practitioner, live=True)))
+        | Q(Exists(StepUpEpisode.objects.running().filter(service_user=OuterRef("pk"),
+                                                          practitioners=practitioner)))
     )
 
 
-def is_involved(user, service_user: ServiceUser) -> bool:
+def is_involved(user: User | AnonymousUser, service_user: ServiceUser) -> bool:
     practitioner = practitioner_of(user)
     if practitioner is None:
         return False
     return ServiceUser.objects.filter(pk=service_user.pk).filter(_involvement(practitioner)).exists()
 
 
-def people_in_care_of(user):
+def people_in_care_of(user: User | AnonymousUser) -> QuerySet[ServiceUser]:
     practitioner = practitioner_of(user)
     if practitioner is None:
         return ServiceUser.objects.none()
@@ -57,7 +58,7 @@ def plan_detail(service_user: ServiceUser) -> CarePlan | None:
             .filter(service_user=service_user).first())
 
 
-def contributions(care_plan: CarePlan):
+def contributions(care_plan: CarePlan) -> QuerySet[CarePlanVersion]:
     return (CarePlanVersion.objects.filter(care_plan=care_plan)
             .select_related("author", "team").order_by("-number"))
 
@@ -66,12 +67,12 @@ def current_version(care_plan: CarePlan) -> CarePlanVersion | None:
     return CarePlanVersion.objects.filter(care_plan=care_plan, number=care_plan.version).first()
 
 
-def plan_viewed(user, service_user: ServiceUser, context: str = "care plan") -> None:
+def plan_viewed(user: User, service_user: ServiceUser, context: str = "care plan") -> None:
     """Every view of a plan is logged: a person can ask who has read their record."""
     record_access_log(actor=user, service_user=service_user, view=context)
 
 
-def running_step_ups():
+def running_step_ups() -> QuerySet[StepUpEpisode]:
     return (StepUpEpisode.objects.running().select_related("service_user")
             .prefetch_related("practitioners").order_by("limit_at"))
 
@@ -100,7 +101,7 @@ def version_changes(older: CarePlanVersion, newer: CarePlanVersion) -> list[Sect
     return changes
 
 
-def _lines(value) -> list[str]:
+def _lines(value: str | list[object] | None) -> list[str]:
     if isinstance(value, list):
         return [str(item) for item in value]
     return (value or "").splitlines()

@@ -1,8 +1,10 @@
 """Writes to the single integrated care plan, step-up support, expertise requests and
 transitions. Each function owns its transaction and takes the acting user."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -37,7 +39,7 @@ from .models import (
 )
 
 
-def _require_involved(actor, service_user: ServiceUser) -> Practitioner:
+def _require_involved(actor: User, service_user: ServiceUser) -> Practitioner:
     if not actor.has_perm("careplans.contribute_care_plan"):
         raise NotAllowed("Your role cannot contribute to care plans.")
     practitioner = selectors.practitioner_of(actor)
@@ -48,7 +50,7 @@ def _require_involved(actor, service_user: ServiceUser) -> Practitioner:
 
 # The plan and its versions
 
-def care_plan_start(*, actor, service_user: ServiceUser, now: datetime | None = None) -> CarePlan:
+def care_plan_start(*, actor: User, service_user: ServiceUser, now: datetime | None = None) -> CarePlan:
     """The person's one plan, started if there is none yet (at or before the first assessment).
     Idempotent: two practitioners opening the page at once get the same plan."""
     if not actor.has_perm("careplans.contribute_care_plan"):
@@ -71,8 +73,8 @@ def care_plan_start(*, actor, service_user: ServiceUser, now: datetime | None = 
     return plan
 
 
-def _snapshot(plan: CarePlan) -> dict:
-    sections = plan.sections()
+def _snapshot(plan: CarePlan) -> dict[str, str | list[str]]:
+    sections: dict[str, str | list[str]] = dict(plan.sections())
     sections["other_needs"] = [
         f"{need.need} ({need.get_level_display()})"
         + (f": {', '.join(s.name for s in need.services.all())}" if need.services.exists() else "")
@@ -80,7 +82,8 @@ def _snapshot(plan: CarePlan) -> dict:
     return sections
 
 
-def _write_version(plan, *, actor, summary, team, now) -> CarePlanVersion:
+def _write_version(plan: CarePlan, *, actor: User, summary: str, team: Team | None,
+                   now: datetime) -> CarePlanVersion:
     practitioner = selectors.practitioner_of(actor)
     return CarePlanVersion.objects.create(
         care_plan=plan, number=plan.version, sections=_snapshot(plan), summary=summary, author=actor,
@@ -88,7 +91,8 @@ def _write_version(plan, *, actor, summary, team, now) -> CarePlanVersion:
         team=team, created_at=now)
 
 
-def _contributing_team(practitioner: Practitioner, service_user, team: Team | None) -> Team | None:
+def _contributing_team(practitioner: Practitioner, service_user: ServiceUser,
+                       team: Team | None) -> Team | None:
     if team is not None:
         if not practitioner.teams.filter(pk=team.pk).exists():
             raise Invalid("Contribute as one of your own teams.", field="team")
@@ -104,7 +108,7 @@ def _locked_plan(care_plan: CarePlan) -> CarePlan:
 
 
 @transaction.atomic
-def care_plan_contribute(*, actor, care_plan: CarePlan, sections: dict[str, str], summary: str,
+def care_plan_contribute(*, actor: User, care_plan: CarePlan, sections: dict[str, str], summary: str,
                          team: Team | None = None, now: datetime | None = None) -> CarePlanVersion:
     """A practitioner's contribution: a new version of the whole plan, naming its author,
     team and time. Earlier versions stay as they were."""
@@ -124,7 +128,8 @@ def care_plan_contribute(*, actor, care_plan: CarePlan, sections: dict[str, str]
                         team=_contributing_team(practitioner, plan.service_user, team))
 
 
-def _new_version(plan, *, actor, summary, team, now) -> CarePlanVersion:
+def _new_version(plan: CarePlan, *, actor: User, summary: str, team: Team | None,
+                 now: datetime) -> CarePlanVersion:
     plan.version += 1
     plan.updated_at = now
     save_as(plan, actor)
@@ -132,8 +137,8 @@ def _new_version(plan, *, actor, summary, team, now) -> CarePlanVersion:
 
 
 @transaction.atomic
-def other_need_add(*, actor, care_plan: CarePlan, need: str, level: str,
-                   services: list[CommunityService] = (), now: datetime | None = None) -> OtherNeed:
+def other_need_add(*, actor: User, care_plan: CarePlan, need: str, level: str,
+                   services: Iterable[CommunityService] = (), now: datetime | None = None) -> OtherNeed:
     now = now or timezone.now()
     practitioner = _require_involved(actor, care_plan.service_user)
     plan = _locked_plan(care_plan)
@@ -152,7 +157,7 @@ def other_need_add(*, actor, care_plan: CarePlan, need: str, level: str,
 # The care coordinator and the team around the person
 
 @transaction.atomic
-def care_coordinator_set(*, actor, care_plan: CarePlan, practitioner: Practitioner) -> CarePlan:
+def care_coordinator_set(*, actor: User, care_plan: CarePlan, practitioner: Practitioner) -> CarePlan:
     _require_involved(actor, care_plan.service_user)
     plan = _locked_plan(care_plan)
     plan.care_coordinator = practitioner
@@ -160,7 +165,7 @@ def care_coordinator_set(*, actor, care_plan: CarePlan, practitioner: Practition
 
 
 @transaction.atomic
-def team_around_add(*, actor, care_plan: CarePlan, practitioner: Practitioner, involvement: str,
+def team_around_add(*, actor: User, care_plan: CarePlan, practitioner: Practitioner, involvement: str,
                     now: datetime | None = None) -> TeamAroundMember:
     _require_involved(actor, care_plan.service_user)
     if not involvement.strip():
@@ -174,7 +179,8 @@ def team_around_add(*, actor, care_plan: CarePlan, practitioner: Practitioner, i
 
 
 @transaction.atomic
-def team_around_end(*, actor, member: TeamAroundMember, now: datetime | None = None) -> TeamAroundMember:
+def team_around_end(*, actor: User, member: TeamAroundMember,
+                    now: datetime | None = None) -> TeamAroundMember:
     _require_involved(actor, member.care_plan.service_user)
     member = TeamAroundMember.objects.select_for_update().get(pk=member.pk)
     if member.ended_at is None:
@@ -186,7 +192,7 @@ def team_around_end(*, actor, member: TeamAroundMember, now: datetime | None = N
 # Sharing
 
 @transaction.atomic
-def care_plan_share(*, actor, care_plan: CarePlan, audience: str, shared_with: str, method: str,
+def care_plan_share(*, actor: User, care_plan: CarePlan, audience: str, shared_with: str, method: str,
                     now: datetime | None = None) -> PlanShare:
     """Record that the current version was given to the person and carer, or to the GP."""
     _require_involved(actor, care_plan.service_user)
@@ -204,7 +210,8 @@ def care_plan_share(*, actor, care_plan: CarePlan, audience: str, shared_with: s
 # Community step up support
 
 @transaction.atomic
-def step_up_start(*, actor, service_user: ServiceUser, reason: str, practitioners: list[Practitioner],
+def step_up_start(*, actor: User, service_user: ServiceUser, reason: str,
+                  practitioners: Iterable[Practitioner],
                   frequency: str, checks_confirmed: list[str], detail: str = "",
                   now: datetime | None = None) -> StepUpEpisode:
     """Start temporary step-up support, expected to last not more than six weeks."""
@@ -234,7 +241,7 @@ def step_up_start(*, actor, service_user: ServiceUser, reason: str, practitioner
 
 
 @transaction.atomic
-def step_up_end(*, actor, step_up: StepUpEpisode, end_reason: str,
+def step_up_end(*, actor: User, step_up: StepUpEpisode, end_reason: str,
                 now: datetime | None = None) -> StepUpEpisode:
     _require_involved(actor, step_up.service_user)
     if end_reason not in StepUpEndReason.values:
@@ -249,16 +256,17 @@ def step_up_end(*, actor, step_up: StepUpEpisode, end_reason: str,
 # Additional support and expertise
 
 # Which of the directory's offers each level needs.
-LEVEL_OFFER = {SupportLevel.PHONE_ADVICE: "phone_advice", SupportLevel.SUPERVISION: "supervision",
-               SupportLevel.JOINT_CONTACTS: "joint_contact",
-               SupportLevel.JOINT_INTERVENTIONS: "joint_contact"}
+LEVEL_OFFER: dict[str, str] = {
+    SupportLevel.PHONE_ADVICE: "phone_advice", SupportLevel.SUPERVISION: "supervision",
+    SupportLevel.JOINT_CONTACTS: "joint_contact", SupportLevel.JOINT_INTERVENTIONS: "joint_contact"}
 
-NEXT_STATUSES = {RequestStatus.REQUESTED: {RequestStatus.ACCEPTED, RequestStatus.DECLINED},
-                 RequestStatus.ACCEPTED: {RequestStatus.COMPLETED, RequestStatus.DECLINED}}
+NEXT_STATUSES: dict[str, set[str]] = {
+    RequestStatus.REQUESTED: {RequestStatus.ACCEPTED, RequestStatus.DECLINED},
+    RequestStatus.ACCEPTED: {RequestStatus.COMPLETED, RequestStatus.DECLINED}}
 
 
 @transaction.atomic
-def expertise_request_create(*, actor, service_user: ServiceUser, expertise: Expertise, level: str,
+def expertise_request_create(*, actor: User, service_user: ServiceUser, expertise: Expertise, level: str,
                              question: str, now: datetime | None = None) -> ExpertiseRequest:
     now = now or timezone.now()
     _require_involved(actor, service_user)
@@ -277,7 +285,7 @@ def expertise_request_create(*, actor, service_user: ServiceUser, expertise: Exp
 
 
 @transaction.atomic
-def expertise_request_move(*, actor, request: ExpertiseRequest, to_status: str, note: str = "",
+def expertise_request_move(*, actor: User, request: ExpertiseRequest, to_status: str, note: str = "",
                            now: datetime | None = None) -> ExpertiseRequest:
     """The expert accepts, declines or completes a request (the requester may also withdraw it,
     recorded as declined)."""
@@ -295,7 +303,7 @@ def expertise_request_move(*, actor, request: ExpertiseRequest, to_status: str, 
     return save_as(request, actor)
 
 
-def support_slot_offer(*, actor, starts_at: datetime, ends_at: datetime) -> SupportSlot:
+def support_slot_offer(*, actor: User, starts_at: datetime, ends_at: datetime) -> SupportSlot:
     practitioner = selectors.practitioner_of(actor)
     if practitioner is None or not Expertise.objects.filter(practitioner=practitioner).exists():
         raise NotAllowed("Only practitioners in the directory of expertise offer support slots.")
@@ -305,7 +313,7 @@ def support_slot_offer(*, actor, starts_at: datetime, ends_at: datetime) -> Supp
 
 
 @transaction.atomic
-def support_slot_take(*, actor, slot: SupportSlot, request: ExpertiseRequest) -> SupportSlot:
+def support_slot_take(*, actor: User, slot: SupportSlot, request: ExpertiseRequest) -> SupportSlot:
     if request.requested_by_id != actor.pk:
         raise NotAllowed("Only the practitioner who asked can take a slot for the request.")
     if slot.practitioner_id != request.expert_id:
@@ -322,7 +330,7 @@ def support_slot_take(*, actor, slot: SupportSlot, request: ExpertiseRequest) ->
 # Transitions between specialties
 
 @transaction.atomic
-def transition_plan(*, actor, service_user: ServiceUser, from_team: Team, to_team: Team, reason: str,
+def transition_plan(*, actor: User, service_user: ServiceUser, from_team: Team, to_team: Team, reason: str,
                     planned_for: date, now: datetime | None = None) -> Transition:
     """A planned move between specialties, agreed on the person's needs by both teams. Nothing
     calls this from a date of birth: a birthday alone never moves anyone."""

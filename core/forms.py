@@ -1,7 +1,17 @@
 """Forms that render as NHS.UK design system fields, with an error summary on every form."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
+
+from core.errors import DomainError
+
+if TYPE_CHECKING:
+    # The mixin goes before a Form or ModelForm; the type checker sees what it extends.
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
 WIDGET_CLASSES = {
     forms.Textarea: "nhsuk-textarea",
@@ -17,10 +27,10 @@ class NHSFormRenderer(TemplatesSetting):
     field_template_name = "components/field.html"
 
 
-class NHSFormMixin:
+class NHSFormMixin(_FormBase):
     """Adds the design system's classes, and links hints and errors to each input."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
@@ -35,7 +45,7 @@ class NHSFormMixin:
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         for name in self.errors:
             if name not in self.fields:
@@ -46,6 +56,6 @@ class NHSFormMixin:
             if "nhsuk-input" in widget.attrs.get("class", ""):
                 widget.attrs["class"] += " nhsuk-input--error"
 
-    def add_domain_error(self, error):
+    def add_domain_error(self, error: DomainError) -> None:
         """Show a service's DomainError on the field it names, or on the whole form."""
         self.add_error(error.field if error.field in self.fields else None, error.message)

@@ -10,6 +10,8 @@ suggested and, when nothing suitable exists, an unmet need for commissioners.
 """
 
 import uuid
+from datetime import datetime
+from typing import Self
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -67,11 +69,11 @@ class Organisation(models.Model):
         return self.name
 
 
-class CommunityServiceQuerySet(models.QuerySet):
-    def active(self):
+class CommunityServiceQuerySet(models.QuerySet["CommunityService"]):
+    def active(self) -> Self:
         return self.filter(retired_at__isnull=True)
 
-    def not_checked_since(self, instant):
+    def not_checked_since(self, instant: datetime) -> Self:
         return self.active().filter(last_checked_at__lt=instant)
 
 

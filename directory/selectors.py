@@ -4,6 +4,7 @@ check, the unmet needs report and the directory of expertise."""
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -18,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Value,
     When,
 )
@@ -48,7 +50,7 @@ class Search:
 
 @dataclass
 class SearchResults:
-    services: list
+    services: list[CommunityService]
     origin: postcodes.District | None = None
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> word searched
     matched_any_word: bool = False  # no entry had every word, so these have some
@@ -64,7 +66,7 @@ def query_words(text: str) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_WORDS]
 
 
-def _spellings(words: list[str]) -> list[tuple[str, str | None]]:
+def _spellings(words: list[str]) -> list[tuple[str, str]]:
     """For each word, the word to search for (itself when the directory has it, else the
     nearest word it has by trigram distance, else itself) and whether it means anything
     to full-text search (a stop word like "the" does not). One query for them all."""
@@ -82,7 +84,7 @@ def _spellings(words: list[str]) -> list[tuple[str, str | None]]:
             for word, known, nearest in rows]
 
 
-def _text_query(spellings, *, any_word: bool) -> SearchQuery | None:
+def _text_query(spellings: list[tuple[str, str]], *, any_word: bool) -> SearchQuery | None:
     query = None
     for _, searched in spellings:
         term = SearchQuery(searched, config="english", search_type="plain")
@@ -90,7 +92,7 @@ def _text_query(spellings, *, any_word: bool) -> SearchQuery | None:
     return query
 
 
-def _meaningful(spellings) -> list[tuple[str, str]]:
+def _meaningful(spellings: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Leave out stop words, which full-text search ignores (and which would otherwise
     make a query of only stop words match nothing)."""
     if not spellings:
@@ -116,7 +118,7 @@ def open_at(instant: datetime, *, outer: str = "pk") -> Q:
     return Q(Exists(openings))
 
 
-def _filters(search: Search, now: datetime, *, text=None, via: str = "") -> Q:
+def _filters(search: Search, now: datetime, *, text: SearchQuery | None = None, via: str = "") -> Q:
     """The search's conditions on an entry; via "service__" they apply to a location's entry."""
     q = Q(**{f"{via}retired_at__isnull": True})
     if search.need:
@@ -130,7 +132,7 @@ def _filters(search: Search, now: datetime, *, text=None, via: str = "") -> Q:
     return q
 
 
-def _map_distance(origin: postcodes.District):
+def _map_distance(origin: postcodes.District) -> RawSQL:
     """Kilometres on the area's flat map from the origin to a location (migration 0007)."""
     x, y = postcodes.map_position(origin.latitude, origin.longitude)
     return RawSQL("position <-> point(%s, %s)", [x, y], output_field=FloatField())
@@ -139,7 +141,8 @@ def _map_distance(origin: postcodes.District):
 NEAR_KM = (5, 20)  # the squares about the place searched first, before every matching entry
 
 
-def _nearest_with_words(entries, origin, wanted: int) -> list[int] | None:
+def _nearest_with_words(entries: QuerySet[CommunityService], origin: postcodes.District,
+                        wanted: int) -> list[int] | None:
     """As _nearest_candidates, from the matching entries whose box of venues overlaps a
     square about the place (a GiST index, combined with the full-text and needs indexes),
     widening the square until `wanted` of them are within its half-side; None if they
@@ -156,7 +159,7 @@ def _nearest_with_words(entries, origin, wanted: int) -> list[int] | None:
     return None
 
 
-def _entry_distance(origin: postcodes.District):
+def _entry_distance(origin: postcodes.District) -> RawSQL:
     """Kilometres on the map from the origin to an entry's nearest venue, from the venue
     positions kept on the entry's own row (migration 0008); NULL with no venue on the map."""
     x, y = postcodes.map_position(origin.latitude, origin.longitude)
@@ -165,12 +168,13 @@ def _entry_distance(origin: postcodes.District):
                   [x, y], output_field=FloatField())
 
 
-def _venues():
+def _venues() -> QuerySet[Location]:
     """Locations with a position on the map."""
     return Location.objects.filter(latitude__isnull=False, longitude__isnull=False)
 
 
-def _nearest_candidates(search: Search, now, text, origin, wanted: int) -> list[int] | None:
+def _nearest_candidates(search: Search, now: datetime, text: SearchQuery | None, origin: postcodes.District,
+                        wanted: int) -> list[int] | None:
     """The ids of every matching entry with a venue at most as far as the `wanted`-th
     nearest such entry (ties included), or None when fewer than `wanted` have a venue.
 
@@ -180,6 +184,7 @@ def _nearest_candidates(search: Search, now, text, origin, wanted: int) -> list[
     them from the venue positions on its own row is quicker than walking the map.
     Venues share their district's centre, so many tie: every entry tied with the
     `wanted`-th is kept, so ties are then broken by the search's own order."""
+    nearest_first: QuerySet[Location] | QuerySet[CommunityService]  # venues, or entries with words
     if text is None:
         located = _venues().filter(_filters(search, now, via="service__"))
         nearest_first = located.annotate(km=_map_distance(origin)).order_by("km")
@@ -196,7 +201,7 @@ def _nearest_candidates(search: Search, now, text, origin, wanted: int) -> list[
     while True:
         read = list(nearest_first.values_list(field, "km")[:rows])
         nearest = [(service, km) for service, km in read if km is not None]
-        seen = {}
+        seen: dict[int, float] = {}
         for service, km in nearest:
             seen.setdefault(service, km)
         if len(seen) >= wanted or len(read) < rows or len(nearest) < len(read):
@@ -238,7 +243,8 @@ def services_search(search: Search, *, now: datetime | None = None, limit: int =
     return results
 
 
-def _matching(search, spellings, origin, now, *, any_word, limit) -> list:
+def _matching(search: Search, spellings: list[tuple[str, str]], origin: postcodes.District | None,
+              now: datetime, *, any_word: bool, limit: int) -> list[CommunityService]:
     text = _text_query(spellings, any_word=any_word) if spellings else None
     services, ordering = _ranked(CommunityService.objects.filter(_filters(search, now, text=text)),
                                  search, text)
@@ -260,7 +266,8 @@ def _matching(search, spellings, origin, now, *, any_word, limit) -> list:
     return found
 
 
-def _ranked(services, search: Search, text):
+def _ranked(services: QuerySet[CommunityService], search: Search,
+            text: SearchQuery | None) -> tuple[QuerySet[CommunityService], list[str]]:
     """The entries annotated for the search's order after distance, and that order."""
     ordering = []
     if search.need:
@@ -273,7 +280,7 @@ def _ranked(services, search: Search, text):
     return services, [*ordering, "name", "id"]
 
 
-def _with_details(services):
+def _with_details(services: QuerySet[CommunityService]) -> QuerySet[CommunityService]:
     return services.defer("search_document").prefetch_related(
         Prefetch("locations", queryset=Location.objects.order_by("name", "id")),
         Prefetch("schedules", queryset=Schedule.objects.order_by("weekday", "opens_at")))
@@ -281,13 +288,14 @@ def _with_details(services):
 
 # --- The Community Knowledge Officer's lists ------------------------------------------
 
-def services_to_check(*, now: datetime | None = None):
+def services_to_check(*, now: datetime | None = None) -> QuerySet[CommunityService]:
     """Active entries not checked for six months, the longest unchecked first."""
     since = (now or timezone.now()) - CHECK_EVERY
     return CommunityService.objects.not_checked_since(since).order_by("last_checked_at", "name", "id")
 
 
-def service_history(service: CommunityService):
+def service_history(service: CommunityService) -> QuerySet[Any]:
+    # The historical model is made at run time by django-simple-history, which has no types.
     return service.history.select_related("history_user").order_by("-history_date", "-history_id")
 
 
@@ -326,7 +334,7 @@ def unmet_needs_report(*, start: datetime | None = None, end: datetime | None = 
 
 # --- The directory of expertise ---------------------------------------------------------
 
-def expertise_search(*, specialty: str = "", skill: str = ""):
+def expertise_search(*, specialty: str = "", skill: str = "") -> QuerySet[Expertise]:
     """Practitioners with expertise in a specialty or a skill (typos forgiven by trigram
     word similarity), the closest skill match first."""
     found = Expertise.objects.select_related("practitioner", "practitioner__discipline")

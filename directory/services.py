@@ -4,9 +4,12 @@ expertise. Each function owns its transaction and saves through django-simple-hi
 with the acting user, so every change is in an entry's history."""
 
 import uuid
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime, time
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -14,7 +17,8 @@ from django.utils import timezone
 from cap.models import PrimaryCareNetwork
 from cap.validators import normalise_postcode, validate_postcode
 from core.errors import Conflict, Invalid
-from core.history import save_as
+from core.history import history_user_set, save_as
+from scheduling.models import Practitioner
 
 from . import postcodes
 from .models import (
@@ -116,11 +120,11 @@ def _validated(details: ServiceDetails) -> ServiceDetails:
     return _replace(details, needs=needs, postcode_districts=districts)
 
 
-def _replace(details, **changes):
+def _replace(details: ServiceDetails, **changes: Any) -> ServiceDetails:
     return ServiceDetails(**{**{f.name: getattr(details, f.name) for f in fields(details)}, **changes})
 
 
-def _organisation(details: ServiceDetails, actor) -> Organisation:
+def _organisation(details: ServiceDetails, actor: User | None) -> Organisation:
     if details.organisation_identifier:
         organisation = Organisation.objects.filter(identifier=details.organisation_identifier).first()
     else:
@@ -137,7 +141,7 @@ def _organisation(details: ServiceDetails, actor) -> Organisation:
     return organisation
 
 
-def _pcns(codes) -> list[PrimaryCareNetwork]:
+def _pcns(codes: Collection[str]) -> list[PrimaryCareNetwork]:
     found = list(PrimaryCareNetwork.objects.filter(code__in=codes))
     missing = set(codes) - {p.code for p in found}
     if missing:
@@ -145,7 +149,8 @@ def _pcns(codes) -> list[PrimaryCareNetwork]:
     return found
 
 
-def _apply(service: CommunityService, details: ServiceDetails, *, actor, now) -> bool:
+def _apply(service: CommunityService, details: ServiceDetails, *, actor: User | None,
+           now: datetime) -> bool:
     """Make the entry match the details; True when anything changed."""
     organisation = _organisation(details, actor)
     wanted = {key: getattr(details, key) for key in _PLAIN}
@@ -162,7 +167,7 @@ def _apply(service: CommunityService, details: ServiceDetails, *, actor, now) ->
             setattr(service, key, value)
         save_as(service, actor)
     if {p.pk for p in pcns} != set(service.pcns.values_list("pk", flat=True)):
-        service._history_user = actor
+        history_user_set(service, actor)
         service.pcns.set(pcns)
         changed = True
     changed |= _apply_locations(service, details.locations, actor)
@@ -172,8 +177,9 @@ def _apply(service: CommunityService, details: ServiceDetails, *, actor, now) ->
     return changed
 
 
-def _apply_locations(service, wanted: tuple[LocationDetails, ...], actor) -> bool:
-    def key(identifier, name, address, town, postcode):
+def _apply_locations(service: CommunityService, wanted: tuple[LocationDetails, ...],
+                     actor: User | None) -> bool:
+    def key(identifier: str, name: str, address: str, town: str, postcode: str) -> tuple[str, ...]:
         return identifier, name, address, town, normalise_postcode(postcode)
 
     current = list(service.locations.order_by("id"))
@@ -182,7 +188,7 @@ def _apply_locations(service, wanted: tuple[LocationDetails, ...], actor) -> boo
             [key(g.identifier, g.name, g.address, g.town, g.postcode) for g in given]:
         return False
     for location in current:
-        location._history_user = actor
+        history_user_set(location, actor)
         location.delete()
     for location in given:
         place = postcodes.locate(location.postcode)
@@ -192,20 +198,20 @@ def _apply_locations(service, wanted: tuple[LocationDetails, ...], actor) -> boo
     return True
 
 
-def _replace_location(details: LocationDetails, service, n: int) -> Location:
+def _replace_location(details: LocationDetails, service: CommunityService, n: int) -> Location:
     return Location(service=service, identifier=details.identifier or f"{service.identifier}:location:{n}",
                     name=details.name, address=details.address, town=details.town,
                     postcode=details.postcode)
 
 
-def _apply_schedules(service, wanted: tuple[Opening, ...], actor) -> bool:
+def _apply_schedules(service: CommunityService, wanted: tuple[Opening, ...], actor: User | None) -> bool:
     current = list(service.schedules.order_by("weekday", "opens_at", "id"))
     ordered = sorted(set(wanted), key=lambda o: (o.weekday, o.opens_at, o.closes_at))
     if [(s.weekday, s.opens_at, s.closes_at) for s in current] == \
             [(o.weekday, o.opens_at, o.closes_at) for o in ordered]:
         return False
     for schedule in current:
-        schedule._history_user = actor
+        history_user_set(schedule, actor)
         schedule.delete()
     for opening in ordered:
         save_as(Schedule(service=service, weekday=opening.weekday, opens_at=opening.opens_at,
@@ -213,7 +219,7 @@ def _apply_schedules(service, wanted: tuple[Opening, ...], actor) -> bool:
     return True
 
 
-def words_learn(service_ids=None) -> None:
+def words_learn(service_ids: Iterable[int] | None = None) -> None:
     """Add the words of these entries (all, when None) to the words search corrects
     misspellings to. Words are never taken out: a word no entry has any more only
     means a correction that finds nothing."""
@@ -233,7 +239,7 @@ def words_learn(service_ids=None) -> None:
 # --- The officer's actions ----------------------------------------------------------
 
 @transaction.atomic
-def service_create(*, actor, details: ServiceDetails) -> CommunityService:
+def service_create(*, actor: User, details: ServiceDetails) -> CommunityService:
     details = _validated(details)
     now = timezone.now()
     service = CommunityService(identifier=details.identifier or str(uuid.uuid4()),
@@ -246,7 +252,7 @@ def service_create(*, actor, details: ServiceDetails) -> CommunityService:
 
 
 @transaction.atomic
-def service_update(*, actor, service: CommunityService, details: ServiceDetails) -> CommunityService:
+def service_update(*, actor: User, service: CommunityService, details: ServiceDetails) -> CommunityService:
     """Edit an entry. Editing is not checking it: the officer verifies separately."""
     service = CommunityService.objects.select_for_update().get(pk=service.pk)
     details = _replace(_validated(details), retired=service.retired_at is not None)
@@ -255,7 +261,7 @@ def service_update(*, actor, service: CommunityService, details: ServiceDetails)
 
 
 @transaction.atomic
-def service_retire(*, actor, service: CommunityService) -> CommunityService:
+def service_retire(*, actor: User, service: CommunityService) -> CommunityService:
     """Take an entry out of search. It stays for the triage decisions that point to it."""
     service = CommunityService.objects.select_for_update().get(pk=service.pk)
     if service.retired_at is not None:
@@ -265,7 +271,7 @@ def service_retire(*, actor, service: CommunityService) -> CommunityService:
 
 
 @transaction.atomic
-def service_reinstate(*, actor, service: CommunityService) -> CommunityService:
+def service_reinstate(*, actor: User, service: CommunityService) -> CommunityService:
     service = CommunityService.objects.select_for_update().get(pk=service.pk)
     if service.retired_at is None:
         raise Conflict("This entry is not retired.")
@@ -274,7 +280,7 @@ def service_reinstate(*, actor, service: CommunityService) -> CommunityService:
 
 
 @transaction.atomic
-def service_verify(*, actor, service: CommunityService) -> CommunityService:
+def service_verify(*, actor: User, service: CommunityService) -> CommunityService:
     """Record that the officer has checked the entry is still right today."""
     service = CommunityService.objects.select_for_update().get(pk=service.pk)
     if service.retired_at is not None:
@@ -284,7 +290,7 @@ def service_verify(*, actor, service: CommunityService) -> CommunityService:
 
 
 @transaction.atomic
-def service_import(*, actor, details: ServiceDetails) -> str:
+def service_import(*, actor: User | None, details: ServiceDetails) -> str:
     """Add or update one entry from another directory, found by its Open Referral UK id.
     Answers "created", "updated" or "unchanged"."""
     details = _validated(details)
@@ -330,7 +336,7 @@ def _district(area: str) -> str:
 
 
 @transaction.atomic
-def helpline_query_log(*, actor, details: HelplineDetails) -> HelplineQuery:
+def helpline_query_log(*, actor: User, details: HelplineDetails) -> HelplineQuery:
     if details.need not in Need.values:
         raise Invalid("Choose the category of need.", field="need")
     if details.unmet and details.suggested:
@@ -342,7 +348,7 @@ def helpline_query_log(*, actor, details: HelplineDetails) -> HelplineQuery:
         postcode_district=_district(details.area), question=details.question, answer=details.answer,
         logged_by=actor), actor)
     if details.suggested:
-        query._history_user = actor
+        history_user_set(query, actor)
         query.suggested.set(details.suggested)
     if details.unmet:
         unmet_need_log(actor=actor, need=details.need, area=query.postcode_district,
@@ -352,7 +358,7 @@ def helpline_query_log(*, actor, details: HelplineDetails) -> HelplineQuery:
 
 
 @transaction.atomic
-def unmet_need_log(*, actor, need: str, area: str, description: str, query: HelplineQuery | None = None,
+def unmet_need_log(*, actor: User, need: str, area: str, description: str, query: HelplineQuery | None = None,
                    logged_at: datetime | None = None) -> UnmetNeed:
     if need not in Need.values:
         raise Invalid("Choose the category of need.", field="need")
@@ -378,7 +384,7 @@ class ExpertiseDetails:
 
 
 @transaction.atomic
-def expertise_save(*, actor, practitioner, details: ExpertiseDetails,
+def expertise_save(*, actor: User | None, practitioner: Practitioner, details: ExpertiseDetails,
                    expertise: Expertise | None = None) -> Expertise:
     if details.specialty not in Specialty.values:
         raise Invalid("Choose a specialty.", field="specialty")
@@ -399,7 +405,7 @@ def expertise_save(*, actor, practitioner, details: ExpertiseDetails,
 
 
 @transaction.atomic
-def expertise_remove(*, actor, expertise: Expertise) -> None:
-    expertise._history_user = actor
+def expertise_remove(*, actor: User, expertise: Expertise) -> None:
+    history_user_set(expertise, actor)
     expertise.delete()
 

@@ -2,6 +2,8 @@
 and the bookings that put a person's first assessment into clinical diaries."""
 
 import secrets
+from datetime import datetime
+from typing import Self
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -223,8 +225,8 @@ class CancelledBy(models.TextChoices):
     SERVICE = "service", "The service"
 
 
-class BookingQuerySet(models.QuerySet):
-    def live(self, now=None):
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def live(self, now: datetime | None = None) -> Self:
         """Held (and not yet expired) or booked."""
         now = now or timezone.now()
         return self.filter(Q(status=BookingStatus.BOOKED)

@@ -332,6 +332,13 @@ class PlannedEntry:
     ends_at: datetime
     by_phone: bool = False
 
+    @property
+    def diary_pk(self) -> int:
+        """The id of the diary the entry is written to: its room's, else its practitioner's."""
+        diary = self.room or self.practitioner
+        assert diary is not None, "planned_entries gives every entry a room or a practitioner"
+        return diary.pk
+
 
 @dataclass(frozen=True)
 class Option:

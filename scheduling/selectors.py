@@ -1,7 +1,9 @@
 """Named reads for scheduling: the admin team's booking queue, the never-lost list and the
 appointment slot issues list, each ordered by what is closest to breaching."""
 
-from django.db.models import Exists, OuterRef, Subquery
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus
@@ -15,13 +17,13 @@ from .models import Booking, BookingStatus, DiaryEntry, DiaryException, SlotIssu
 OFF_THE_LIST = [ReferralStatus.ASSESSED, ReferralStatus.CLOSED]
 
 
-def _with_latest_decision(queryset):
+def _with_latest_decision(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     latest = TriageDecision.objects.filter(referral=OuterRef("pk")).order_by("-decided_at", "-pk")
     return queryset.annotate(stream=Subquery(latest.values("stream")[:1]),
                              urgency=Subquery(latest.values("urgency")[:1]))
 
 
-def _with_next_booking(queryset, now):
+def _with_next_booking(queryset: QuerySet[Referral], now: datetime) -> QuerySet[Referral]:
     live = (Booking.objects.live(now).filter(referral=OuterRef("pk"), ends_at__gt=now)
             .order_by("starts_at"))
     return queryset.annotate(next_booking_at=Subquery(live.values("starts_at")[:1]),
@@ -29,7 +31,7 @@ def _with_next_booking(queryset, now):
                              next_booking_status=Subquery(live.values("status")[:1]))
 
 
-def booking_queue(now=None):
+def booking_queue(now: datetime | None = None) -> QuerySet[Referral]:
     """Triaged referrals waiting for their first assessment to be booked, most at risk
     first: routine ones after triage, and anyone whose booking was cancelled or missed."""
     now = now or timezone.now()
@@ -38,7 +40,7 @@ def booking_queue(now=None):
         .select_related("service_user", "service_user__gp_practice"))), now)
 
 
-def under_cap_until_assessed(now=None):
+def under_cap_until_assessed(now: datetime | None = None) -> QuerySet[Referral]:
     """Everyone triaged for assessment and not yet assessed, with their next booking (or
     none), most at risk first. Defined by the decision, not by the booking state, so a
     cancelled, missed or expired booking can never drop a person from it."""
@@ -50,14 +52,14 @@ def under_cap_until_assessed(now=None):
         .select_related("service_user"))), now)
 
 
-def appointment_slot_issues():
+def appointment_slot_issues() -> QuerySet[SlotIssue]:
     """Referrals for which nothing could be found before their target: the earliest
     target first, with the first option after it when there was one."""
     return (SlotIssue.objects.filter(resolved_at__isnull=True)
             .select_related("referral", "referral__service_user").order_by("target_due_at", "raised_at"))
 
 
-def bookings_to_rearrange(now=None):
+def bookings_to_rearrange(now: datetime | None = None) -> QuerySet[Booking]:
     """Booked assessments still to come that a practitioner can no longer do: leave,
     sickness, training or another commitment recorded over one of their entries since."""
     now = now or timezone.now()
@@ -70,7 +72,7 @@ def bookings_to_rearrange(now=None):
             .select_related("referral__service_user", "team").order_by("starts_at"))
 
 
-def teams_for(referral, stream):
+def teams_for(referral: Referral, stream: str) -> list[Team]:
     """Teams of the stream, the one aligned to the person's GP practice's PCN first."""
     teams = list(Team.objects.filter(specialty=stream).prefetch_related("pcns"))
     practice = referral.service_user.gp_practice
@@ -78,7 +80,7 @@ def teams_for(referral, stream):
     return sorted(teams, key=lambda t: (pcn_id not in {p.id for p in t.pcns.all()}, t.name))
 
 
-def bookings_of(referral):
+def bookings_of(referral: Referral) -> QuerySet[Booking]:
     return (Booking.objects.filter(referral=referral).select_related("team", "room", "template")
             .order_by("-created_at"))
 

@@ -5,8 +5,9 @@ Every booking's diary entries are written in one transaction, or none. The datab
 exclusion constraints are the guarantee against double booking; their violation becomes
 a Conflict here, never a server error."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
@@ -49,17 +50,19 @@ def options_for(*, referral: Referral, team: Team | None = None, setting: str = 
     return search
 
 
-def booking_hold(*, actor, referral: Referral, option_id: str, now: datetime | None = None) -> Booking:
+def booking_hold(*, actor: User, referral: Referral, option_id: str, now: datetime | None = None) -> Booking:
     """Hold an option for HOLD_MINUTES while the admin agrees it with the person."""
     return _book(actor, referral, option_id, BookingStatus.HELD, now or timezone.now())
 
 
-def booking_create(*, actor, referral: Referral, option_id: str, now: datetime | None = None) -> Booking:
+def booking_create(*, actor: User, referral: Referral, option_id: str,
+                   now: datetime | None = None) -> Booking:
     """Book an option: every practitioner's entries and the room's, in one transaction."""
     return _book(actor, referral, option_id, BookingStatus.BOOKED, now or timezone.now())
 
 
-def _book(actor, referral, option_id, status, now, rebook: tuple[Booking, str, str] | None = None) -> Booking:
+def _book(actor: User, referral: Referral, option_id: str, status: str, now: datetime,
+          rebook: tuple[Booking, str, str] | None = None) -> Booking:
     rebooked_from = rebook[0] if rebook else None
     try:
         with transaction.atomic():
@@ -91,7 +94,8 @@ def _book(actor, referral, option_id, status, now, rebook: tuple[Booking, str, s
     return booking
 
 
-def _write(actor, referral, plan, option, status, now, rebooked_from, diaries) -> Booking:
+def _write(actor: User, referral: Referral, plan: finder.AssessmentPlan, option: finder.Option, status: str,
+           now: datetime, rebooked_from: Booking | None, diaries: finder.Availability) -> Booking:
     entries = finder.planned_entries(plan, option, diaries.practitioners, diaries.rooms)
     held = status == BookingStatus.HELD
     booking = save_as(Booking(
@@ -103,7 +107,7 @@ def _write(actor, referral, plan, option, status, now, rebooked_from, diaries) -
     ), actor)
     # Written in one fixed order (practitioners by id, then the room), so two bookings
     # waiting on each other's entries queue up instead of deadlocking.
-    entries = sorted(entries, key=lambda e: (e.room is not None, (e.room or e.practitioner).pk, e.starts_at))
+    entries = sorted(entries, key=lambda e: (e.room is not None, e.diary_pk, e.starts_at))
     DiaryEntry.objects.bulk_create([
         DiaryEntry(booking=booking, practitioner=e.practitioner, room=e.room, step=e.step, role=e.role,
                    by_phone=e.by_phone, starts_at=e.starts_at, ends_at=e.ends_at)
@@ -113,7 +117,7 @@ def _write(actor, referral, plan, option, status, now, rebooked_from, diaries) -
     return booking
 
 
-def _booked(actor, booking: Booking, now: datetime) -> None:
+def _booked(actor: User, booking: Booking, now: datetime) -> None:
     referral = booking.referral
     target_meet(referral=referral, code="booking", at=now, actor=actor)
     referral.status = ReferralStatus.BOOKED
@@ -122,11 +126,11 @@ def _booked(actor, booking: Booking, now: datetime) -> None:
 
 
 @transaction.atomic
-def booking_confirm(*, actor, booking: Booking, now: datetime | None = None) -> Booking:
+def booking_confirm(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
     """Book a held option: the hold becomes the booking if it has not run out."""
     now = now or timezone.now()
     booking = Booking.objects.select_for_update().select_related("referral").get(pk=booking.pk)
-    if booking.status != BookingStatus.HELD or booking.held_until <= now:
+    if booking.status != BookingStatus.HELD or booking.held_until is None or booking.held_until <= now:
         raise Conflict("The hold ran out and the time may have gone: choose from the fresh options.")
     Referral.objects.select_for_update().get(pk=booking.referral_id)
     booking.status, booking.booked_at, booking.held_until = BookingStatus.BOOKED, now, None
@@ -136,7 +140,7 @@ def booking_confirm(*, actor, booking: Booking, now: datetime | None = None) -> 
 
 
 @transaction.atomic
-def booking_release(*, actor, booking: Booking, now: datetime | None = None) -> Booking:
+def booking_release(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
     """Give a held time back at once (the person could not do it)."""
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != BookingStatus.HELD:
@@ -160,7 +164,7 @@ def holds_release_expired(*, now: datetime | None = None) -> int:
     return len(expired)
 
 
-def booking_cancel(*, actor, booking: Booking, by: str, reason: str,
+def booking_cancel(*, actor: User, booking: Booking, by: str, reason: str,
                    now: datetime | None = None) -> Booking:
     """Cancel a booking (by the person or by the service, with a reason). The person
     goes back to the booking queue: still under the CAP until assessed."""
@@ -174,7 +178,7 @@ def booking_cancel(*, actor, booking: Booking, by: str, reason: str,
         return _cancel(actor, booking, by, reason.strip(), now or timezone.now(), reopen=True)
 
 
-def _cancel(actor, booking: Booking, by: str, reason: str, now: datetime, reopen: bool) -> Booking:
+def _cancel(actor: User, booking: Booking, by: str, reason: str, now: datetime, reopen: bool) -> Booking:
     if booking.status != BookingStatus.BOOKED:
         raise Conflict("Only a booked assessment can be cancelled or rebooked.")
     booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
@@ -186,12 +190,12 @@ def _cancel(actor, booking: Booking, by: str, reason: str, now: datetime, reopen
     return booking
 
 
-def _back_to_booking_queue(actor, referral: Referral) -> None:
+def _back_to_booking_queue(actor: User, referral: Referral) -> None:
     referral.status = ReferralStatus.AWAITING_BOOKING
     save_as(referral, actor)
 
 
-def booking_rebook(*, actor, booking: Booking, option_id: str, by: str, reason: str,
+def booking_rebook(*, actor: User, booking: Booking, option_id: str, by: str, reason: str,
                    now: datetime | None = None) -> Booking:
     """Move a booking to another option: the old one is cancelled and the new one booked
     in one transaction, so the person is never left with neither or both."""
@@ -205,7 +209,7 @@ def booking_rebook(*, actor, booking: Booking, option_id: str, by: str, reason: 
 
 
 @transaction.atomic
-def booking_attended(*, actor, booking: Booking, now: datetime | None = None) -> Booking:
+def booking_attended(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
     """The person attended: the assessment target is met and they leave the CAP's list."""
     now = now or timezone.now()
     booking = _happened(booking, now)
@@ -220,7 +224,7 @@ def booking_attended(*, actor, booking: Booking, now: datetime | None = None) ->
 
 
 @transaction.atomic
-def booking_did_not_attend(*, actor, booking: Booking, now: datetime | None = None) -> Booking:
+def booking_did_not_attend(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
     """The person did not attend: the time stays used, the target keeps running, and the
     person goes back to the booking queue for another appointment."""
     now = now or timezone.now()
@@ -241,7 +245,7 @@ def _happened(booking: Booking, now: datetime) -> Booking:
     return booking
 
 
-def unavailable_time_add(*, actor, referral: Referral, weekday: int | None, starts, ends,
+def unavailable_time_add(*, actor: User, referral: Referral, weekday: int | None, starts: time, ends: time,
                          note: str = "") -> PersonUnavailability:
     """A time the person said they cannot do; options avoid it."""
     if ends <= starts:

@@ -1,22 +1,23 @@
 """Named reads for triage's lists, its follow-up work and the managers' dashboard."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TypedDict
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from cap.models import Referral, ReferralStatus, Task, TriageQueue
 
 from .models import BreachAlert, HuddleItem, InformationRequest, ScanHeartbeat, TriageDecision, WaitTarget
 
 
-def with_next_due(queryset):
+def with_next_due(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     """Each referral with its earliest running target's due instant as `next_due`,
     ordered by it: the most at risk of breaching first (none running: last)."""
     return queryset.annotate(next_due=F("next_due_at")).order_by(
         F("next_due_at").asc(nulls_last=True), "received_at")
 
 
-def with_api_detail(queryset):
+def with_api_detail(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     """Everything the referral API shows, in a fixed number of queries."""
     return queryset.select_related("service_user").prefetch_related(
         Prefetch("decisions", queryset=TriageDecision.objects.select_related("decided_by")
@@ -25,7 +26,7 @@ def with_api_detail(queryset):
     )
 
 
-def triage_worklist():
+def triage_worklist() -> QuerySet[Referral]:
     """Referrals awaiting triage: those a call handler passed to urgent clinical triage
     first (oldest first contact first), then by the earliest due target."""
     return with_next_due(
@@ -33,7 +34,7 @@ def triage_worklist():
     ).order_by(F("urgent_triage_requested_at").asc(nulls_last=True), "next_due", "received_at")
 
 
-def _queue(queue: str, limit: int | None = None):
+def _queue(queue: str, limit: int | None = None) -> QuerySet[Referral]:
     """A queue's rows in due order with everything its table shows, in one query: the
     person, the claim and its clinician joined. The head of a queue is a range scan of
     triage_queue_due_idx, whatever the queue's length."""
@@ -42,7 +43,7 @@ def _queue(queue: str, limit: int | None = None):
     return queryset if limit is None else queryset[:limit]
 
 
-def urgent_queue(limit: int | None = None):
+def urgent_queue(limit: int | None = None) -> QuerySet[Referral]:
     """The 24/7 urgent queue: referrals awaiting triage that are flagged urgent (a call
     handler passed them to urgent triage, or the rules or the referrer say urgent or
     more), and those decided very urgent or urgent, waiting for their crisis assessment
@@ -50,19 +51,29 @@ def urgent_queue(limit: int | None = None):
     return _queue(TriageQueue.URGENT, limit)
 
 
-def non_urgent_queue(limit: int | None = None):
+def non_urgent_queue(limit: int | None = None) -> QuerySet[Referral]:
     """Referrals awaiting triage, not flagged urgent and not for a specific queue."""
     return _queue(TriageQueue.NON_URGENT, limit)
 
 
-def specific_queue(code: str, limit: int | None = None):
+def specific_queue(code: str, limit: int | None = None) -> QuerySet[Referral]:
     """Referrals awaiting triage by a specific group (eating disorders, nursing home
     in-reach). An urgent-flagged one goes to the urgent queue instead: the 24/7 staff
     see it first, whatever its specialty."""
     return _queue(code, limit)
 
 
-def wait_dashboard(now):
+class WaitDashboard(TypedDict):
+    awaiting_triage: int
+    awaiting_booking: int
+    booked: int
+    breached_now: int
+    due_within_hour: int
+    breaches_today: int
+    last_scan: ScanHeartbeat | None
+
+
+def wait_dashboard(now: datetime) -> WaitDashboard:
     counts = dict(
         Referral.objects.open().values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
@@ -82,19 +93,19 @@ def wait_dashboard(now):
 
 # --- Follow-up: information requests, the MDT huddle, team tasks ----------------------
 
-def open_information_requests():
+def open_information_requests() -> QuerySet[InformationRequest]:
     """Requests still waiting for an answer, the longest due a chase first. Those due a
     chase (chase_at <= now) sort before the rest by construction."""
     return (InformationRequest.objects.filter(received_at__isnull=True)
             .select_related("referral__service_user", "requested_by").order_by("chase_at", "id"))
 
 
-def huddle_agenda(day: date):
+def huddle_agenda(day: date) -> QuerySet[HuddleItem]:
     return (HuddleItem.objects.filter(huddle__held_on=day)
             .select_related("referral__service_user", "added_by").order_by("added_at", "id"))
 
 
-def open_team_tasks():
+def open_team_tasks() -> QuerySet[Task]:
     """Open tasks handed to a clinical team (not the admin team), oldest first."""
     return (Task.objects.open().filter(team__isnull=False)
             .select_related("team", "service_user", "enquiry", "created_by").order_by("created_at", "id"))

@@ -1,15 +1,20 @@
 """Triage actions: recording decisions, and starting, stopping and scanning wait targets."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from cap.models import Referral, ReferralStatus
+from cap.models import Referral, ReferralStatus, ServiceUser
 from core.errors import Conflict, Invalid
 from core.history import save_as
+from directory.models import CommunityService
+from scheduling.models import Discipline, Practitioner, Team
 
 from . import clock
 from .alerts import scan_breaches  # noqa: F401  (the watcher's entry point, named here too)
@@ -32,7 +37,7 @@ from .models import (
 )
 
 # Which targets a decision starts, and from which instant of the referral.
-ASSESSMENT_TARGETS = {
+ASSESSMENT_TARGETS: dict[str, list[tuple[str, str]]] = {
     Urgency.VERY_URGENT: [("assessment_4h", "first_contact_at")],
     Urgency.URGENT: [("assessment_24h", "first_contact_at")],
     Urgency.ROUTINE: [("booking", "received_at"), ("routine_assessment", "received_at")],
@@ -60,7 +65,7 @@ def target_start(*, referral: Referral, code: str, start: datetime) -> WaitTarge
     return target
 
 
-def target_meet(*, referral: Referral, code: str, at: datetime, actor=None) -> None:
+def target_meet(*, referral: Referral, code: str, at: datetime, actor: User | None = None) -> None:
     """Stop a running target's clock (met, or breached and now met)."""
     targets = list(WaitTarget.objects.running().filter(referral=referral, definition__code=code))
     # The watcher's row goes first: a scan holding it (FOR UPDATE) finishes its batch before
@@ -87,7 +92,7 @@ def next_due_refresh(referral: Referral) -> None:
 CLAIM_MINUTES = 30
 
 
-def urgency_suggestion(indicators) -> str:
+def urgency_suggestion(indicators: Iterable[str]) -> str:
     """The most urgent urgency that an active rule suggests for these risk indicators."""
     suggested = set(UrgencyRule.objects.filter(active=True, indicator__in=indicators)
                     .values_list("urgency", flat=True))
@@ -98,7 +103,7 @@ URGENCY_ORDER = [Urgency.EMERGENCY, Urgency.VERY_URGENT, Urgency.URGENT, Urgency
 
 
 @transaction.atomic
-def claim_referral(*, actor, referral: Referral, now: datetime | None = None) -> TriageClaim:
+def claim_referral(*, actor: User, referral: Referral, now: datetime | None = None) -> TriageClaim:
     """Claim a referral to work it. Another clinician's live claim is refused; an
     expired one is taken over. Claiming again extends your own claim."""
     now = now or timezone.now()
@@ -114,11 +119,11 @@ def claim_referral(*, actor, referral: Referral, now: datetime | None = None) ->
     return claim
 
 
-def release_claim(*, actor, referral: Referral) -> None:
+def release_claim(*, actor: User, referral: Referral) -> None:
     TriageClaim.objects.filter(referral=referral, clinician=actor).delete()
 
 
-def _check_claim(actor, referral: Referral, now: datetime) -> None:
+def _check_claim(actor: User, referral: Referral, now: datetime) -> None:
     claim = TriageClaim.objects.filter(referral=referral).select_related("clinician").first()
     if claim and claim.clinician_id != actor.pk and claim.active(now):
         name = claim.clinician.get_full_name() or claim.clinician.get_username()
@@ -135,13 +140,13 @@ class Decision:
     rationale: str
     stream: str = ""
     target_timescale: str = ""
-    disciplines: tuple = ()
-    named_practitioners: tuple = ()
+    disciplines: tuple[Discipline, ...] = ()
+    named_practitioners: tuple[Practitioner, ...] = ()
     setting: str = ""
     requirements: str = ""
-    external_service: object = None
+    external_service: CommunityService | None = None
     external_agency: str = ""
-    existing_team: object = None
+    existing_team: Team | None = None
     information_from: str = ""
     information_needed: str = ""
     huddle_question: str = ""
@@ -163,8 +168,8 @@ def _check_decision(d: Decision) -> None:
 
 
 @transaction.atomic
-def triage_decision_record(*, actor, referral: Referral, decision: Decision | None = None,
-                           **fields) -> TriageDecision:
+def triage_decision_record(*, actor: User, referral: Referral, decision: Decision | None = None,
+                           **fields: Any) -> TriageDecision:
     """Record a clinician's triage decision (an immutable record) and carry it out.
 
     Locks the referral row so two clinicians deciding at once cannot both succeed; a
@@ -189,7 +194,8 @@ def triage_decision_record(*, actor, referral: Referral, decision: Decision | No
     return record
 
 
-def _save_decision(actor, referral, d: Decision, existing_team, now) -> TriageDecision:
+def _save_decision(actor: User, referral: Referral, d: Decision, existing_team: Team | None,
+                   now: datetime) -> TriageDecision:
     suggested = referral.suggested_urgency
     record = save_as(TriageDecision(
         referral=referral, urgency=d.urgency, suggested_urgency=suggested,
@@ -205,11 +211,18 @@ def _save_decision(actor, referral, d: Decision, existing_team, now) -> TriageDe
     return record
 
 
-DEFAULT_TIMESCALES = {Urgency.VERY_URGENT: "4 hours", Urgency.URGENT: "24 hours",
+DEFAULT_TIMESCALES: dict[str, str] = {Urgency.VERY_URGENT: "4 hours", Urgency.URGENT: "24 hours",
                       Urgency.ROUTINE: "28 days"}
 
 
-def _to_assessment(*, referral, decision, **_):
+class OutcomeAction(Protocol):
+    """Carries out a decision's outcome on the locked referral (saved by the caller)."""
+
+    def __call__(self, *, actor: User, referral: Referral, decision: Decision, record: TriageDecision,
+                 now: datetime) -> None: ...
+
+
+def _to_assessment(*, referral: Referral, decision: Decision, **_: object) -> None:
     for code, start_field in ASSESSMENT_TARGETS[decision.urgency]:
         target_start(referral=referral, code=code, start=getattr(referral, start_field))
     if decision.urgency == Urgency.ROUTINE:
@@ -218,11 +231,11 @@ def _to_assessment(*, referral, decision, **_):
         referral.status = ReferralStatus.AWAITING_URGENT_ASSESSMENT
 
 
-def _routed(*, referral, **_):
+def _routed(*, referral: Referral, **_: object) -> None:
     referral.status = ReferralStatus.ROUTED
 
 
-def _to_existing_team(*, actor, referral, record, **_):
+def _to_existing_team(*, actor: User, referral: Referral, record: TriageDecision, **_: object) -> None:
     from cap.models import Task, TaskKind
 
     save_as(Task(kind=TaskKind.ROUTED_REFERRAL, team=record.existing_team,
@@ -231,20 +244,22 @@ def _to_existing_team(*, actor, referral, record, **_):
     referral.status = ReferralStatus.ROUTED
 
 
-def _ask_for_information(*, actor, referral, decision, now, **_):
+def _ask_for_information(*, actor: User, referral: Referral, decision: Decision, now: datetime,
+                         **_: object) -> None:
     save_as(InformationRequest(
         referral=referral, requested_from=decision.information_from,
         what=decision.information_needed, requested_by=actor, requested_at=now,
         chase_at=clock.add_working_days(now, 1, business_calendar())), actor)
 
 
-def _to_huddle(*, actor, referral, decision, now, **_):
+def _to_huddle(*, actor: User, referral: Referral, decision: Decision, now: datetime,
+               **_other: object) -> None:
     huddle, _ = Huddle.objects.get_or_create(held_on=next_huddle_day(now))
     HuddleItem.objects.get_or_create(huddle=huddle, referral=referral, defaults={
         "question": decision.huddle_question, "added_by": actor, "added_at": now})
 
 
-def next_huddle_day(now: datetime):
+def next_huddle_day(now: datetime) -> date:
     """The huddle meets every working day at HUDDLE_TIME: a referral sent after it
     goes on the next working day's agenda."""
     calendar = business_calendar()
@@ -258,7 +273,7 @@ def next_huddle_day(now: datetime):
 
 HUDDLE_TIME = time(11, 0)
 
-OUTCOME_ACTIONS = {
+OUTCOME_ACTIONS: dict[str, OutcomeAction] = {
     DecisionOutcome.ASSESSMENT: _to_assessment,
     DecisionOutcome.ROUTE_EXTERNAL: _routed,
     DecisionOutcome.EMERGENCY_SERVICES: _routed,
@@ -268,7 +283,7 @@ OUTCOME_ACTIONS = {
 }
 
 
-def _existing_team_of(service_user):
+def _existing_team_of(service_user: ServiceUser) -> Team:
     from careplans.models import Episode
 
     episode = Episode.objects.open().filter(service_user=service_user).order_by("-opened_on").first()
@@ -279,7 +294,7 @@ def _existing_team_of(service_user):
 
 
 @transaction.atomic
-def urgent_action_record(*, actor, referral: Referral, kind: str, who: str = "", where: str = "",
+def urgent_action_record(*, actor: User, referral: Referral, kind: str, who: str = "", where: str = "",
                          when: datetime | None = None, notes: str = "") -> UrgentAction:
     """Record what urgent clinical triage did. A completed assessment meets the 4-hour or
     24-hour target; a transfer moves the referral to non-urgent triage."""
@@ -305,7 +320,7 @@ def urgent_action_record(*, actor, referral: Referral, kind: str, who: str = "",
 
 
 @transaction.atomic
-def information_received(*, actor, request: InformationRequest, response: str) -> InformationRequest:
+def information_received(*, actor: User, request: InformationRequest, response: str) -> InformationRequest:
     request = InformationRequest.objects.select_for_update().get(pk=request.pk)
     if request.received_at:
         raise Conflict("This information has already been received.")
@@ -314,7 +329,7 @@ def information_received(*, actor, request: InformationRequest, response: str) -
 
 
 @transaction.atomic
-def information_chased(*, actor, request: InformationRequest) -> InformationRequest:
+def information_chased(*, actor: User, request: InformationRequest) -> InformationRequest:
     """Record a chase; the next one is due a working day later."""
     now = timezone.now()
     request = InformationRequest.objects.select_for_update().get(pk=request.pk)
@@ -326,7 +341,7 @@ def information_chased(*, actor, request: InformationRequest) -> InformationRequ
 
 
 @transaction.atomic
-def huddle_item_discussed(*, actor, item: HuddleItem, discussion: str) -> HuddleItem:
+def huddle_item_discussed(*, actor: User, item: HuddleItem, discussion: str) -> HuddleItem:
     item = HuddleItem.objects.select_for_update().select_related("huddle").get(pk=item.pk)
     item.discussion, item.discussed_at = discussion, timezone.now()
     save_as(item, actor)
@@ -352,7 +367,7 @@ Clinical triage, Central Access Point"""
 
 
 @transaction.atomic
-def physical_health_check_request(*, actor, referral: Referral, checks_needed: str,
+def physical_health_check_request(*, actor: User, referral: Referral, checks_needed: str,
                                   advice_given: str) -> PhysicalHealthCheck:
     """Physical health checks first: a letter to the GP, and the advice given to the person."""
     person = referral.service_user

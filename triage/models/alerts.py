@@ -1,6 +1,8 @@
 """What the breach watcher keeps: the next alert instant, alerts, repeats, notifications,
 the duty managers' rota and the scan's heartbeat."""
 
+from typing import Self
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -31,8 +33,8 @@ class AlertSchedule(models.Model):
         indexes = [models.Index(fields=["next_alert_at"], name="alert_schedule_next_idx")]
 
 
-class AlertQuerySet(models.QuerySet):
-    def unacknowledged(self):
+class AlertQuerySet(models.QuerySet["BreachAlert"]):
+    def unacknowledged(self) -> Self:
         return self.filter(acknowledged_at__isnull=True)
 
 

@@ -1,6 +1,9 @@
 """Wait targets: their definitions, the targets a referral runs, and the days the
 service is closed."""
 
+from datetime import datetime
+from typing import Self
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -41,11 +44,11 @@ class TargetDefinition(models.Model):
         return clock.at_risk_at(started_at, due_at, self.at_risk_share, self.at_risk_minutes_left)
 
 
-class WaitTargetQuerySet(models.QuerySet):
-    def running(self):
+class WaitTargetQuerySet(models.QuerySet["WaitTarget"]):
+    def running(self) -> Self:
         return self.filter(met_at__isnull=True, cancelled_at__isnull=True)
 
-    def overdue_at(self, instant):
+    def overdue_at(self, instant: datetime) -> Self:
         """Past their due instant: a target due at 12:00 is met at 12:00 and breached after it."""
         return self.filter(due_at__lt=instant)
 
