@@ -39,7 +39,7 @@ WITH_BODY = {
 
 def document_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
     for path, operations in result.get("paths", {}).items():
-        for method, operation in operations.items():
+        for _method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             extra = dict(COMMON)
             if operation.get("parameters") or operation.get("requestBody"):

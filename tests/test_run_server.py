@@ -76,8 +76,8 @@ def test_the_demo_web_server_answers_many_people_at_once_without_running_out_of_
             statuses = list(pool.map(fetch, range(300)))
         assert statuses == [200] * 300
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                           [database["NAME"]])
+            cursor.execute("SELECT count(*) FROM pg_stat_activity"
+                           " WHERE datname = %s AND pid <> pg_backend_pid()", [database["NAME"]])
             (server_connections,) = cursor.fetchone()
         assert server_connections <= web_threads()
     finally:
