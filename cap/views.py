@@ -10,6 +10,7 @@ from core.errors import DomainError
 from . import selectors, services
 from .forms import AdditionalInformationForm, CallForm, PersonSearchForm, WrittenReferralForm
 from .models import RecordAccess, Referral, ServiceUser, Task
+from .referral_status import URGENT_ACTION_STATUSES
 
 
 def record_access(request, service_user, context):
@@ -100,7 +101,6 @@ def _triage_follow_up(request, referral):
     """Known to services (open episodes, open tasks for a team) and what triage did
     around its decision: one query per section, whatever its length."""
     from careplans.models import Episode
-    from triage.views.followup import URGENT_ACTION_STATUSES
 
     person = referral.service_user
     can_triage = request.user.has_perm("triage.record_triage_decision")
