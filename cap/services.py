@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.errors import Conflict, Invalid
 from core.history import save_as
+from core.locks import lock_referral, lock_referrals
 from scheduling.models import Team
 from triage import services as triage_services
 
@@ -34,6 +35,7 @@ from .models import (
     TaskKind,
 )
 from .references import next_reference
+from .referral_status import referral_initial_status
 from .validators import normalise_nhs_number, normalise_postcode
 
 
@@ -190,8 +192,8 @@ def referral_receive(*, actor: User | None, channel: str, person: PersonDetails,
     )
     if attachment is not None:
         referral.attachment.save(attachment.name, attachment, save=False)
-    if _goes_to_children_hub(match.service_user, received_at):
-        referral.status, referral.redirected_at = ReferralStatus.REDIRECTED_CHILDREN_HUB, now
+    referral_initial_status(referral=referral, now=now,
+                            to_children_hub=_goes_to_children_hub(match.service_user, received_at))
     save_as(referral, actor)
     if referral.status == ReferralStatus.AWAITING_TRIAGE:
         triage_services.target_start(referral=referral, code="triage_review", start=received_at)
@@ -220,8 +222,9 @@ def referral_log_written_receipt(*, actor: User, **details: Any) -> Receipt:
 
 @transaction.atomic
 def referral_add_information(*, actor: User, referral: Referral, text: str) -> Referral:
-    """Add information the admin team gathered before triage, signed and dated."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    """Add information the admin team gathered before triage, signed and dated. Locks
+    the referral."""
+    referral = lock_referral(referral.pk)
     if referral.status != ReferralStatus.AWAITING_TRIAGE:
         raise Invalid("Information can be added only while the referral awaits triage.", field="text")
     stamp = timezone.localtime().strftime("%d %b %Y %H:%M")
@@ -234,7 +237,8 @@ def referral_add_information(*, actor: User, referral: Referral, text: str) -> R
 
 @transaction.atomic
 def match_confirm_new_person(*, actor: User, referral: Referral) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    """A person confirmed the referral's record is someone new. Locks the referral."""
+    referral = lock_referral(referral.pk)
     referral.match_reviewed_at, referral.match_reviewed_by = timezone.now(), actor
     return save_as(referral, actor)
 
@@ -242,8 +246,9 @@ def match_confirm_new_person(*, actor: User, referral: Referral) -> Referral:
 @transaction.atomic
 def match_link_to_existing(*, actor: User, referral: Referral, person: ServiceUser) -> Referral:
     """A person confirmed the referral is about someone already known: move it to that
-    record and mark the provisional record as superseded (never deleted)."""
-    referral = Referral.objects.select_for_update().select_related("service_user").get(pk=referral.pk)
+    record and mark the provisional record as superseded (never deleted). Locks the
+    referral and its provisional record."""
+    referral = lock_referral(referral.pk, select_related=("service_user",))
     provisional = referral.service_user
     if person.pk == provisional.pk or person.superseded_by_id:
         raise Invalid("Choose another person's current record.", field="person")
@@ -292,7 +297,8 @@ def call_log(*, actor: User, call: Call, person: PersonDetails | None = None,
              service_user: ServiceUser | None = None, team: Team | None = None) -> Enquiry:
     """Log a phone call and carry out its outcome. A call passed to urgent clinical
     triage creates a referral whose first contact is the call's start, or, when the
-    person already has one awaiting triage, flags that one as urgent (no duplicate)."""
+    person already has one awaiting triage, flags that one as urgent (no duplicate);
+    that referral is locked."""
     now = timezone.now()
     _check_call(call, now)
     enquiry = Enquiry(
@@ -316,8 +322,8 @@ def call_log(*, actor: User, call: Call, person: PersonDetails | None = None,
 def _pass_to_urgent_triage(actor: User, call: Call, person: PersonDetails | None,
                            service_user: ServiceUser | None, now: datetime) -> Referral:
     if service_user is not None:
-        waiting = (service_user.referrals.select_for_update()
-                   .filter(status=ReferralStatus.AWAITING_TRIAGE).order_by("received_at").first())
+        waiting = lock_referrals(service_user.referrals.filter(status=ReferralStatus.AWAITING_TRIAGE)
+                                 .order_by("received_at")).first()
         if waiting:
             waiting.first_contact_at = min(waiting.first_contact_at, call.started_at)
             waiting.urgent_triage_requested_at = waiting.urgent_triage_requested_at or now

@@ -11,6 +11,7 @@ from core.permissions import permission_required
 from . import selectors, services
 from .forms import AdditionalInformationForm, CallForm, PersonSearchForm, WrittenReferralForm
 from .models import Referral, ServiceUser, Task
+from .referral_status import URGENT_ACTION_STATUSES
 
 
 @permission_required("cap.log_written_referral")
@@ -98,7 +99,6 @@ def _triage_follow_up(request, referral):
     """Known to services (open episodes, open tasks for a team) and what triage did
     around its decision: one query per section, whatever its length."""
     from careplans.models import Episode
-    from triage.views.followup import URGENT_ACTION_STATUSES
 
     person = referral.service_user
     can_triage = request.user.has_perm("triage.record_triage_decision")

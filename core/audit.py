@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 if TYPE_CHECKING:  # core imports no app when it loads (ADR 0008); the log is a cap model
+    from django.contrib.auth.models import User
+
     from cap.models import RecordAccess, Referral, ServiceUser
 
 
-def record_access_log(*, actor, service_user: ServiceUser, view: str,
+def record_access_log(*, actor: User, service_user: ServiceUser, view: str,
                       referral: Referral | None = None) -> RecordAccess:
     """Log that `actor` was shown `service_user`'s details in `view` (a short description
     of what was shown: "referral page", "triage decision"), for `referral` when the read

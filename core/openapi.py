@@ -37,7 +37,8 @@ WITH_BODY = {
 }
 
 
-def document_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+def document_error_responses(result: dict[str, Any], generator: object, request: object,
+                             public: bool) -> dict[str, Any]:
     for path, operations in result.get("paths", {}).items():
         for _method, operation in operations.items():
             responses = operation.setdefault("responses", {})

@@ -37,4 +37,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"detail": "Bad request."}, status=400)
-    return defaults.bad_request(request, exception)
+    return defaults.bad_request(request, exception or Exception("Bad request"))

@@ -3,7 +3,8 @@ and what happens afterwards (rebook, cancel, attended, did not attend).
 
 Every booking's diary entries are written in one transaction, or none. The database's
 exclusion constraints are the guarantee against double booking; their violation becomes
-a Conflict here, never a server error."""
+a Conflict here, never a server error. Rows are locked in core.locks' one order: the
+referral, then the booking, then diary entries, then rooms."""
 
 from datetime import datetime, time, timedelta
 
@@ -12,8 +13,10 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus
+from cap.referral_status import referral_status_set
 from core.errors import Conflict, Invalid
 from core.history import save_as
+from core.locks import diary_write_order, lock_booking, lock_bookings_expiring, lock_referral
 from triage.services import target_meet
 
 from . import options as finder
@@ -51,33 +54,40 @@ def options_for(*, referral: Referral, team: Team | None = None, setting: str = 
 
 
 def booking_hold(*, actor: User, referral: Referral, option_id: str, now: datetime | None = None) -> Booking:
-    """Hold an option for HOLD_MINUTES while the admin agrees it with the person."""
+    """Hold an option for HOLD_MINUTES while the admin agrees it with the person. Locks
+    the referral."""
     return _book(actor, referral, option_id, BookingStatus.HELD, now or timezone.now())
 
 
 def booking_create(*, actor: User, referral: Referral, option_id: str,
                    now: datetime | None = None) -> Booking:
-    """Book an option: every practitioner's entries and the room's, in one transaction."""
+    """Book an option: every practitioner's entries and the room's, in one transaction.
+    Locks the referral."""
     return _book(actor, referral, option_id, BookingStatus.BOOKED, now or timezone.now())
 
 
-def _book(actor: User, referral: Referral, option_id: str, status: str, now: datetime,
+def _book(actor: User, referral: Referral | None, option_id: str, status: str, now: datetime,
           rebook: tuple[Booking, str, str] | None = None) -> Booking:
-    rebooked_from = rebook[0] if rebook else None
+    """Hold or book an option, or move rebook's booking to it. Locks the referral, or,
+    when rebooking, the old booking after its referral (core.locks.lock_booking)."""
+    rebooked_from = None
     try:
         with transaction.atomic():
-            referral = Referral.objects.select_for_update().get(pk=referral.pk)
-            if referral.status != ReferralStatus.AWAITING_BOOKING and rebooked_from is None:
-                raise Conflict(f"{referral.reference} is not waiting for a booking.")
+            if rebook is None:
+                assert referral is not None, "a booking that moves no other is for a referral"
+                referral = lock_referral(referral.pk)
+                if referral.status != ReferralStatus.AWAITING_BOOKING:
+                    raise Conflict(f"{referral.reference} is not waiting for a booking.")
+            else:
+                rebooked_from = lock_booking(rebook[0].pk)
+                referral = rebooked_from.referral
+                _cancel(actor, rebooked_from, *rebook[1:], now, reopen=False)
             holds_release_expired(now=now)
             option = finder.Option.from_id(option_id, referral)
             team = Team.objects.get(pk=option.team_id)
             plan = finder.plan_for(referral, team=team, setting=option.setting)
             diaries = finder.option_check(plan, option, now,
                                           ignore_booking=rebooked_from.pk if rebooked_from else None)
-            if rebook is not None:
-                old = Booking.objects.select_for_update().get(pk=rebook[0].pk, referral=referral)
-                _cancel(actor, old, *rebook[1:], now, reopen=False)
             booking = _write(actor, referral, plan, option, status, now, rebooked_from, diaries)
     except OperationalError as error:
         # A deadlock between two bookings of the same diaries (the fixed write order
@@ -89,7 +99,8 @@ def _book(actor: User, referral: Referral, option_id: str, status: str, now: dat
         if any(name in str(error) for name in DOUBLE_BOOKING):
             raise Conflict(TAKEN, field="option") from None
         if "one_live_booking_per_referral" in str(error):
-            raise Conflict(f"{referral.reference} already has a booking or a hold.", field="option") from None
+            who = referral.reference if referral is not None else "The referral"
+            raise Conflict(f"{who} already has a booking or a hold.", field="option") from None
         raise
     return booking
 
@@ -105,13 +116,12 @@ def _write(actor: User, referral: Referral, plan: finder.AssessmentPlan, option:
         status=status, held_until=now + timedelta(minutes=HOLD_MINUTES) if held else None,
         booked_by=actor, created_at=now, booked_at=None if held else now, rebooked_from=rebooked_from,
     ), actor)
-    # Written in one fixed order (practitioners by id, then the room), so two bookings
-    # waiting on each other's entries queue up instead of deadlocking.
-    entries = sorted(entries, key=lambda e: (e.room is not None, e.diary_pk, e.starts_at))
+    # In core.locks' order, so two bookings waiting on each other's entries queue up
+    # instead of deadlocking.
     DiaryEntry.objects.bulk_create([
         DiaryEntry(booking=booking, practitioner=e.practitioner, room=e.room, step=e.step, role=e.role,
                    by_phone=e.by_phone, starts_at=e.starts_at, ends_at=e.ends_at)
-        for e in entries])
+        for e in diary_write_order(entries)])
     if not held:
         _booked(actor, booking, now)
     return booking
@@ -120,19 +130,18 @@ def _write(actor: User, referral: Referral, plan: finder.AssessmentPlan, option:
 def _booked(actor: User, booking: Booking, now: datetime) -> None:
     referral = booking.referral
     target_meet(referral=referral, code="booking", at=now, actor=actor)
-    referral.status = ReferralStatus.BOOKED
-    save_as(referral, actor)
+    referral_status_set(referral=referral, to=ReferralStatus.BOOKED, actor=actor)
     SlotIssue.objects.filter(referral=referral, resolved_at__isnull=True).update(resolved_at=now)
 
 
 @transaction.atomic
 def booking_confirm(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
-    """Book a held option: the hold becomes the booking if it has not run out."""
+    """Book a held option: the hold becomes the booking if it has not run out. Locks the
+    referral, then the booking."""
     now = now or timezone.now()
-    booking = Booking.objects.select_for_update().select_related("referral").get(pk=booking.pk)
+    booking = lock_booking(booking.pk)
     if booking.status != BookingStatus.HELD or booking.held_until is None or booking.held_until <= now:
         raise Conflict("The hold ran out and the time may have gone: choose from the fresh options.")
-    Referral.objects.select_for_update().get(pk=booking.referral_id)
     booking.status, booking.booked_at, booking.held_until = BookingStatus.BOOKED, now, None
     save_as(booking, actor)
     _booked(actor, booking, now)
@@ -141,8 +150,9 @@ def booking_confirm(*, actor: User, booking: Booking, now: datetime | None = Non
 
 @transaction.atomic
 def booking_release(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
-    """Give a held time back at once (the person could not do it)."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    """Give a held time back at once (the person could not do it). Locks the referral,
+    then the booking."""
+    booking = lock_booking(booking.pk)
     if booking.status != BookingStatus.HELD:
         raise Conflict("Only a held time can be released.")
     booking.status = BookingStatus.EXPIRED
@@ -152,11 +162,11 @@ def booking_release(*, actor: User, booking: Booking, now: datetime | None = Non
 
 def holds_release_expired(*, now: datetime | None = None) -> int:
     """Free the diary time of holds that ran out. Idempotent; run by the booking
-    services before they write, and by a beat task every minute."""
+    services before they write, and by a beat task every minute. Locks the holds
+    without their referrals, skipping those locked (core.locks.lock_bookings_expiring)."""
     now = now or timezone.now()
     with transaction.atomic():
-        expired = list(Booking.objects.select_for_update(skip_locked=True)
-                       .filter(status=BookingStatus.HELD, held_until__lte=now))
+        expired = lock_bookings_expiring(now)
         for booking in expired:
             booking.status = BookingStatus.EXPIRED
             booking.entries.update(live=False)
@@ -167,50 +177,70 @@ def holds_release_expired(*, now: datetime | None = None) -> int:
 def booking_cancel(*, actor: User, booking: Booking, by: str, reason: str,
                    now: datetime | None = None) -> Booking:
     """Cancel a booking (by the person or by the service, with a reason). The person
-    goes back to the booking queue: still under the CAP until assessed."""
+    goes back to the booking queue: still under the CAP until assessed. Locks the
+    referral, then the booking."""
     if by not in ("person", "service"):
         raise Invalid("Say who cancelled: the person or the service.", field="by")
     if not reason.strip():
         raise Invalid("Give the reason for cancelling.", field="reason")
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("referral").get(pk=booking.pk)
-        Referral.objects.select_for_update().get(pk=booking.referral_id)
+        booking = lock_booking(booking.pk)
         return _cancel(actor, booking, by, reason.strip(), now or timezone.now(), reopen=True)
 
 
 def _cancel(actor: User, booking: Booking, by: str, reason: str, now: datetime, reopen: bool) -> Booking:
-    if booking.status != BookingStatus.BOOKED:
-        raise Conflict("Only a booked assessment can be cancelled or rebooked.")
+    _check_booked(booking, "cancelled or rebooked")
     booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
     booking.cancelled_by, booking.cancel_reason = by, reason
     booking.entries.update(live=False)
     save_as(booking, actor)
     if reopen:
-        _back_to_booking_queue(actor, booking.referral)
+        referral_status_set(referral=booking.referral, to=ReferralStatus.AWAITING_BOOKING, actor=actor,
+                            reason=f"Booking cancelled by the {by}: {reason}")
     return booking
 
 
-def _back_to_booking_queue(actor: User, referral: Referral) -> None:
-    referral.status = ReferralStatus.AWAITING_BOOKING
-    save_as(referral, actor)
+NOT_BOOKED: dict[str, str] = {
+    BookingStatus.HELD: "is held, not booked yet",
+    BookingStatus.EXPIRED: "was a hold that ran out",
+    BookingStatus.ATTENDED: "has been recorded as attended",
+    BookingStatus.DID_NOT_ATTEND: "has been recorded as not attended",
+}
+
+
+def _check_booked(booking: Booking, action: str) -> None:
+    """A Conflict saying what became of a booking that is no longer booked: another
+    admin may have cancelled, rebooked or recorded it a moment ago."""
+    if booking.status == BookingStatus.BOOKED:
+        return
+    if booking.status == BookingStatus.CANCELLED:
+        moved = Booking.objects.filter(rebooked_from=booking).first()
+        state = (f"has been rebooked to {timezone.localtime(moved.starts_at):%a %d %b %Y %H:%M}"
+                 if moved else "has been cancelled")
+    else:
+        state = NOT_BOOKED[booking.status]
+    raise Conflict(f"This booking {state}: only a booked assessment can be {action}.")
 
 
 def booking_rebook(*, actor: User, booking: Booking, option_id: str, by: str, reason: str,
                    now: datetime | None = None) -> Booking:
     """Move a booking to another option: the old one is cancelled and the new one booked
-    in one transaction, so the person is never left with neither or both."""
+    in one transaction, so the person is never left with neither or both. Locks the
+    referral, then the old booking (as cancelling does: a rebook and a cancel of one
+    booking at once queue up, and the second is told what the first did)."""
     if not reason.strip():
         raise Invalid("Give the reason for rebooking.", field="reason")
     if by not in ("person", "service"):
         raise Invalid("Say who asked to rebook: the person or the service.", field="by")
-    booking = Booking.objects.get(pk=booking.pk)
-    return _book(actor, booking.referral, option_id, BookingStatus.BOOKED, now or timezone.now(),
+    # No referral: _book locks the old booking's own, then the old booking.
+    return _book(actor, None, option_id, BookingStatus.BOOKED, now or timezone.now(),
                  rebook=(booking, by, f"Rebooked: {reason.strip()}"))
 
 
 @transaction.atomic
 def booking_attended(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
-    """The person attended: the assessment target is met and they leave the CAP's list."""
+    """The person attended: the assessment target is met and they leave the CAP's list.
+    Locks the referral, then the booking."""
     now = now or timezone.now()
     booking = _happened(booking, now)
     booking.status, booking.outcome_recorded_at = BookingStatus.ATTENDED, now
@@ -218,28 +248,27 @@ def booking_attended(*, actor: User, booking: Booking, now: datetime | None = No
     referral = booking.referral
     for code in finder.ASSESSMENT_TARGETS:
         target_meet(referral=referral, code=code, at=booking.starts_at, actor=actor)
-    referral.status = ReferralStatus.ASSESSED
-    save_as(referral, actor)
+    referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor)
     return booking
 
 
 @transaction.atomic
 def booking_did_not_attend(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
     """The person did not attend: the time stays used, the target keeps running, and the
-    person goes back to the booking queue for another appointment."""
+    person goes back to the booking queue for another appointment. Locks the referral,
+    then the booking."""
     now = now or timezone.now()
     booking = _happened(booking, now)
     booking.status, booking.outcome_recorded_at = BookingStatus.DID_NOT_ATTEND, now
     save_as(booking, actor)
-    _back_to_booking_queue(actor, booking.referral)
+    referral_status_set(referral=booking.referral, to=ReferralStatus.AWAITING_BOOKING, actor=actor,
+                        reason="Did not attend the assessment")
     return booking
 
 
 def _happened(booking: Booking, now: datetime) -> Booking:
-    booking = Booking.objects.select_for_update().select_related("referral").get(pk=booking.pk)
-    Referral.objects.select_for_update().get(pk=booking.referral_id)
-    if booking.status != BookingStatus.BOOKED:
-        raise Conflict("Only a booked assessment can be marked attended or not attended.")
+    booking = lock_booking(booking.pk)
+    _check_booked(booking, "marked attended or not attended")
     if booking.starts_at > now:
         raise Invalid("The assessment has not started yet.")
     return booking

@@ -152,7 +152,9 @@ def rebook(request, pk):
     form = RebookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.booking_rebook(actor=request.user, booking=old, **form.cleaned_data)
+            data = form.cleaned_data
+            new = services.booking_rebook(actor=request.user, booking=old, option_id=data["option"],
+                                          by=data["by"], reason=data["reason"])
         except DomainError as error:
             form.add_domain_error(error)
             return _options_page(request, old.referral, rebook=old, form=form, status=409)

@@ -11,8 +11,10 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus, ServiceUser
+from cap.referral_status import URGENT_ACTION_STATUSES, referral_status_set
 from core.errors import Conflict, Invalid
 from core.history import save_as
+from core.locks import lock_referral
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
 
@@ -105,9 +107,9 @@ URGENCY_ORDER = [Urgency.EMERGENCY, Urgency.VERY_URGENT, Urgency.URGENT, Urgency
 @transaction.atomic
 def claim_referral(*, actor: User, referral: Referral, now: datetime | None = None) -> TriageClaim:
     """Claim a referral to work it. Another clinician's live claim is refused; an
-    expired one is taken over. Claiming again extends your own claim."""
+    expired one is taken over. Claiming again extends your own claim. Locks the referral."""
     now = now or timezone.now()
-    Referral.objects.select_for_update().get(pk=referral.pk)
+    lock_referral(referral.pk)
     claim = TriageClaim.objects.filter(referral=referral).select_related("clinician").first()
     if claim and claim.clinician_id != actor.pk and claim.active(now):
         name = claim.clinician.get_full_name() or claim.clinician.get_username()
@@ -176,7 +178,7 @@ def triage_decision_record(*, actor: User, referral: Referral, decision: Decisio
     live claim by another clinician is refused. Asking for information or taking the
     referral to the huddle leaves it awaiting triage with its clock running."""
     d = decision or Decision(**fields)
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = lock_referral(referral.pk)
     now = timezone.now()
     if referral.status != ReferralStatus.AWAITING_TRIAGE:
         raise Conflict(f"{referral.reference} has already been triaged.")
@@ -187,10 +189,11 @@ def triage_decision_record(*, actor: User, referral: Referral, decision: Decisio
         existing_team = _existing_team_of(referral.service_user)
     record = _save_decision(actor, referral, d, existing_team, now)
     OUTCOME_ACTIONS[d.outcome](actor=actor, referral=referral, decision=d, record=record, now=now)
-    if d.outcome in CONCLUDING_OUTCOMES:
+    if d.outcome in CONCLUDING_OUTCOMES:  # its action moved (and saved) the referral
         target_meet(referral=referral, code="triage_review", at=now, actor=actor)
         TriageClaim.objects.filter(referral=referral).delete()
-    save_as(referral, actor)
+    else:  # still awaiting triage; its history shows when a decision was recorded
+        save_as(referral, actor)
     return record
 
 
@@ -216,23 +219,23 @@ DEFAULT_TIMESCALES: dict[str, str] = {Urgency.VERY_URGENT: "4 hours", Urgency.UR
 
 
 class OutcomeAction(Protocol):
-    """Carries out a decision's outcome on the locked referral (saved by the caller)."""
+    """Carries out a decision's outcome on the locked referral."""
 
     def __call__(self, *, actor: User, referral: Referral, decision: Decision, record: TriageDecision,
                  now: datetime) -> None: ...
 
 
-def _to_assessment(*, referral: Referral, decision: Decision, **_: object) -> None:
+def _to_assessment(*, actor: User, referral: Referral, decision: Decision, **_: object) -> None:
     for code, start_field in ASSESSMENT_TARGETS[decision.urgency]:
         target_start(referral=referral, code=code, start=getattr(referral, start_field))
-    if decision.urgency == Urgency.ROUTINE:
-        referral.status = ReferralStatus.AWAITING_BOOKING
-    else:
-        referral.status = ReferralStatus.AWAITING_URGENT_ASSESSMENT
+    to = (ReferralStatus.AWAITING_BOOKING if decision.urgency == Urgency.ROUTINE
+          else ReferralStatus.AWAITING_URGENT_ASSESSMENT)
+    referral_status_set(referral=referral, to=to, actor=actor)
 
 
-def _routed(*, referral: Referral, **_: object) -> None:
-    referral.status = ReferralStatus.ROUTED
+def _routed(*, actor: User, referral: Referral, record: TriageDecision, **_: object) -> None:
+    referral_status_set(referral=referral, to=ReferralStatus.ROUTED, actor=actor,
+                        reason=record.get_outcome_display())
 
 
 def _to_existing_team(*, actor: User, referral: Referral, record: TriageDecision, **_: object) -> None:
@@ -241,7 +244,7 @@ def _to_existing_team(*, actor: User, referral: Referral, record: TriageDecision
     save_as(Task(kind=TaskKind.ROUTED_REFERRAL, team=record.existing_team,
                  service_user=referral.service_user, created_by=actor,
                  description=f"{referral.reference} routed to you by triage: {record.rationale}"), actor)
-    referral.status = ReferralStatus.ROUTED
+    _routed(actor=actor, referral=referral, record=record)
 
 
 def _ask_for_information(*, actor: User, referral: Referral, decision: Decision, now: datetime,
@@ -297,9 +300,9 @@ def _existing_team_of(service_user: ServiceUser) -> Team:
 def urgent_action_record(*, actor: User, referral: Referral, kind: str, who: str = "", where: str = "",
                          when: datetime | None = None, notes: str = "") -> UrgentAction:
     """Record what urgent clinical triage did. A completed assessment meets the 4-hour or
-    24-hour target; a transfer moves the referral to non-urgent triage."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status not in (ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_URGENT_ASSESSMENT):
+    24-hour target; a transfer moves the referral to non-urgent triage. Locks the referral."""
+    referral = lock_referral(referral.pk)
+    if referral.status not in URGENT_ACTION_STATUSES:
         raise Conflict(f"{referral.reference} is no longer with urgent triage.")
     if kind == UrgentAction.Kind.ASSESSMENT_COMPLETED and when and when > timezone.now():
         raise Invalid("An assessment cannot be completed in the future.", field="when")
@@ -311,8 +314,7 @@ def urgent_action_record(*, actor: User, referral: Referral, kind: str, who: str
         at = when or action.recorded_at
         for code in ("assessment_4h", "assessment_24h"):
             target_meet(referral=referral, code=code, at=at, actor=actor)
-        referral.status = ReferralStatus.ASSESSED
-        save_as(referral, actor)
+        referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor)
     elif kind == UrgentAction.Kind.TRANSFER_NON_URGENT:
         referral.urgent_triage_requested_at = None
         save_as(referral, actor)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cap import services as cap_services
 from cap.models import Referral, ReferralStatus, Task
+from cap.referral_status import URGENT_ACTION_STATUSES
 from core.audit import record_access_log
 from core.errors import DomainError
 from core.permissions import permission_required
@@ -27,10 +28,6 @@ from ..models import Huddle, HuddleItem, InformationRequest, PhysicalHealthCheck
 
 DECIDE = "triage.record_triage_decision"
 LIST_LIMIT = 200
-
-# Urgent triage actions belong to the 24/7 queue: before triage, or while an urgent
-# assessment is awaited. After that the referral's own team records what happens.
-URGENT_ACTION_STATUSES = {ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_URGENT_ASSESSMENT}
 
 
 # --- Missing information ------------------------------------------------------------
