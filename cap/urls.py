@@ -6,11 +6,11 @@ app_name = "cap"
 urlpatterns = [
     path("calls/new/", views.log_call, name="log_call"),
     path("referrals/new/", views.written_referral, name="written_referral"),
-    path("referrals/<int:pk>/", views.referral, name="referral"),
-    path("referrals/<int:pk>/letter/", views.referral_attachment, name="referral_attachment"),
-    path("referrals/<int:pk>/information/", views.referral_add_information,
+    path("referrals/<id:pk>/", views.referral, name="referral"),
+    path("referrals/<id:pk>/letter/", views.referral_attachment, name="referral_attachment"),
+    path("referrals/<id:pk>/information/", views.referral_add_information,
          name="referral_add_information"),
     path("identity-checks/", views.match_reviews, name="match_reviews"),
-    path("identity-checks/<int:pk>/", views.match_review, name="match_review"),
+    path("identity-checks/<id:pk>/", views.match_review, name="match_review"),
     path("tasks/", views.admin_tasks, name="admin_tasks"),
 ]

@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Referrals, triage and bookings for mental health and learning disability services.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A record's id in a path (core.converters): a whole number of up to 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999999999999999999}},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.openapi.document_error_responses",

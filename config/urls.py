@@ -18,15 +18,15 @@ def api(view):
 
 api_v1 = [
     path("referrals/", api(cap_api.ReferralCreateApi.as_view()), name="referrals"),
-    path("referrals/<int:pk>/", api(triage_api.ReferralDetailApi.as_view()), name="referral"),
-    path("referrals/<int:pk>/triage/", api(triage_api.TriageDecisionApi.as_view()), name="triage"),
+    path("referrals/<id:pk>/", api(triage_api.ReferralDetailApi.as_view()), name="referral"),
+    path("referrals/<id:pk>/triage/", api(triage_api.TriageDecisionApi.as_view()), name="triage"),
     path("triage/worklist/", api(triage_api.WorklistApi.as_view()), name="worklist"),
-    path("referrals/<int:pk>/options/", api(scheduling_api.OptionsApi.as_view()), name="options"),
-    path("referrals/<int:pk>/bookings/", api(scheduling_api.BookingsApi.as_view()), name="bookings"),
+    path("referrals/<id:pk>/options/", api(scheduling_api.OptionsApi.as_view()), name="options"),
+    path("referrals/<id:pk>/bookings/", api(scheduling_api.BookingsApi.as_view()), name="bookings"),
     path("breaches/", api(monitoring_api.BreachListApi.as_view()), name="breaches"),
     path("dashboard/", api(monitoring_api.DashboardApi.as_view()), name="dashboard"),
     path("dashboard/performance/", api(monitoring_api.PerformanceApi.as_view()), name="performance"),
-    path("service-users/<int:pk>/care-plan/", api(careplans_api.CarePlanApi.as_view()), name="care_plan"),
+    path("service-users/<id:pk>/care-plan/", api(careplans_api.CarePlanApi.as_view()), name="care_plan"),
 ]
 
 urlpatterns = [

@@ -5,16 +5,16 @@ from . import views
 app_name = "scheduling"
 urlpatterns = [
     path("scheduling/booking-queue/", views.booking_queue, name="booking_queue"),
-    path("scheduling/referrals/<int:pk>/book/", views.book, name="book"),
-    path("scheduling/referrals/<int:pk>/unavailable-times/", views.unavailable_time_add,
+    path("scheduling/referrals/<id:pk>/book/", views.book, name="book"),
+    path("scheduling/referrals/<id:pk>/unavailable-times/", views.unavailable_time_add,
          name="unavailable_time_add"),
-    path("scheduling/bookings/<int:pk>/", views.booking, name="booking"),
-    path("scheduling/bookings/<int:pk>/rebook/", views.rebook, name="rebook"),
-    path("scheduling/bookings/<int:pk>/letter/", views.letter, name="letter"),
-    path("scheduling/bookings/<int:pk>/gp-letter/", views.gp_letter, name="gp_letter"),
+    path("scheduling/bookings/<id:pk>/", views.booking, name="booking"),
+    path("scheduling/bookings/<id:pk>/rebook/", views.rebook, name="rebook"),
+    path("scheduling/bookings/<id:pk>/letter/", views.letter, name="letter"),
+    path("scheduling/bookings/<id:pk>/gp-letter/", views.gp_letter, name="gp_letter"),
     path("scheduling/under-cap/", views.under_cap, name="under_cap"),
     path("scheduling/slot-issues/", views.slot_issues, name="slot_issues"),
     path("diaries/", views.diaries, name="diaries"),
-    path("diaries/<int:pk>/", views.diary, name="diary"),
+    path("diaries/<id:pk>/", views.diary, name="diary"),
     path("diaries/feed/<str:token>.ics", views.feed, name="feed"),
 ]

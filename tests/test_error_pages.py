@@ -89,3 +89,11 @@ def test_too_many_requests_is_the_nhs_page_with_status_429(rf: RequestFactory):
     assert response.status_code == 429
     assert one_h1(page) == "Sorry, there have been too many requests from this device"
     assert "call 999" in page
+
+
+@pytest.mark.parametrize("path", [
+    "/referrals/99999999999999999999/", "/api/v1/referrals/99999999999999999999/",
+    "/scheduling/bookings/123456789012345678901234567890/"])
+def test_an_id_too_large_for_any_record_is_not_found_rather_than_a_server_error(client_for, manager, path):
+    response = client_for(manager).get(path)
+    assert response.status_code == 404

@@ -5,7 +5,7 @@ from .views import decisions, performance
 app_name = "triage"
 urlpatterns = [
     path("triage/", decisions.worklist, name="worklist"),
-    path("triage/referrals/<int:pk>/decide/", decisions.decide, name="decide"),
+    path("triage/referrals/<id:pk>/decide/", decisions.decide, name="decide"),
     path("dashboard/", performance.dashboard, name="dashboard"),
     path("dashboard/figures/<slug:name>/", performance.figure, name="figure"),
     path("dashboard/performance/", performance.performance_page, name="performance"),
