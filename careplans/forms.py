@@ -35,6 +35,8 @@ SectionFields = type("SectionFields", (forms.Form,), {
 
 class ContributeForm(NHSFormMixin, SectionFields):
     summary = forms.CharField(label="What you changed, and why", max_length=300)
+    # The version the practitioner is editing, so a contribution made meanwhile is never undone.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     team = forms.ModelChoiceField(queryset=Team.objects.none(), label="Contributing as",
                                   required=False, empty_label="Your team for this person")
 

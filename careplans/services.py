@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cap.models import ServiceUser
-from core.errors import Conflict, Invalid, NotAllowed
+from core.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from core.history import save_as
 from directory.models import CommunityService, Expertise
 from scheduling.models import Practitioner, Team
@@ -109,12 +109,22 @@ def _locked_plan(care_plan: CarePlan) -> CarePlan:
 
 @transaction.atomic
 def care_plan_contribute(*, actor: User, care_plan: CarePlan, sections: dict[str, str], summary: str,
-                         team: Team | None = None, now: datetime | None = None) -> CarePlanVersion:
+                         team: Team | None = None, based_on: int | None = None,
+                         now: datetime | None = None) -> CarePlanVersion:
     """A practitioner's contribution: a new version of the whole plan, naming its author,
-    team and time. Earlier versions stay as they were."""
+    team and time. Earlier versions stay as they were.
+
+    `based_on` is the version the practitioner edited. If another contribution was saved
+    since, this one is refused (StaleVersion) rather than written over it: the row lock
+    only makes the two wait in turn, and the second would still undo the first."""
     now = now or timezone.now()
     practitioner = _require_involved(actor, care_plan.service_user)
     plan = _locked_plan(care_plan)
+    if based_on is not None and based_on != plan.version:
+        raise StaleVersion(
+            f"Version {plan.version} was saved while you were editing version {based_on}. Your "
+            "text is kept: compare it with the current plan, merge the two and save again.",
+            current_version=plan.version)
     if not summary.strip():
         raise Invalid("Say what you changed.", field="summary")
     known = {name for name, _ in SECTIONS}

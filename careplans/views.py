@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cap.models import ServiceUser
-from core.errors import DomainError, NotAllowed
+from core.errors import DomainError, NotAllowed, StaleVersion
 from core.permissions import permission_required
 
 from . import forms, selectors, services
 from .models import (
+    SECTIONS,
     Audience,
+    CarePlan,
     CarePlanVersion,
     ExpertiseRequest,
     RequestStatus,
@@ -86,18 +88,40 @@ def contribute(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     _involved_or_403(involved)
     practitioner = selectors.practitioner_of(request.user)
-    form = forms.ContributeForm(request.POST or None, practitioner=practitioner, initial=plan.sections())
+    form = forms.ContributeForm(request.POST or None, practitioner=practitioner,
+                                initial={**plan.sections(), "version": plan.version})
+    clash = None
     if request.method == "POST" and form.is_valid():
         try:
             version = services.care_plan_contribute(
                 actor=request.user, care_plan=plan, sections=form.sections(),
-                summary=form.cleaned_data["summary"], team=form.cleaned_data["team"])
+                summary=form.cleaned_data["summary"], team=form.cleaned_data["team"],
+                based_on=form.cleaned_data["version"])
+        except StaleVersion as error:
+            form, clash = _contribution_clash(request, practitioner, plan, form, error)
         except DomainError as error:
             form.add_domain_error(error)
         else:
             messages.success(request, f"Saved as version {version.number}.")
             return redirect("careplans:person", pk=person.pk)
-    return render(request, "careplans/contribute.html", {"person": person, "plan": plan, "form": form})
+    plan.refresh_from_db()
+    return render(request, "careplans/contribute.html",
+                  {"person": person, "plan": plan, "form": form, "clash": clash})
+
+
+def _contribution_clash(request, practitioner, plan, form, error: StaleVersion):
+    """The practitioner's text, kept as typed, now based on the current version (they have
+    seen it), with each section that differs from the current plan shown side by side."""
+    current = CarePlan.objects.get(pk=plan.pk).sections()
+    mine = form.sections()
+    data = request.POST.copy()
+    data["version"] = str(error.current_version)
+    rebased = forms.ContributeForm(data, practitioner=practitioner)
+    rebased.is_valid()
+    rebased.add_domain_error(error)
+    clash = [{"heading": heading, "current": current.get(name, ""), "yours": mine[name]}
+             for name, heading in SECTIONS if mine[name].strip() != current.get(name, "").strip()]
+    return rebased, clash
 
 
 @require_POST

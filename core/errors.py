@@ -20,3 +20,12 @@ class Conflict(DomainError):
 
 class NotAllowed(DomainError):
     """The actor's role does not allow this action."""
+
+
+class StaleVersion(Conflict):
+    """The change was made from an older version of the record than the current one: made,
+    it would undo what someone else saved meanwhile (a lost update)."""
+
+    def __init__(self, message: str, *, current_version: int, field: str | None = None):
+        super().__init__(message, field=field)
+        self.current_version = current_version

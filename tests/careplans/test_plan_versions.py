@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from careplans import selectors, services
 from careplans.models import CarePlan, CarePlanVersion, OtherNeedLevel
-from core.errors import Invalid, NotAllowed
+from core.errors import Invalid, NotAllowed, StaleVersion
 from directory.models import CommunityService
 from tests.factories import PractitionerFactory, TeamFactory
 
@@ -109,7 +109,8 @@ def test_the_plan_page_starts_the_plan_and_a_contribution_saves_a_version(
     page = client.get(reverse("careplans:person", args=[known_person.pk]))
     assert page.status_code == 200 and "Version 1" in page.content.decode()
     response = client.post(reverse("careplans:contribute", args=[known_person.pk]), {
-        "goals": "Walk the dog every day", "safety_plan": "Ring the crisis line", "summary": "First plan"})
+        "goals": "Walk the dog every day", "safety_plan": "Ring the crisis line", "summary": "First plan",
+        "version": 1})
     assert response.status_code == 302
     plan = CarePlan.objects.get(service_user=known_person)
     assert (plan.version, plan.goals) == (2, "Walk the dog every day")
@@ -124,3 +125,40 @@ def test_any_practitioner_of_the_persons_teams_contributes(known_person, team, r
     version = services.care_plan_contribute(actor=colleague, care_plan=plan,
                                             sections={"plan": "Weekly visits"}, summary="Plan")
     assert version.author == colleague
+
+
+def test_a_contribution_from_an_older_version_is_refused_and_undoes_nothing(clinician, known_person):
+    plan = services.care_plan_start(actor=clinician, service_user=known_person)
+    services.care_plan_contribute(actor=clinician, care_plan=plan, sections={"goals": "Sleep better"},
+                                  summary="Goals", based_on=1)
+    with pytest.raises(StaleVersion) as refused:
+        services.care_plan_contribute(actor=clinician, care_plan=plan, sections={"goals": "Eat well"},
+                                      summary="Goals", based_on=1)
+    assert refused.value.current_version == 2
+    plan.refresh_from_db()
+    assert (plan.version, plan.goals) == (2, "Sleep better")
+
+
+def test_the_page_shows_both_texts_side_by_side_and_keeps_the_practitioners_for_them_to_merge(
+        clinician, known_person, client_for):
+    plan = services.care_plan_start(actor=clinician, service_user=known_person)
+    client = client_for(clinician)
+    url = reverse("careplans:contribute", args=[known_person.pk])
+    services.care_plan_contribute(actor=clinician, care_plan=plan, sections={"safety_plan": "Ring Amira"},
+                                  summary="Safety plan from the home visit")
+    response = client.post(url, {"safety_plan": "Ring the crisis line", "summary": "Safety plan",
+                                 "version": 1})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Version 2 was saved while you were editing version 1" in page
+    assert "Ring Amira" in page  # the current plan, beside ...
+    assert page.count("Ring the crisis line") == 2  # ... the practitioner's text, and in the form
+    assert 'name="version" value="2"' in page
+    plan.refresh_from_db()
+    assert (plan.version, plan.safety_plan) == (2, "Ring Amira")
+
+    merged = client.post(url, {"safety_plan": "Ring Amira, then the crisis line", "summary": "Merged",
+                               "version": 2})
+    assert merged.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.version, plan.safety_plan) == (3, "Ring Amira, then the crisis line")
