@@ -41,13 +41,24 @@ def written_referral(request):
 @permission_required("cap.log_call")
 def log_call(request):
     """The call handler's screen: find the person, see at once whether they are known
-    to services, and log the call with its outcome."""
-    search = PersonSearchForm(request.GET if "search" in request.GET else None, prefix="find")
+    to services, and log the call with its outcome.
+
+    The search, choosing a person and saving are buttons of one form, so searching or
+    choosing keeps everything already typed about the call (notes included), and the
+    searched name and date of birth are carried into "Who the call is about" (WCAG 2.2
+    3.3.7, redundant entry). A search by address (GET) still works, for links."""
+    action, _, choice = request.POST.get("action", "save").partition(":") if request.method == "POST" \
+        else ("", "", "")
+    search = PersonSearchForm(request.POST if action == "search" else
+                              request.GET if "search" in request.GET else None, prefix="find")
     people = selectors.people_search(**search.cleaned_data) if search.is_bound and search.is_valid() else None
-    chosen = _chosen_person(request)
-    form = CallForm(request.POST or None, initial={
-        "started_at": request.GET.get("started_at") or timezone.localtime(), "service_user": chosen})
-    if request.method == "POST" and form.is_valid():
+    chosen = _chosen_person(request, choice if action == "choose" else None)
+    if action in ("search", "choose"):
+        form = CallForm(initial=_typed_so_far(request, search, chosen))
+    else:
+        form = CallForm(request.POST if action == "save" else None, initial={
+            "started_at": request.GET.get("started_at") or timezone.localtime(), "service_user": chosen})
+    if action == "save" and form.is_valid():
         try:
             enquiry = services.call_log(actor=request.user, call=form.call(), person=form.person(),
                                         service_user=form.cleaned_data["service_user"])
@@ -61,12 +72,28 @@ def log_call(request):
     return render(request, "cap/log_call.html", {
         "form": form, "search": search, "people": people, "chosen": chosen,
         "chosen_detail": _known_to_services(request, chosen),
+        "focus": {"search": "search-results", "choose": "known-to-services"}.get(action, ""),
     })
 
 
-def _chosen_person(request):
-    person_id = request.POST.get("service_user") or request.GET.get("person")
-    if not person_id or not str(person_id).isdigit():
+def _typed_so_far(request, search: PersonSearchForm, chosen) -> dict:
+    """What the handler has typed into the call form, to show again as it was; the searched
+    person's details fill the empty fields of who the call is about."""
+    typed = {name: request.POST.get(name) for name in CallForm.base_fields if name in request.POST}
+    if search.is_bound and search.is_valid():
+        for name in CARRIED_FROM_SEARCH:
+            if not typed.get(name) and search.cleaned_data.get(name):
+                typed[name] = request.POST.get(f"find-{name}") or request.GET.get(f"find-{name}")
+    typed["service_user"] = chosen.pk if chosen else None
+    return typed
+
+
+CARRIED_FROM_SEARCH = ("nhs_number", "given_name", "family_name", "date_of_birth")
+
+
+def _chosen_person(request, choice: str | None = None):
+    person_id = choice or request.POST.get("service_user") or request.GET.get("person")
+    if not person_id or not str(person_id).isdigit() or len(str(person_id)) > 18:
         return None
     return ServiceUser.objects.filter(pk=person_id, superseded_by__isnull=True).first()
 

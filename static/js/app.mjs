@@ -6,3 +6,10 @@ initAll();
 for (const button of document.querySelectorAll('[data-print]')) {
   button.addEventListener('click', () => window.print());
 }
+
+// After a search or a choice the page comes back with focus where the user was working
+// (the results, the chosen person), not at the top of the page.
+const focusTarget = document.querySelector('[data-focus-on-load]');
+if (focusTarget && !document.querySelector('.nhsuk-error-summary')) {
+  focusTarget.focus();
+}

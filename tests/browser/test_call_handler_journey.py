@@ -28,11 +28,13 @@ def test_call_handler_finds_a_known_person_and_passes_the_call_to_triage_by_keyb
     assert "City West CTR Team" in page.locator("#search-results").inner_text()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Choose Leah Moss").focus()
+    assert page.evaluate("document.activeElement.id") == "search-results"
+    page.get_by_role("button", name="Choose Leah Moss").focus()
     page.keyboard.press("Enter")
     card = page.locator("#known-to-services")
     card.wait_for()
     assert "Priya Nair" in card.inner_text()
+    assert page.evaluate("document.activeElement.id") == "known-to-services"
 
     page.get_by_label("Professional").focus()
     page.keyboard.press("Space")
@@ -52,3 +54,23 @@ def test_call_handler_finds_a_known_person_and_passes_the_call_to_triage_by_keyb
     referral = Referral.objects.get(service_user=person)
     assert Enquiry.objects.get().referral == referral
     assert referral.urgent_triage_requested_at is not None
+
+
+def test_searching_part_way_through_a_call_keeps_the_notes_and_fills_in_who_it_is_about(
+        live_server, page, call_handler, password):
+    sign_in(page, live_server.url, call_handler.username, password)
+    notes = "Mother worried: her son has not slept for days"
+    page.get_by_label("What the caller said").fill(notes)
+    page.get_by_label("Clinical", exact=True).check()
+    page.locator("#person-search").get_by_label("Last name").fill("Okonjo")
+    page.locator("#person-search").get_by_label("Date of birth").fill("2001-06-09")
+    page.get_by_role("button", name="Search").click()
+    page.locator("#search-results").wait_for()
+    assert "Nobody found" in page.locator("#search-results").inner_text()
+    assert page.evaluate("document.activeElement.id") == "search-results"
+    assert page.get_by_label("What the caller said").input_value() == notes
+    assert page.get_by_label("Clinical", exact=True).is_checked()
+    who = page.get_by_role("group", name="Who the call is about")
+    assert who.get_by_label("Last name").input_value() == "Okonjo"
+    assert who.get_by_label("Date of birth").input_value() == "2001-06-09"
+    assert_accessible(page)

@@ -173,3 +173,29 @@ def test_a_call_passed_to_triage_without_a_postcode_is_asked_for_it_and_keeps_wh
     assert "Caller&#x27;s son has not slept for three nights" in page
     assert 'value="Mistry"' in page
     assert not Referral.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_search_part_way_through_a_call_keeps_what_was_typed_and_carries_the_name_over(
+        client_for, call_handler, known_person):
+    typed = call_form(nature="clinical", details="Caller's son has not slept",
+                      outcome="Talking it through")
+    response = client_for(call_handler).post("/calls/new/", {
+        **typed, "action": "search", "find-family_name": "Whitmore", "find-date_of_birth": "1961-08-02"})
+    assert response.status_code == 200
+    assert list(response.context["people"]) == [known_person]
+    form = response.context["form"]
+    assert not form.is_bound  # shown again as typed, not yet checked
+    assert form.initial["details"] == "Caller's son has not slept"
+    assert form.initial["outcome"] == "Talking it through"
+    assert (form.initial["family_name"], form.initial["date_of_birth"]) == ("Whitmore", "1961-08-02")
+    assert not Enquiry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_choosing_the_person_found_keeps_what_was_typed(client_for, call_handler, known_person):
+    typed = call_form(details="Asking about the next appointment")
+    response = client_for(call_handler).post("/calls/new/", {**typed, "action": f"choose:{known_person.pk}"})
+    assert response.context["chosen"] == known_person
+    assert response.context["form"].initial["details"] == "Asking about the next appointment"
+    assert "Known to services" in response.content.decode()
