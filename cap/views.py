@@ -8,7 +8,7 @@ from core.audit import record_access_log
 from core.errors import DomainError
 from core.permissions import permission_required
 
-from . import selectors, services
+from . import held_uploads, selectors, services
 from .forms import AdditionalInformationForm, CallForm, PersonSearchForm, WrittenReferralForm
 from .models import Referral, ServiceUser, Task
 from .referral_status import URGENT_ACTION_STATUSES
@@ -16,26 +16,54 @@ from .referral_status import URGENT_ACTION_STATUSES
 
 @permission_required("cap.log_written_referral")
 def written_referral(request):
+    """Log a letter or electronic referral. A valid letter survives an error elsewhere on
+    the form: it is held server-side against the form (cap.held_uploads), shown as
+    attached, and can be removed."""
     form = WrittenReferralForm(request.POST or None, request.FILES or None,
                                initial={"received_at": timezone.localtime()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            receipt = services.referral_log_written_receipt(
-                actor=request.user, person=form.person(), referrer=form.referrer(),
-                reason=d["reason"], referrer_risk=d["referrer_risk"],
-                referrer_urgency=d["referrer_urgency"], received_at=d["received_at"],
-                attachment=d["attachment"], risk_indicators=d["risk_indicators"],
-                specific_queue=d["specific_queue"],
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, f"Referral {receipt.referral.reference} logged for triage.")
-            for warning in receipt.warnings:
-                messages.warning(request, warning)
-            return redirect("cap:referral", pk=receipt.referral.pk)
-    return render(request, "cap/written_referral.html", {"form": form})
+    held = None
+    if request.method == "POST":
+        valid = form.is_valid()
+        held = _held_letter(request, form)
+        if valid:
+            d = form.cleaned_data
+            letter = d["attachment"] or (held.open() if held else None)
+            try:
+                receipt = services.referral_log_written_receipt(
+                    actor=request.user, person=form.person(), referrer=form.referrer(),
+                    reason=d["reason"], referrer_risk=d["referrer_risk"],
+                    referrer_urgency=d["referrer_urgency"], received_at=d["received_at"],
+                    attachment=letter, risk_indicators=d["risk_indicators"],
+                    specific_queue=d["specific_queue"],
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+                if d["attachment"]:
+                    held = held_uploads.upload_hold(actor=request.user, upload=d["attachment"])
+            else:
+                if held:
+                    held_uploads.upload_release(held)
+                messages.success(request, f"Referral {receipt.referral.reference} logged for triage.")
+                for warning in receipt.warnings:
+                    messages.warning(request, warning)
+                return redirect("cap:referral", pk=receipt.referral.pk)
+    return render(request, "cap/written_referral.html", {"form": form, "held": held})
+
+
+def _held_letter(request, form: WrittenReferralForm) -> held_uploads.HeldUpload | None:
+    """The letter this attempt keeps: a new valid upload (held at once, in case the form is
+    refused), else the one held by an earlier attempt unless the admin removed it."""
+    cleaned = getattr(form, "cleaned_data", {})
+    held = held_uploads.upload_held(actor=request.user, token=request.POST.get("held_attachment", ""))
+    if cleaned.get("attachment"):
+        if held:
+            held_uploads.upload_release(held)
+        return None if form.is_valid() else held_uploads.upload_hold(actor=request.user,
+                                                                    upload=cleaned["attachment"])
+    if held and request.POST.get("remove_held_attachment"):
+        held_uploads.upload_release(held)
+        return None
+    return held
 
 
 @permission_required("cap.log_call")

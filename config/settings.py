@@ -272,6 +272,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PERFORMANCE_REFRESH_SECONDS,
         "options": {"expires": PERFORMANCE_REFRESH_SECONDS},
     },
+    "remove-old-held-uploads": {
+        "task": "cap.tasks.remove_old_held_uploads_task",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
     "send-alert-emails": {
         "task": "triage.tasks.send_alert_emails_task",
         "schedule": 5 * BREACH_SCAN_SECONDS,

@@ -139,3 +139,71 @@ def test_viewing_a_referral_records_who_looked_at_the_persons_record(client_for,
     client_for(triage_clinician).get(f"/referrals/{referral.pk}/")
     access = referral.service_user.accesses.get(user=triage_clinician)
     assert (access.referral, access.context) == (referral, "referral page")
+
+
+
+@pytest.mark.django_db
+def test_a_valid_letter_survives_an_error_elsewhere_on_the_form_and_is_saved_with_the_referral(
+        client_for, admin_team, private_media):
+    client, form = client_for(admin_team), letter()
+    refused = client.post("/referrals/new/", {**form, "reason": "",
+                                              "attachment": SimpleUploadedFile("gp-letter.pdf", PDF)})
+    assert refused.status_code == 200 and not Referral.objects.exists()
+    page = refused.content.decode()
+    assert "Attached: <strong>gp-letter.pdf</strong>" in page
+    token = refused.context["held"].token
+    assert f'name="held_attachment" value="{token}"' in page
+
+    client.post("/referrals/new/", {**form, "held_attachment": token})
+    referral = Referral.objects.get()
+    assert (private_media / referral.attachment.name).read_bytes() == PDF
+    assert not list((private_media / "held").iterdir())  # the held copy is gone
+
+
+@pytest.mark.django_db
+def test_a_held_letter_can_be_removed(client_for, admin_team, private_media):
+    client, form = client_for(admin_team), letter()
+    refused = client.post("/referrals/new/", {**form, "reason": "",
+                                              "attachment": SimpleUploadedFile("gp-letter.pdf", PDF)})
+    token = refused.context["held"].token
+    client.post("/referrals/new/", {**form, "held_attachment": token, "remove_held_attachment": "1"})
+    assert not Referral.objects.get().attachment
+    assert not list((private_media / "held").iterdir())
+
+
+@pytest.mark.django_db
+def test_a_held_letter_serves_only_the_user_who_uploaded_it(client_for, admin_team, private_media):
+    from accounts import roles
+    from tests.factories import UserFactory
+
+    form = letter()
+    refused = client_for(admin_team).post("/referrals/new/", {
+        **form, "reason": "", "attachment": SimpleUploadedFile("gp-letter.pdf", PDF)})
+    token = refused.context["held"].token
+    colleague = UserFactory(username="another.admin", role=roles.ADMIN_TEAM)
+    client_for(colleague).post("/referrals/new/", {**form, "held_attachment": token})
+    assert not Referral.objects.get().attachment
+    client_for(admin_team).post("/referrals/new/", {**form, "held_attachment": "forged:token"})
+    assert Referral.objects.count() == 2
+    assert not Referral.objects.order_by("id").last().attachment
+
+
+@pytest.mark.django_db
+def test_held_letters_older_than_a_day_are_removed_by_the_hourly_task(client_for, admin_team, private_media):
+    import os
+
+    from django.conf import settings
+
+    from cap import held_uploads
+    from cap.tasks import remove_old_held_uploads_task
+
+    refused = client_for(admin_team).post("/referrals/new/", {
+        **letter(), "reason": "", "attachment": SimpleUploadedFile("gp-letter.pdf", PDF)})
+    held = private_media / refused.context["held"].path
+    assert remove_old_held_uploads_task.apply().get() == 0
+    day_old = (timezone.now() - held_uploads.KEPT_FOR - timedelta(minutes=1)).timestamp()
+    os.utime(held, (day_old, day_old))
+    assert remove_old_held_uploads_task.apply().get() == 1
+    assert not held.exists()
+    entry = settings.CELERY_BEAT_SCHEDULE["remove-old-held-uploads"]
+    assert entry["task"] == remove_old_held_uploads_task.name
