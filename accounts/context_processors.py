@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 
 from .roles import roles_of
@@ -16,4 +17,4 @@ def navigation(request):
     matching = [item for item in items if request.path.startswith(item["url"])]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["current"] = True
-    return {"nav_items": items}
+    return {"nav_items": items, "session_idle_seconds": settings.SESSION_COOKIE_AGE}

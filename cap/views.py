@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.kept_work import keeps_typed_work
 from core.audit import record_access_log
 from core.errors import DomainError
 from core.permissions import permission_required
@@ -15,6 +16,7 @@ from .referral_status import URGENT_ACTION_STATUSES
 
 
 @permission_required("cap.log_written_referral")
+@keeps_typed_work
 def written_referral(request):
     """Log a letter or electronic referral. A valid letter survives an error elsewhere on
     the form: it is held server-side against the form (cap.held_uploads), shown as
@@ -67,6 +69,7 @@ def _held_letter(request, form: WrittenReferralForm) -> held_uploads.HeldUpload 
 
 
 @permission_required("cap.log_call")
+@keeps_typed_work
 def log_call(request):
     """The call handler's screen: find the person, see at once whether they are known
     to services, and log the call with its outcome.
@@ -76,13 +79,15 @@ def log_call(request):
     searched name and date of birth are carried into "Who the call is about" (WCAG 2.2
     3.3.7, redundant entry). A search by address (GET) still works, for links."""
     action, _, choice = request.POST.get("action", "save").partition(":") if request.method == "POST" \
-        else ("", "", "")
+        else ("restored" if getattr(request, "kept_work_restored", False) else "", "", "")
     search = PersonSearchForm(request.POST if action == "search" else
                               request.GET if "search" in request.GET else None, prefix="find")
     people = selectors.people_search(**search.cleaned_data) if search.is_bound and search.is_valid() else None
     chosen = _chosen_person(request, choice if action == "choose" else None)
     if action in ("search", "choose"):
         form = CallForm(initial=_typed_so_far(request, search, chosen))
+    elif action == "restored":  # typed before a sign-in (accounts.kept_work): shown, not sent
+        form = CallForm(request.POST)
     else:
         form = CallForm(request.POST if action == "save" else None, initial={
             "started_at": request.GET.get("started_at") or timezone.localtime(), "service_user": chosen})

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.kept_work import keeps_typed_work
 from cap.models import ServiceUser
 from core.errors import DomainError, NotAllowed, StaleVersion
 from core.permissions import permission_required
@@ -84,6 +85,7 @@ def _involved_or_403(involved):
 
 
 @permission_required(CONTRIBUTE)
+@keeps_typed_work
 def contribute(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     _involved_or_403(involved)
@@ -247,6 +249,7 @@ def team_around_end(request, pk):
 
 
 @permission_required(CONTRIBUTE)
+@keeps_typed_work
 def step_up_start(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     _involved_or_403(involved)
@@ -264,6 +267,7 @@ def step_up_start(request, pk):
 
 
 @permission_required(CONTRIBUTE)
+@keeps_typed_work
 def step_up_end(request, pk):
     step_up = get_object_or_404(StepUpEpisode.objects.select_related("service_user"), pk=pk)
     person = step_up.service_user
@@ -289,6 +293,7 @@ def step_ups(request):
 
 
 @permission_required(CONTRIBUTE)
+@keeps_typed_work
 def expertise_request_new(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     _involved_or_403(involved)
@@ -354,6 +359,7 @@ def support_slot_take(request, pk, slot_pk):
 
 
 @permission_required(VIEW)
+@keeps_typed_work
 def support_slots(request):
     """An expert's practitioner support slots: offer one, see which are taken."""
     practitioner = selectors.practitioner_of(request.user)
@@ -372,6 +378,7 @@ def support_slots(request):
 
 
 @permission_required(CONTRIBUTE)
+@keeps_typed_work
 def transition_new(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     _involved_or_403(involved)

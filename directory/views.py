@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.kept_work import keeps_typed_work
 from core.errors import DomainError
 from core.permissions import permission_required
 
@@ -58,9 +59,10 @@ def service(request, pk):
 
 
 @permission_required(MANAGE)
+@keeps_typed_work
 def service_new(request):
     form = ServiceForm(request.POST or None)
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             entry = services.service_create(actor=request.user, details=form.details())
         except DomainError as e:
@@ -72,6 +74,7 @@ def service_new(request):
 
 
 @permission_required(MANAGE)
+@keeps_typed_work
 def service_edit(request, pk):
     entry = get_object_or_404(CommunityService, pk=pk)
     form = ServiceForm.for_service(entry, request.POST or None)
@@ -118,10 +121,11 @@ def to_check(request):
 
 
 @permission_required(MANAGE)
+@keeps_typed_work
 def import_services(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
         report = openreferral.import_services(actor=request.user, text=form.cleaned_data["file"])
     return render(request, "directory/import.html", {"form": form, "report": report})
 
@@ -137,9 +141,10 @@ def export_services(request):
 # --- The staff helpline ---------------------------------------------------------------
 
 @permission_required(HELPLINE)
+@keeps_typed_work
 def helpline(request):
     form = HelplineForm(request.POST or None)
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.helpline_query_log(actor=request.user, details=form.details())
         except DomainError as e:
@@ -153,9 +158,10 @@ def helpline(request):
 
 
 @permission_required(HELPLINE)
+@keeps_typed_work
 def unmet_need_new(request):
     form = UnmetNeedForm(request.POST or None)
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.unmet_need_log(actor=request.user, need=data["need"], area=data["area"],
@@ -195,7 +201,7 @@ def _report_csv(rows) -> HttpResponse:
 def expertise(request):
     form = ExpertiseSearchForm(request.GET or None)
     found = None
-    if form.is_valid():
+    if request.method == "POST" and form.is_valid():
         found = selectors.expertise_search(**form.cleaned_data)[:100]
     elif not form.is_bound:
         found = selectors.expertise_search()[:100]
@@ -204,6 +210,7 @@ def expertise(request):
 
 
 @permission_required("directory.manage_expertise")
+@keeps_typed_work
 def expertise_edit(request, pk=None):
     entry = get_object_or_404(Expertise, pk=pk) if pk else None
     initial = {}

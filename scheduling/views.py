@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.kept_work import keeps_typed_work
 from cap.models import Referral
 from core.errors import DomainError
 from core.permissions import permission_required
@@ -78,6 +79,7 @@ def _options_page(request, referral, *, form=None, rebook=None, status=200):
 
 
 @permission_required(BOOK)
+@keeps_typed_work
 def book(request, pk):
     """Find options for a triaged referral, then hold or book one."""
     referral = get_object_or_404(Referral.objects.select_related("service_user__gp_practice"), pk=pk)
@@ -147,6 +149,7 @@ def _booking_action(request, booking, cancel_form) -> bool:
 
 
 @permission_required(BOOK)
+@keeps_typed_work
 def rebook(request, pk):
     old = get_object_or_404(Booking.objects.select_related("referral__service_user__gp_practice"), pk=pk)
     form = RebookForm(request.POST or None)

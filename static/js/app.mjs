@@ -13,3 +13,9 @@ const focusTarget = document.querySelector('[data-focus-on-load]');
 if (focusTarget && !document.querySelector('.nhsuk-error-summary')) {
   focusTarget.focus();
 }
+
+const timeoutWarning = document.getElementById('timeout-warning');
+if (timeoutWarning) {
+  const { initTimeoutWarning } = await import('./session-timeout.mjs');
+  initTimeoutWarning(timeoutWarning);
+}

@@ -25,6 +25,8 @@ export function startQueueRefresh(root = document) {
       });
       // A redirect means the session ended: leave the list as it is.
       if (!response.ok || response.redirected) return;
+      // The request renewed the session's idle timeout: restart the warning's timer.
+      document.dispatchEvent(new CustomEvent('cap:session-renewed'));
       const html = await response.text();
       if (paused) return;
       table.innerHTML = html;

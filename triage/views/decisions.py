@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from accounts.kept_work import keeps_typed_work
 from cap.models import Referral, RiskIndicator
 from core.audit import record_access_log
 from core.errors import DomainError
@@ -34,6 +35,7 @@ def worklist(request):
 
 
 @permission_required("triage.record_triage_decision")
+@keeps_typed_work
 def decide(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
     form = TriageDecisionForm(request.POST or None, initial={"urgency": referral.suggested_urgency})

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.kept_work import keeps_typed_work
 from cap import services as cap_services
 from cap.models import Referral, ReferralStatus, Task
 from cap.referral_status import URGENT_ACTION_STATUSES
@@ -57,6 +58,7 @@ def information_chase(request, pk):
 
 
 @permission_required(DECIDE)
+@keeps_typed_work
 def information_receive(request, pk):
     info = _open_request(pk)
     form = InformationReceivedForm(request.POST or None)
@@ -124,6 +126,7 @@ def _render_huddle(request, day: date, *, bound=None, status=200):
 # --- Physical health checks first ---------------------------------------------------
 
 @permission_required(DECIDE)
+@keeps_typed_work
 def physical_health_check(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
     form = PhysicalHealthCheckForm(request.POST or None)
@@ -152,6 +155,7 @@ def physical_health_letter(request, pk):
 # --- Urgent triage actions ----------------------------------------------------------
 
 @permission_required(DECIDE)
+@keeps_typed_work
 def urgent_action(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
     if referral.status not in URGENT_ACTION_STATUSES:
