@@ -108,7 +108,7 @@ def crawl(client: Client, home: str) -> Crawl:
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
+def demo(transactional_db, reference_data, settings):
     settings.DEBUG = True
     call_command("load_demo_data", stdout=StringIO())
     settings.DEBUG = False

@@ -315,7 +315,7 @@ def test_public_pages_need_no_login_and_show_the_crisis_numbers_first(client, ur
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "call 999" in html and "call NHS 111 and select the mental health option" in html
+    assert "call 999" in html and "call NHS 111 and select option 2, the mental health option" in html
     assert html.index('id="crisis"') < html.index("<h1")
 
 
