@@ -200,7 +200,8 @@ class Referral(models.Model):
                               default=ReferralStatus.AWAITING_TRIAGE, db_index=True)
     # Up to a first and a last name of 100 characters each: a self-referral names the person.
     referrer_name = models.CharField(max_length=201, blank=True)
-    referrer_role = models.CharField(max_length=80, blank=True)
+    # The public form names the relationship (60) and who filled it in: "(member of the public)".
+    referrer_role = models.CharField(max_length=120, blank=True)
     referrer_organisation = models.CharField(max_length=120, blank=True)
     referrer_ods_code = models.CharField("referrer's practice ODS code", max_length=10, blank=True)
     referrer_phone = models.CharField("referrer's phone number", max_length=30, blank=True)

@@ -74,7 +74,7 @@ class AboutYouForm(PublicForm):
     def referrer(self, filled_in_by: str) -> Referrer:
         d = self.cleaned_data
         kind = CallerType(filled_in_by).label.lower()
-        return Referrer(name=d["referrer_name"], role=f"{d['relationship']} ({kind})"[:80],
+        return Referrer(name=d["referrer_name"], role=f"{d['relationship']} ({kind})",
                         phone=d["referrer_phone"])
 
 

@@ -37,13 +37,23 @@ class NHSFormMixin(_FormBase):
             label = str(field.label or name.replace("_", " "))
             verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
             field.error_messages["required"] = f"{verb} {label[0].lower()}{label[1:]}"
+            if getattr(field, "max_length", None):
+                # Said before it bites (the character count), and by the server with the
+                # limit; never by the browser's maxlength, which cuts pasted text silently.
+                field.error_messages["max_length"] = (
+                    f"{label} must be %(limit_value)d characters or fewer (it has %(show_value)d)")
+                widget.attrs.pop("maxlength", None)
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 continue
             css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)),
                        "nhsuk-input")
             widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+            described = [f"id_{name}-hint"] if field.help_text else []
+            if isinstance(widget, forms.Textarea) and getattr(field, "max_length", None):
+                widget.attrs["class"] += " nhsuk-js-character-count"
+                described.append(f"id_{name}-info")
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
 
     def full_clean(self) -> None:
         super().full_clean()

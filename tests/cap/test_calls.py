@@ -135,7 +135,7 @@ def test_999_advice_is_recorded_with_its_time(client_for, call_handler):
 @pytest.mark.parametrize("overrides, message", [
     ({"started_at": local(timezone.now() + timedelta(hours=2))}, "cannot be in the future"),
     ({"ended_at": local(timezone.now() - timedelta(hours=3))}, "cannot end before it started"),
-    ({"outcome": "x" * 2001}, "at most 2000 characters"),
+    ({"outcome": "x" * 2001}, "must be 2000 characters or fewer"),
     ({"caller_type": "martian"}, "Select a valid choice"),
 ])
 def test_bad_call_details_are_refused_and_nothing_saved(client_for, call_handler, overrides, message):

@@ -158,7 +158,7 @@ FUTURE = (date.today() + timedelta(days=2)).isoformat()
     ("details", {"date_of_birth": FUTURE}, "date_of_birth", "must be in the past"),
     ("details", {"postcode": "LE1"}, "postcode", "full UK postcode"),
     ("details", {"family_name": ""}, "family_name", "Enter last name"),
-    ("help-needed", {"reason": "x" * 4001}, "reason", "at most 4000 characters"),
+    ("help-needed", {"reason": "x" * 4001}, "reason", "must be 4000 characters or fewer"),
     ("help-needed", {"reason": ""}, "reason", "Enter what you need help with"),
     ("contact", {"contact_preference": "text", "phone": ""}, "phone", "Enter a phone number"),
     ("contact", {"contact_preference": "phone", "phone": "12345"}, "phone", "UK phone number"),

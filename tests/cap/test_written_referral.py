@@ -67,7 +67,7 @@ def test_back_entered_letter_keeps_its_received_time_and_its_due_time_follows(cl
      "received_at", "cannot be in the future"),
     ({"reason": ""}, "reason", "Enter reason for referral"),
     ({"family_name": ""}, "family_name", "Enter last name"),
-    ({"reason": "x" * 4001}, "reason", "at most 4000 characters"),
+    ({"reason": "x" * 4001}, "reason", "must be 4000 characters or fewer"),
     ({"gp_practice_code": "ZZ999"}, "gp_practice_code", "No GP practice"),
     ({"attachment": SimpleUploadedFile("letter.pdf", b"<html>not a pdf</html>")}, "attachment",
      "must be a PDF"),
