@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from core.forms import NHSFormMixin
+from core.forms import LocalDateTimeField, NHSFormMixin
 
 from .models import (
     CallerType,
@@ -16,7 +16,6 @@ from .models import (
 from .services import Call, PersonDetails, Referrer
 from .validators import normalise_nhs_number, validate_nhs_number, validate_postcode
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 REFERRER_URGENCY = [("", "Not stated"), ("routine", "Routine"), ("urgent", "Urgent"),
                     ("very_urgent", "Very urgent")]
 
@@ -95,7 +94,7 @@ class WrittenReferralForm(PersonForm):
         label="Specific triage queue", required=False,
         choices=[("", "None: general triage")] + SpecificQueue.choices,
         help_text="Eating disorder and nursing home in-reach referrals have their own triage clinicians")
-    received_at = forms.DateTimeField(label="Date and time received", widget=DATETIME_WIDGET,
+    received_at = LocalDateTimeField(label="Date and time received",
                                       help_text="When the letter or electronic referral arrived")
     attachment = AttachmentField(label="Referral letter (PDF)", required=False,
                                  help_text="A PDF up to 10 MB")
@@ -134,8 +133,8 @@ class CallForm(PersonForm):
     """A phone call. Who it is about is needed when it goes to triage and the person
     was not found by the search."""
 
-    started_at = forms.DateTimeField(label="Call started", widget=DATETIME_WIDGET)
-    ended_at = forms.DateTimeField(label="Call ended", widget=DATETIME_WIDGET, required=False)
+    started_at = LocalDateTimeField(label="Call started")
+    ended_at = LocalDateTimeField(label="Call ended", required=False)
     caller_type = forms.ChoiceField(label="Who is calling?", choices=CallerType.choices,
                                     widget=forms.RadioSelect)
     nature = forms.ChoiceField(label="Nature of the call", choices=CallNature.choices,

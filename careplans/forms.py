@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import NHSFormMixin
+from core.forms import LocalDateTimeField, NHSFormMixin
 from directory.models import CommunityService, Expertise
 from scheduling.models import Practitioner, Team
 
@@ -15,7 +15,6 @@ from .models import (
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 SECTION_HINTS = {
     "goals": "Write them as the person says them.",
@@ -130,8 +129,8 @@ class RequestAnswerForm(NHSFormMixin, forms.Form):
 
 
 class SlotForm(NHSFormMixin, forms.Form):
-    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME_WIDGET)
-    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME_WIDGET)
+    starts_at = LocalDateTimeField(label="Starts")
+    ends_at = LocalDateTimeField(label="Ends")
 
 
 class TransitionForm(NHSFormMixin, forms.Form):

@@ -1,9 +1,11 @@
 """Forms that render as NHS.UK design system fields, with an error summary on every form."""
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 
 from core.errors import DomainError
 
@@ -69,3 +71,88 @@ class NHSFormMixin(_FormBase):
     def add_domain_error(self, error: DomainError) -> None:
         """Show a service's DomainError on the field it names, or on the whole form."""
         self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A date and time in Europe/London (datetime-local), with a choice of BST or GMT that
+    appears only for a time in the hour repeated when the clocks go back."""
+
+    input_type = "datetime-local"
+    template_name = "components/widgets/local_datetime.html"
+
+    def __init__(self, attrs: dict | None = None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+    def value_from_datadict(self, data, files, name: str) -> tuple[str | None, str]:  # type: ignore[override]
+        return data.get(name), data.get(f"{name}_clock", "")
+
+    def value_omitted_from_data(self, data, files, name: str) -> bool:
+        return name not in data
+
+    def get_context(self, name: str, value, attrs):  # type: ignore[no-untyped-def]
+        text, clock = value if isinstance(value, tuple) else (value, "")
+        context = super().get_context(name, text, attrs)
+        naive = _naive(text) if isinstance(text, str) else None
+        if naive is not None and clock_change(naive) == "repeated":
+            context["widget"].update(ambiguous=True, clock=clock, clock_name=f"{name}_clock",
+                                     time=f"{naive:%H:%M}")
+        return context
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time as people in the service say it, in Europe/London. In the hour the
+    clocks go back (01:00-01:59 on the last Sunday of October) the same time happens twice:
+    the form asks whether BST (the first) or GMT (an hour later) was meant. A time in the
+    hour the clocks skip in spring does not exist, and is refused with the reason."""
+
+    widget = LocalDateTimeInput
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        text, clock = value if isinstance(value, tuple) else (value, "")
+        if text in self.empty_values:
+            return None
+        if isinstance(text, datetime):
+            return text
+        naive = _naive(str(text))
+        if naive is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return localise(naive, clock)
+
+
+def _naive(text: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=None) if parsed.tzinfo is None else None
+
+
+def clock_change(naive: datetime) -> str:
+    """"repeated" in the hour the clocks go back, "skipped" in the hour they go forward,
+    else "" (in the current time zone, Europe/London)."""
+    zone = timezone.get_current_timezone()
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return ""
+    round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    return "repeated" if round_trip == naive else "skipped"
+
+
+def localise(naive: datetime, clock: str = "") -> datetime:
+    """The instant a local time names; `clock` ("bst" or "gmt") says which of a repeated hour."""
+    zone = timezone.get_current_timezone()
+    match clock_change(naive):
+        case "skipped":
+            raise forms.ValidationError(
+                f"There is no {naive:%H:%M} on {naive.day} {naive:%B %Y}: the clocks went forward an "
+                "hour, from 01:00 GMT to 02:00 BST. Enter the time as the clock showed it.", code="skipped")
+        case "repeated" if clock not in ("bst", "gmt"):
+            raise forms.ValidationError(
+                f"{naive:%H:%M} on {naive.day} {naive:%B %Y} happened twice, as the clocks went back: "
+                "choose whether you mean the first (BST) or the second, an hour later (GMT).",
+                code="ambiguous")
+        case "repeated":
+            # In UTC: an aware time whose offset depends on `fold` compares unequal to every
+            # time in another zone (PEP 495), so it is not passed on as it is.
+            return naive.replace(tzinfo=zone, fold=0 if clock == "bst" else 1).astimezone(UTC)
+    return naive.replace(tzinfo=zone)

@@ -4,11 +4,9 @@ the rules live in triage/services.py."""
 
 from django import forms
 
-from core.forms import NHSFormMixin
+from core.forms import LocalDateTimeField, NHSFormMixin
 
 from .models import UrgentAction
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class InformationReceivedForm(NHSFormMixin, forms.Form):
@@ -37,7 +35,7 @@ class UrgentActionForm(NHSFormMixin, forms.Form):
     who = forms.CharField(label="Who", max_length=120, required=False,
                           help_text="Who carried it out or will, for example the crisis team.")
     where = forms.CharField(label="Where", max_length=160, required=False)
-    when = forms.DateTimeField(label="When", required=False, widget=DATETIME_WIDGET,
+    when = LocalDateTimeField(label="When", required=False,
                                help_text="When it happened or is arranged for.")
     notes = forms.CharField(label="Notes", max_length=4000, required=False,
                             widget=forms.Textarea(attrs={"rows": 4}))
