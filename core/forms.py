@@ -83,13 +83,13 @@ class LocalDateTimeInput(forms.DateTimeInput):
     def __init__(self, attrs: dict | None = None):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
-    def value_from_datadict(self, data, files, name: str) -> tuple[str | None, str]:  # type: ignore[override]
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return data.get(name), data.get(f"{name}_clock", "")
 
-    def value_omitted_from_data(self, data, files, name: str) -> bool:
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data
 
-    def get_context(self, name: str, value, attrs):  # type: ignore[no-untyped-def]
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         text, clock = value if isinstance(value, tuple) else (value, "")
         context = super().get_context(name, text, attrs)
         naive = _naive(text) if isinstance(text, str) else None
@@ -107,7 +107,7 @@ class LocalDateTimeField(forms.DateTimeField):
 
     widget = LocalDateTimeInput
 
-    def to_python(self, value):  # type: ignore[no-untyped-def]
+    def to_python(self, value: Any) -> datetime | None:
         text, clock = value if isinstance(value, tuple) else (value, "")
         if text in self.empty_values:
             return None
