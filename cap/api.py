@@ -13,12 +13,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import requires
 from core.errors import DomainError
+from core.parsers import JSONParser
 
 from . import idempotency, services
 from .forms import REFERRER_URGENCY

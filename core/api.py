@@ -43,3 +43,4 @@ def requires(*perms: str) -> type[RolePermission]:
         raise TypeError("requires needs at least one permission")
     name = "Requires_" + "_or_".join(p.replace(".", "_") for p in perms)
     return type(name, (RolePermission,), {"perms": perms})
+
