@@ -201,7 +201,7 @@ def _report_csv(rows) -> HttpResponse:
 def expertise(request):
     form = ExpertiseSearchForm(request.GET or None)
     found = None
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         found = selectors.expertise_search(**form.cleaned_data)[:100]
     elif not form.is_bound:
         found = selectors.expertise_search()[:100]

@@ -18,9 +18,10 @@ from tests.factories import UserFactory
 
 # Pages whose check depends on the record or the address, not on a role alone: the home
 # page sends each role to its own, a queue's page needs that queue's permission, and the
-# notification centre shows each person what was told to them or their queues.
+# notification centre shows each person what was told to them or their queues. "Stay
+# signed in" is for everyone signed in.
 CHECKED_PER_RECORD = {
-    "accounts.views.home",
+    "accounts.views.home", "accounts.views.session_keep_alive",
     "django.contrib.auth.views.view",  # logout
     "triage.views.queues.urgent", "triage.views.queues.non_urgent",
     "triage.views.queues.eating_disorders", "triage.views.queues.nursing_home_in_reach",
