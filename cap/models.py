@@ -30,6 +30,12 @@ class PrivateStorage(LazyObject):
 private_storage = PrivateStorage()
 
 
+def private_storage_of_attachments() -> PrivateStorage:
+    """The attachments' storage, named by a function so that migrations record the function
+    and not the folder it uses on one machine (PRIVATE_MEDIA_ROOT)."""
+    return private_storage
+
+
 @receiver(setting_changed)
 def _private_storage_follows_its_setting(*, setting, **kwargs):
     if setting == "PRIVATE_MEDIA_ROOT":
@@ -216,8 +222,8 @@ class Referral(models.Model):
                                          help_text="What the urgency rules suggested at intake.")
     specific_queue = models.CharField(max_length=30, choices=SpecificQueue.choices, blank=True,
                                       db_default="")
-    attachment = models.FileField(storage=private_storage, upload_to="referrals/%Y/%m/", blank=True,
-                                  help_text="The referral letter (PDF).")
+    attachment = models.FileField(storage=private_storage_of_attachments, upload_to="referrals/%Y/%m/",
+                                  blank=True, help_text="The referral letter (PDF).")
     additional_information = models.TextField(
         "information gathered before triage", max_length=8000, blank=True)
     match_result = models.CharField(max_length=20, choices=MatchResult.choices,

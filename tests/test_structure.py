@@ -53,3 +53,17 @@ def test_core_imports_no_app_at_module_level():
                                                        & set(APPS))
                  for p in python_files("core")}
     assert not {path: apps for path, apps in offenders.items() if apps}
+
+
+@pytest.mark.django_db
+def test_the_migrations_match_the_models_wherever_the_project_lives(tmp_path):
+    """No model state depends on this machine's paths (the private attachments' folder)."""
+    import io
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(PRIVATE_MEDIA_ROOT=tmp_path / "elsewhere"):
+        out = io.StringIO()
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
