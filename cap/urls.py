@@ -13,4 +13,5 @@ urlpatterns = [
     path("identity-checks/", views.match_reviews, name="match_reviews"),
     path("identity-checks/<id:pk>/", views.match_review, name="match_review"),
     path("tasks/", views.admin_tasks, name="admin_tasks"),
+    path("tasks/<id:pk>/done/", views.admin_task_done, name="admin_task_done"),
 ]

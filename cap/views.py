@@ -241,3 +241,17 @@ def match_review(request, pk):
 @permission_required("cap.log_written_referral")
 def admin_tasks(request):
     return render(request, "cap/tasks.html", {"tasks": selectors.open_tasks_for_admin_team()[:200]})
+
+
+@require_POST
+@permission_required("cap.log_written_referral")
+def admin_task_done(request, pk):
+    """An appointment change or other task handed to the admin team, done."""
+    task = get_object_or_404(selectors.open_tasks_for_admin_team(), pk=pk)
+    try:
+        services.task_complete(actor=request.user, task=task)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{task.get_kind_display()} task marked done.")
+    return redirect("cap:admin_tasks")

@@ -10,6 +10,8 @@ history row) in the database.
   -> test_call_handler_routes_a_call_to_the_persons_existing_team
 - call handler: pass an appointment change to the admin team (cap:log_call)
   -> test_call_handler_passes_an_appointment_change_to_the_admin_team
+- admin team: mark a task done (cap:admin_tasks, cap:admin_task_done)
+  -> test_call_handler_passes_an_appointment_change_to_the_admin_team
 - admin team: log a written referral (cap:written_referral)
   -> test_admin_team_logs_a_written_referral_and_adds_information_gathered_before_triage
 - admin team: add information gathered before triage (cap:referral_add_information, on cap:referral)
@@ -18,10 +20,6 @@ history row) in the database.
   -> test_admin_team_links_a_possible_match_to_the_person_already_known
 - admin team: identity check, confirm a new person (cap:match_reviews, cap:match_review)
   -> test_admin_team_confirms_a_possible_match_is_a_new_person
-
-Not covered because the UI has no way to do it: marking an admin team task done. The
-Tasks page (cap:admin_tasks) only lists the tasks; cap.services.task_complete is reached
-only from the team tasks page (followup:team_task_done), which lists team tasks alone.
 """
 
 from datetime import date
@@ -161,6 +159,13 @@ def test_call_handler_passes_an_appointment_change_to_the_admin_team(
     page.get_by_role("heading", name="Admin team tasks").wait_for()
     assert f"{enquiry.reference}: Asked for a morning next week" in page.locator("main").inner_text()
     assert_accessible(page)
+
+    # ... and marks it done once the appointment is rearranged.
+    page.get_by_role("button", name="Mark done").click()
+    page.get_by_text("Appointment change task marked done.").wait_for()
+    assert "No open tasks." in page.locator("main").inner_text()
+    task.refresh_from_db()
+    assert task.done_at is not None
 
 
 # --- Admin team -----------------------------------------------------------------------
