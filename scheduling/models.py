@@ -202,6 +202,15 @@ class PersonUnavailability(models.Model):
         constraints = [models.CheckConstraint(condition=Q(ends__gt=models.F("starts")),
                                               name="unavailable_time_ends_after_it_starts")]
 
+    @property
+    def days(self) -> str:
+        """The days it applies to, as the admin chose them ("Mondays", "Every day"). The
+        field has no choices, so Django gives it no get_weekday_display."""
+        if self.weekday is None:
+            return "Every day"
+        return ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays",
+                "Sundays")[self.weekday]
+
 
 class TsTzRange(Func):
     function = "TSTZRANGE"
