@@ -253,5 +253,6 @@ def admin_task_done(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{task.get_kind_display()} task marked done.")
+        who = f" for {task.service_user}" if task.service_user else ""
+        messages.success(request, f"Task marked done: {task.get_kind_display().lower()}{who}.")
     return redirect("cap:admin_tasks")

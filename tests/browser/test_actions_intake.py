@@ -162,7 +162,7 @@ def test_call_handler_passes_an_appointment_change_to_the_admin_team(
 
     # ... and marks it done once the appointment is rearranged.
     page.get_by_role("button", name="Mark done").click()
-    page.get_by_text("Appointment change task marked done.").wait_for()
+    page.get_by_text("Task marked done: change an appointment for Omar Farah.").wait_for()
     assert "No open tasks." in page.locator("main").inner_text()
     task.refresh_from_db()
     assert task.done_at is not None
