@@ -197,6 +197,7 @@ def referral_receive(*, actor: User | None, channel: str, person: PersonDetails,
     save_as(referral, actor)
     if referral.status == ReferralStatus.AWAITING_TRIAGE:
         triage_services.target_start(referral=referral, code="triage_review", start=received_at)
+        triage_services.intake_clocks_start(referral=referral)
     warnings = known_to_services_warnings(match.service_user, exclude_id=referral.id)
     return Receipt(referral, match, warnings)
 
@@ -327,7 +328,9 @@ def _pass_to_urgent_triage(actor: User, call: Call, person: PersonDetails | None
         if waiting:
             waiting.first_contact_at = min(waiting.first_contact_at, call.started_at)
             waiting.urgent_triage_requested_at = waiting.urgent_triage_requested_at or now
-            return save_as(waiting, actor)
+            save_as(waiting, actor)
+            triage_services.intake_clocks_start(referral=waiting)
+            return waiting
         person = PersonDetails(
             nhs_number=service_user.nhs_number or "", given_name=service_user.given_name,
             family_name=service_user.family_name, date_of_birth=service_user.date_of_birth,
@@ -339,7 +342,10 @@ def _pass_to_urgent_triage(actor: User, call: Call, person: PersonDetails | None
                                first_contact_at=call.started_at)
     referral = receipt.referral
     referral.urgent_triage_requested_at = now
-    return save_as(referral, actor)
+    save_as(referral, actor)
+    if referral.status == ReferralStatus.AWAITING_TRIAGE:  # not redirected to the children's hub
+        triage_services.intake_clocks_start(referral=referral)
+    return referral
 
 
 def _existing_team(service_user: ServiceUser | None) -> Team:

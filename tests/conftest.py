@@ -20,6 +20,7 @@ REFERENCE_DATA_MIGRATIONS = [
     ("scheduling.migrations.0007_default_assessment_templates", "add"),
     ("triage.migrations.0005_default_urgency_rules_and_queue_groups", "forwards"),
     ("triage.migrations.0009_alert_thresholds_backfill", "forwards"),
+    ("triage.migrations.0019_urgent_triage_response_target", "add"),
 ]
 
 

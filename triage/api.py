@@ -26,6 +26,10 @@ class TargetOutput(serializers.Serializer):
     due_at = serializers.DateTimeField()
     met_at = serializers.DateTimeField(allow_null=True)
     state = serializers.SerializerMethodField()
+    provisional = serializers.BooleanField(
+        help_text="Started at intake from a signal of urgency and not yet confirmed by triage.")
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    cancel_reason = serializers.CharField(help_text="Why the target was stopped, when it was.")
 
     def get_state(self, target) -> str:
         return target.state(self.context["now"])

@@ -51,14 +51,15 @@ def business_calendar() -> clock.BusinessCalendar:
     return clock.BusinessCalendar(closures=closures)
 
 
-def target_start(*, referral: Referral, code: str, start: datetime) -> WaitTarget:
-    """Start a target's clock for a referral; starting it twice changes nothing."""
+def target_start(*, referral: Referral, code: str, start: datetime, provisional: bool = False) -> WaitTarget:
+    """Start a target's clock for a referral; starting it twice changes nothing (a target
+    started provisionally at intake keeps its start when triage confirms it)."""
     definition = TargetDefinition.objects.get(code=code)
     due = clock.due_at(start, definition.clock, definition.amount, business_calendar())
     at_risk = definition.at_risk_at(start, due)
     target, created = WaitTarget.objects.get_or_create(
         referral=referral, definition=definition,
-        defaults={"started_at": start, "due_at": due, "at_risk_at": at_risk},
+        defaults={"started_at": start, "due_at": due, "at_risk_at": at_risk, "provisional": provisional},
     )
     if created:
         # The breach watcher's first alert: at risk, or breached when none.
@@ -76,6 +77,70 @@ def target_meet(*, referral: Referral, code: str, at: datetime, actor: User | No
     for target in targets:
         target.met_at = at
         save_as(target, actor)
+    next_due_refresh(referral)
+
+
+def target_cancel(*, target: WaitTarget, at: datetime, reason: str, actor: User | None = None) -> None:
+    """Stop a running target without it being met, saying why (shown on the referral and
+    counted apart in the performance figures)."""
+    AlertSchedule.objects.filter(target=target).delete()
+    target.cancelled_at, target.cancel_reason = at, reason
+    save_as(target, actor)
+
+
+# --- Clocks from first contact -----------------------------------------------------------
+# "From first contact" (the seeds): every signal of urgency at intake starts the matching
+# 24/7 target at the first contact, before anyone triages the referral, so until then a
+# crisis contact is watched, sorted and counted as what it may be. Triage confirms it or
+# stops it.
+
+PROVISIONAL_ASSESSMENT: dict[str, str] = {Urgency.EMERGENCY: "assessment_4h",
+                                          Urgency.VERY_URGENT: "assessment_4h",
+                                          Urgency.URGENT: "assessment_24h"}
+URGENT_RESPONSE = "urgent_triage_response"
+URGENCY_REVISED = "urgency revised by triage"
+
+
+def intake_urgency(referral: Referral) -> str:
+    """The most urgent signal at intake: the referrer's stated urgency, the urgency rules'
+    suggestion from the risk indicators, or a call passed to urgent clinical triage (urgent)."""
+    signals = {referral.referrer_urgency, referral.suggested_urgency}
+    if referral.urgent_triage_requested_at:
+        signals.add(Urgency.URGENT)
+    return next((u for u in URGENCY_ORDER if u in signals), "")
+
+
+def intake_clocks_start(*, referral: Referral) -> None:
+    """Start, from the first contact, the provisional assessment target that the intake's
+    urgency signals call for, and the urgent triage response target for a contact on the
+    24/7 queue. Starting them again changes nothing."""
+    code = PROVISIONAL_ASSESSMENT.get(intake_urgency(referral))
+    if code is None:
+        return
+    target_start(referral=referral, code=code, start=referral.first_contact_at, provisional=True)
+    target_start(referral=referral, code=URGENT_RESPONSE, start=referral.first_contact_at)
+
+
+def _intake_clocks_settle(*, actor: User, referral: Referral, decision: "Decision", now: datetime) -> None:
+    """After a triage decision: a clinician has acted (the urgent response is met); an
+    assessment at the urgency intake signalled confirms its target, keeping its start;
+    any other provisional target is stopped, the urgency revised by triage. Asking for
+    information or taking it to the huddle leaves them running."""
+    target_meet(referral=referral, code=URGENT_RESPONSE, at=now, actor=actor)
+    if decision.outcome not in CONCLUDING_OUTCOMES:
+        return
+    confirmed = ({code for code, _ in ASSESSMENT_TARGETS[decision.urgency]}
+                 if decision.outcome == DecisionOutcome.ASSESSMENT else set())
+    for target in WaitTarget.objects.running().filter(referral=referral, provisional=True) \
+            .select_related("definition"):
+        if target.definition.code in confirmed:
+            target.provisional = False
+            save_as(target, actor)
+        else:
+            reason = (URGENCY_REVISED if decision.outcome == DecisionOutcome.ASSESSMENT else
+                      f"triage decided: {DecisionOutcome(decision.outcome).label[0].lower()}"
+                      f"{DecisionOutcome(decision.outcome).label[1:]}")
+            target_cancel(target=target, at=now, actor=actor, reason=reason)
     next_due_refresh(referral)
 
 
@@ -118,6 +183,7 @@ def claim_referral(*, actor: User, referral: Referral, now: datetime | None = No
     expires = now + timedelta(minutes=CLAIM_MINUTES)
     claim, _ = TriageClaim.objects.update_or_create(
         referral=referral, defaults={"clinician": actor, "claimed_at": now, "expires_at": expires})
+    target_meet(referral=referral, code=URGENT_RESPONSE, at=now, actor=actor)  # a clinician acts
     return claim
 
 
@@ -189,6 +255,7 @@ def triage_decision_record(*, actor: User, referral: Referral, decision: Decisio
         existing_team = _existing_team_of(referral.service_user)
     record = _save_decision(actor, referral, d, existing_team, now)
     OUTCOME_ACTIONS[d.outcome](actor=actor, referral=referral, decision=d, record=record, now=now)
+    _intake_clocks_settle(actor=actor, referral=referral, decision=d, now=now)
     if d.outcome in CONCLUDING_OUTCOMES:  # its action moved (and saved) the referral
         target_meet(referral=referral, code="triage_review", at=now, actor=actor)
         TriageClaim.objects.filter(referral=referral).delete()

@@ -84,7 +84,12 @@ def test_clinical_call_passed_to_triage_starts_the_clock_at_the_calls_start(clie
     assert started == form["started_at"]
     assert referral.channel == "phone"
     assert referral.urgent_triage_requested_at is not None
-    assert referral.targets.get().definition.code == "triage_review"
+    # From the call's start: the triage review, the urgent assessment the call signals
+    # (provisional until triage), and a clinician's response on the urgent queue.
+    targets = {t.definition.code: t for t in referral.targets.all()}
+    assert set(targets) == {"triage_review", "assessment_24h", "urgent_triage_response"}
+    assert targets["assessment_24h"].provisional
+    assert {t.started_at for t in targets.values()} == {referral.first_contact_at}
     assert Enquiry.objects.get().referral == referral
 
 

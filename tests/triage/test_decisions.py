@@ -480,9 +480,13 @@ def test_api_records_an_assessment_with_its_requirements_and_lists_the_decision(
     body = response.json()
     assert (body["status"], body["urgency"], body["stream"]) == (
         "awaiting_urgent_assessment", "urgent", "MHSOP_MEMORY")
-    assert {t["code"]: t["state"] for t in body["targets"]} == {
-        "triage_review": "met", "assessment_24h": "running"}
-    assert set(body["targets"][0]) == {"code", "started_at", "due_at", "met_at", "state"}
+    # The very urgent clock intake started from the risk indicator stops, the urgency
+    # revised by triage; the urgent one runs from the first contact.
+    assert {t["code"]: (t["state"], t["cancel_reason"]) for t in body["targets"]} == {
+        "triage_review": ("met", ""), "assessment_4h": ("cancelled", "urgency revised by triage"),
+        "urgent_triage_response": ("met", ""), "assessment_24h": ("running", "")}
+    assert set(body["targets"][0]) == {"code", "started_at", "due_at", "met_at", "state", "provisional",
+                                       "cancelled_at", "cancel_reason"}
     [decision] = body["decisions"]
     assert {k: v for k, v in decision.items() if k != "decided_at"} == {
         "urgency": "urgent", "suggested_urgency": "very_urgent", "urgency_overridden": True,

@@ -117,12 +117,18 @@ def test_referral_received_monday_0930_comes_before_one_received_monday_1100(ref
 @pytest.mark.django_db
 def test_urgent_queue_orders_by_earliest_running_target_across_statuses(refer, triage_clinician):
     """Urgent, decided Monday 10:00 from a 09:00 contact: 24-hour assessment due Tuesday
-    09:00, before the triage review of a 09:30 referral (due Tuesday 09:30)."""
+    09:00. An urgent contact at 09:30 waiting for a clinician: its urgent triage response is
+    due at 10:30 Monday, so it is the more at risk and comes first; then, its clinician
+    having acted, its 24-hour clock (due Tuesday 09:30, from the first contact) comes after."""
     decided = refer(monday(9), referrer_urgency="urgent")
     with time_machine.travel(monday(10), tick=False):
         services.triage_decision_record(actor=triage_clinician, referral=decided, urgency="urgent",
                                         outcome="assessment", stream="AMH", rationale="Crisis.")
     waiting = refer(monday(9, 30), referrer_urgency="urgent")
+    assert list(selectors.urgent_queue()) == [waiting, decided]
+    with time_machine.travel(monday(10, 15), tick=False):
+        services.claim_referral(actor=triage_clinician, referral=waiting)
+    assert Referral.objects.get(pk=waiting.pk).next_due_at == datetime(2026, 11, 24, 9, 30, tzinfo=LONDON)
     assert list(selectors.urgent_queue()) == [decided, waiting]
 
 
@@ -330,6 +336,4 @@ def test_a_referral_saved_from_a_copy_read_before_its_decision_keeps_its_new_due
                                         rationale="Crisis assessment within 4 hours.")
     stale.additional_information = "GP rang back: no change."
     stale.save()
-    waiting = refer(monday(9, 30), referrer_urgency="urgent")
     assert Referral.objects.get(pk=decided.pk).next_due_at == monday(13)
-    assert list(selectors.urgent_queue()) == [decided, waiting]

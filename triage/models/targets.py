@@ -67,6 +67,10 @@ class WaitTarget(models.Model):
                                         help_text="Stopped without being met, e.g. routed elsewhere.")
     at_risk_at = models.DateTimeField(null=True, blank=True,
                                       help_text="When it becomes at risk (its definition's thresholds).")
+    # Started at intake from a signal of urgency, before any triage decision: it runs, and is
+    # watched, like any other, and triage confirms it or stops it (cancel_reason).
+    provisional = models.BooleanField(default=False, db_default=False)
+    cancel_reason = models.CharField(max_length=120, blank=True, db_default="")
     history = HistoricalRecords()
 
     objects = WaitTargetQuerySet.as_manager()
