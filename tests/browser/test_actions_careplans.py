@@ -59,7 +59,7 @@ from directory import services as directory_services
 from directory.services import ExpertiseDetails, ServiceDetails
 from tests.factories import PractitionerFactory, ServiceUserFactory, TeamFactory, UserFactory
 
-from .test_skeleton_journey import assert_accessible, sign_in
+from .pages import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser]
 

@@ -34,7 +34,7 @@ from directory.models import CommunityService, Expertise, HelplineQuery, UnmetNe
 from directory.services import ServiceDetails
 from tests.factories import PractitionerFactory, TeamFactory
 
-from .test_skeleton_journey import assert_accessible, sign_in
+from .pages import assert_accessible, latest_history, sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -49,10 +49,6 @@ def entry(actor, name="Benefits advice line", **fields):
 def open_entry(page, live_server, officer, password, service):
     sign_in(page, live_server.url, officer.username, password)
     page.goto(f"{live_server.url}/directory/services/{service.pk}/")
-
-
-def latest_history(service):
-    return service.history.order_by("-history_date", "-history_id").first()
 
 
 def test_officer_adds_an_entry_then_edits_it(live_server, page, knowledge_officer, password):

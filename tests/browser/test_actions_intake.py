@@ -38,17 +38,10 @@ from cap.models import (
 )
 from cap.services import referral_log_written
 from careplans.models import Episode
-from tests.browser.test_skeleton_journey import assert_accessible, sign_in
+from tests.browser.pages import assert_accessible, latest_history, sign_in
 from tests.factories import GPPracticeFactory, PractitionerFactory, ServiceUserFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser]
-
-
-def latest_history(record, user):
-    """The record's newest history row, checked to name the user who made the change."""
-    row = record.history.first()
-    assert row.history_user == user
-    return row
 
 
 def fill_call(page, *, caller: str, nature: str, said: str, outcome: str, done: str):

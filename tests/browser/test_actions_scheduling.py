@@ -34,7 +34,7 @@ from scheduling.models import Booking, BookingStatus, DiaryException, PersonUnav
 from tests.factories import GPPracticeFactory, PractitionerFactory, TeamFactory
 from triage.services import triage_decision_record
 
-from .test_skeleton_journey import assert_accessible, sign_in, structured_assessment_staff
+from .pages import assert_accessible, latest_history, sign_in, structured_assessment_staff
 
 pytestmark = [pytest.mark.browser]
 
@@ -68,10 +68,6 @@ def triaged(admin_team, triage_clinician, person, gp_referrer):
 def book_first_option(actor, referral, now=None) -> Booking:
     search = services.options_for(referral=referral, now=now)
     return services.booking_create(actor=actor, referral=referral, option_id=search.options[0].id, now=now)
-
-
-def latest_history(booking):
-    return booking.history.order_by("-history_date", "-history_id").first()
 
 
 def test_admin_team_books_an_option_from_find_times(live_server, page, admin_team, password, triaged):

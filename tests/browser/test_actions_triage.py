@@ -51,7 +51,7 @@ from cap.models import Referral, ReferralStatus, Task, TaskKind
 from cap.services import referral_log_written
 from careplans.models import Episode
 from directory import services as directory_services
-from tests.browser.test_skeleton_journey import assert_accessible, sign_in
+from tests.browser.pages import assert_accessible, latest_history, sign_in
 from tests.factories import PractitionerFactory, TeamFactory
 from triage import services
 from triage.models import (
@@ -68,13 +68,6 @@ from triage.models import (
 )
 
 pytestmark = [pytest.mark.browser]
-
-
-def latest_history(record, user):
-    """The record's newest history row, checked to name the user who made the change."""
-    row = record.history.first()
-    assert row.history_user == user
-    return row
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from cap.services import referral_log_written
 from tests.factories import GPPracticeFactory, PractitionerFactory, TeamFactory
 from triage.services import triage_decision_record
 
-from .test_skeleton_journey import assert_accessible, sign_in, structured_assessment_staff
+from .pages import assert_accessible, sign_in, structured_assessment_staff
 
 pytestmark = [pytest.mark.browser]
 

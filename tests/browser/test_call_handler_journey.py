@@ -6,7 +6,7 @@ import pytest
 
 from cap.models import Enquiry, Referral
 from careplans.models import Episode
-from tests.browser.test_skeleton_journey import assert_accessible, sign_in
+from tests.browser.pages import assert_accessible, sign_in
 from tests.factories import PractitionerFactory, ServiceUserFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser]

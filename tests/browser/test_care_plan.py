@@ -8,7 +8,7 @@ import pytest
 from careplans.models import Episode
 from tests.factories import PractitionerFactory, ServiceUserFactory, TeamFactory
 
-from .test_skeleton_journey import assert_accessible, sign_in
+from .pages import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser]
 

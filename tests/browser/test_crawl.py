@@ -22,7 +22,7 @@ from django.urls import Resolver404, resolve
 
 from accounts import demo_data
 
-from .test_skeleton_journey import assert_accessible, sign_in
+from .pages import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser]
 

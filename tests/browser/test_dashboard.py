@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from cap.services import referral_log_written
-from tests.browser.test_skeleton_journey import assert_accessible, sign_in
+from tests.browser.pages import assert_accessible, sign_in
 from triage import services
 
 pytestmark = [pytest.mark.browser]

@@ -7,7 +7,7 @@ import pytest
 
 from directory import services
 from directory.services import LocationDetails, Opening, ServiceDetails
-from tests.browser.test_skeleton_journey import assert_accessible
+from tests.browser.pages import assert_accessible
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser]

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from cap.models import Referral
-from tests.browser.test_skeleton_journey import assert_accessible
+from tests.browser.pages import assert_accessible
 from tests.factories import GPPracticeFactory
 
 pytestmark = [pytest.mark.browser]

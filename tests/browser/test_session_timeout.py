@@ -3,7 +3,7 @@ dialog says so and counts down; "Stay signed in" renews the session and closes i
 
 import pytest
 
-from .test_skeleton_journey import assert_accessible, sign_in
+from .pages import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser]
 

@@ -1,46 +1,13 @@
 """The walking skeleton through the UI in headless Chromium, as four roles, each
 page ending in an axe-core accessibility check (WCAG 2.2 AA rules)."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
-from scheduling.models import ClinicRoom, Discipline
 from tests.factories import GPPracticeFactory, PractitionerFactory, TeamFactory
 
+from .pages import assert_accessible, sign_in, sign_out, structured_assessment_staff
+
 pytestmark = [pytest.mark.browser]
-
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def assert_accessible(page):
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
-        ".violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}))",
-        WCAG_AA,
-    )
-    assert violations == [], f"{page.url}: {violations}"
-
-
-def structured_assessment_staff(team):
-    """The other disciplines of the default template, and a clinic room."""
-    for name, code in [("Sam Adeyemi", "support_worker"), ("Hari Mistry", "healthcare_support_worker")]:
-        PractitionerFactory(name=name, teams=[team], discipline=Discipline.objects.get(code=code))
-    ClinicRoom.objects.create(name="Room 2", site="Neville Centre, Leicester LE5 4QG").teams.add(team)
-
-
-def sign_in(page, base, username, password):
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Log out").click()
 
 
 def test_referral_walks_from_letter_to_booked_assessment_through_four_roles(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from cap.models import Referral, ReferralStatus
 from cap.services import referral_log_written
 
-from .test_skeleton_journey import assert_accessible, sign_in
+from .pages import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser]
 

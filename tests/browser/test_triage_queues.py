@@ -3,7 +3,7 @@
 import pytest
 
 from cap.services import referral_log_written
-from tests.browser.test_skeleton_journey import assert_accessible, sign_in
+from tests.browser.pages import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser]
 

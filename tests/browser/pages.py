@@ -1,0 +1,49 @@
+"""What every browser test shares: signing in and out, the axe-core accessibility check
+(WCAG 2.2 AA rules), the newest history row of a record, and the staff a structured
+assessment needs."""
+
+from pathlib import Path
+
+from django.conf import settings
+
+from scheduling.models import ClinicRoom, Discipline
+from tests.factories import PractitionerFactory
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def assert_accessible(page):
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}))",
+        WCAG_AA,
+    )
+    assert violations == [], f"{page.url}: {violations}"
+
+
+def sign_in(page, base, username, password):
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Log out").click()
+
+
+def latest_history(record, user=None):
+    """The record's newest history row; with `user`, checked to name who made the change."""
+    row = record.history.order_by("-history_date", "-history_id").first()
+    if user is not None:
+        assert row.history_user == user
+    return row
+
+
+def structured_assessment_staff(team):
+    """The other disciplines of the default template, and a clinic room."""
+    for name, code in [("Sam Adeyemi", "support_worker"), ("Hari Mistry", "healthcare_support_worker")]:
+        PractitionerFactory(name=name, teams=[team], discipline=Discipline.objects.get(code=code))
+    ClinicRoom.objects.create(name="Room 2", site="Neville Centre, Leicester LE5 4QG").teams.add(team)
