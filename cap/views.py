@@ -26,22 +26,20 @@ def written_referral(request):
     held = None
     if request.method == "POST":
         valid = form.is_valid()
-        held = _held_letter(request, form)
+        new_letter = form.cleaned_data.get("attachment")  # valid, even when another field is not
+        held = _earlier_letter(request, replaced=bool(new_letter))
         if valid:
             d = form.cleaned_data
-            letter = d["attachment"] or (held.open() if held else None)
             try:
                 receipt = services.referral_log_written_receipt(
                     actor=request.user, person=form.person(), referrer=form.referrer(),
                     reason=d["reason"], referrer_risk=d["referrer_risk"],
                     referrer_urgency=d["referrer_urgency"], received_at=d["received_at"],
-                    attachment=letter, risk_indicators=d["risk_indicators"],
-                    specific_queue=d["specific_queue"],
+                    attachment=new_letter or (held.open() if held else None),
+                    risk_indicators=d["risk_indicators"], specific_queue=d["specific_queue"],
                 )
             except DomainError as error:
                 form.add_domain_error(error)
-                if d["attachment"]:
-                    held = held_uploads.upload_hold(actor=request.user, upload=d["attachment"])
             else:
                 if held:
                     held_uploads.upload_release(held)
@@ -49,20 +47,15 @@ def written_referral(request):
                 for warning in receipt.warnings:
                     messages.warning(request, warning)
                 return redirect("cap:referral", pk=receipt.referral.pk)
+        if new_letter:  # refused: the letter is kept for the next attempt
+            held = held_uploads.upload_hold(actor=request.user, upload=new_letter)
     return render(request, "cap/written_referral.html", {"form": form, "held": held})
 
 
-def _held_letter(request, form: WrittenReferralForm) -> held_uploads.HeldUpload | None:
-    """The letter this attempt keeps: a new valid upload (held at once, in case the form is
-    refused), else the one held by an earlier attempt unless the admin removed it."""
-    cleaned = getattr(form, "cleaned_data", {})
+def _earlier_letter(request, *, replaced: bool) -> held_uploads.HeldUpload | None:
+    """The letter an earlier attempt held, unless the admin removed it or sent another."""
     held = held_uploads.upload_held(actor=request.user, token=request.POST.get("held_attachment", ""))
-    if cleaned.get("attachment"):
-        if held:
-            held_uploads.upload_release(held)
-        return None if form.is_valid() else held_uploads.upload_hold(actor=request.user,
-                                                                    upload=cleaned["attachment"])
-    if held and request.POST.get("remove_held_attachment"):
+    if held and (replaced or request.POST.get("remove_held_attachment")):
         held_uploads.upload_release(held)
         return None
     return held
@@ -78,8 +71,7 @@ def log_call(request):
     choosing keeps everything already typed about the call (notes included), and the
     searched name and date of birth are carried into "Who the call is about" (WCAG 2.2
     3.3.7, redundant entry). A search by address (GET) still works, for links."""
-    action, _, choice = request.POST.get("action", "save").partition(":") if request.method == "POST" \
-        else ("restored" if getattr(request, "kept_work_restored", False) else "", "", "")
+    action, choice = _call_action(request)
     search = PersonSearchForm(request.POST if action == "search" else
                               request.GET if "search" in request.GET else None, prefix="find")
     people = selectors.people_search(**search.cleaned_data) if search.is_bound and search.is_valid() else None
@@ -107,6 +99,15 @@ def log_call(request):
         "chosen_detail": _known_to_services(request, chosen),
         "focus": {"search": "search-results", "choose": "known-to-services"}.get(action, ""),
     })
+
+
+def _call_action(request) -> tuple[str, str]:
+    """What the handler pressed: "search", "choose" (with the person's id) or "save"; on a
+    GET, "restored" when accounts.kept_work put back a form sent after the session ended."""
+    if request.method == "POST":
+        action, _, choice = request.POST.get("action", "save").partition(":")
+        return action, choice
+    return ("restored" if getattr(request, "kept_work_restored", False) else ""), ""
 
 
 def _typed_so_far(request, search: PersonSearchForm, chosen) -> dict:
