@@ -119,7 +119,7 @@ class PersonSearchForm(NHSFormMixin, forms.Form):
     family_name = forms.CharField(label="Last name", required=False, max_length=100)
     date_of_birth = forms.DateField(label="Date of birth", required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
-    given_name = forms.CharField(label="First name (optional)", required=False, max_length=100)
+    given_name = forms.CharField(label="First name", required=False, max_length=100)
 
     def clean(self):
         data = super().clean()
