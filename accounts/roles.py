@@ -61,6 +61,9 @@ _SIGNPOST = "directory.view_communityservice"
 # Deciding a referral's urgency and outcome, and acknowledging the wait alerts of the
 # queues one works (alerts are told to the queue's workers).
 _TRIAGE = ("triage.record_triage_decision", "triage.acknowledge_alert")
+# Under-18s redirected to the children's hub wait on the CAP's handoff queue until the hub
+# answers: triage clinicians work it (its alerts are told to them) and record the answer.
+_CHILDREN_HUB = "cap.work_children_hub_handoff"
 
 ROLES = (
     Role(MANAGER, "triage:dashboard",
@@ -76,6 +79,8 @@ ROLES = (
                 "triage.delete_dutyshift",
                 # Wait targets, closure days and urgency rules, kept in the admin site.
                 "triage.change_targetdefinition", "triage.add_closureday", _maintain("triage", "urgencyrule"),
+                # The children's hub handoff queue, which managers may work too.
+                _CHILDREN_HUB,
                 # Assessment templates, teams, rooms, practitioners and their diaries (admin site).
                 _maintain("scheduling", "assessmenttemplate", "templaterole", "templatestep", "discipline",
                           "clinicroom", "practitioner", "workingpattern", "diaryexception", "team"),
@@ -87,11 +92,12 @@ ROLES = (
          (("Triage worklist", "triage:worklist"),
           ("Urgent queue", "queues:urgent"),
           ("Non-urgent queue", "queues:non_urgent"),
+          ("Children's hub handoff", "queues:children_hub"),
           ("Information requests", "followup:information_requests"),
           ("MDT huddle", "followup:huddle"),
           ("Community support", "directory:index"),
           ("Expertise", "directory:expertise")),
-         _perms(_REFERRALS, _TRIAGE, _SIGNPOST, "directory.view_expertise")),
+         _perms(_REFERRALS, _TRIAGE, _CHILDREN_HUB, _SIGNPOST, "directory.view_expertise")),
     Role(ADMIN_TEAM, "scheduling:booking_queue",
          (("Booking queue", "scheduling:booking_queue"),
           ("Under the CAP", "scheduling:under_cap"),

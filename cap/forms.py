@@ -8,6 +8,7 @@ from .models import (
     CallerType,
     CallNature,
     CallOutcome,
+    ChildrenHubResponse,
     GPPractice,
     RiskIndicator,
     ServiceUser,
@@ -186,3 +187,18 @@ class CallForm(PersonForm):
 class AdditionalInformationForm(NHSFormMixin, forms.Form):
     text = forms.CharField(label="Information gathered", max_length=2000, widget=forms.Textarea,
                            help_text="Who you spoke to and what they said")
+
+
+class ChildrenHubResponseForm(NHSFormMixin, forms.Form):
+    """The children's hub's answer to a referral redirected to it, as the hub gave it."""
+
+    outcome = forms.ChoiceField(label="What did the children's hub say?", widget=forms.RadioSelect,
+                                choices=ChildrenHubResponse.Outcome.choices)
+    reason = forms.CharField(label="The hub's reason for returning it", max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="Needed when the hub returns the referral: it is shown to "
+                                       "the triage clinician.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].needed_by_choice = True

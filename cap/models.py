@@ -119,6 +119,7 @@ class ReferralStatus(models.TextChoices):
     BOOKED = "booked", "Assessment booked"
     ROUTED = "routed", "Routed elsewhere"
     REDIRECTED_CHILDREN_HUB = "redirected_children_hub", "Redirected to the children's hub"
+    ACCEPTED_CHILDREN_HUB = "accepted_children_hub", "Accepted by the children's hub"
     AWAITING_URGENT_ASSESSMENT = "awaiting_urgent_assessment", "Awaiting urgent assessment"
     ASSESSED = "assessed", "Assessed"
     CLOSED = "closed", "Closed"
@@ -176,9 +177,12 @@ class TriageQueue(models.TextChoices):
     NON_URGENT = "non_urgent", "Non-urgent"
     EATING_DISORDERS = "eating_disorders", "Eating disorders"
     NURSING_HOME_IN_REACH = "nursing_home_in_reach", "Nursing home in-reach (older people)"
+    CHILDREN_HUB = "children_hub", "Children's hub handoff"
 
 
 TRIAGE_QUEUE = Case(
+    # Redirected to the children's hub: CAP still owns it until the hub accepts it.
+    When(status="redirected_children_hub", then=Value(TriageQueue.CHILDREN_HUB.value)),
     When(Q(status="awaiting_urgent_assessment") | AWAITING_TRIAGE & URGENT_FLAGGED,
          then=Value(TriageQueue.URGENT.value)),
     When(AWAITING_TRIAGE & Q(specific_queue=""), then=Value(TriageQueue.NON_URGENT.value)),
@@ -187,8 +191,11 @@ TRIAGE_QUEUE = Case(
 )
 
 
+# Open: the CAP still owns the next step. A referral redirected to the children's hub is
+# open until the hub accepts it (or returns it, and it awaits triage again).
 OPEN_STATUSES = [ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_BOOKING,
-                 ReferralStatus.AWAITING_URGENT_ASSESSMENT, ReferralStatus.BOOKED]
+                 ReferralStatus.AWAITING_URGENT_ASSESSMENT, ReferralStatus.BOOKED,
+                 ReferralStatus.REDIRECTED_CHILDREN_HUB]
 
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
@@ -275,6 +282,31 @@ class Referral(models.Model):
             kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
                                        if not (f.primary_key or f.generated or f.name == "next_due_at")]
         super().save(*args, **kwargs)
+
+
+class ChildrenHubResponse(models.Model):
+    """The children's hub's answer to a referral the CAP redirected to it: accepted (the
+    hub owns it now) or returned, with the hub's reason, to CAP triage. Immutable: a
+    referral returned and redirected again gets a second row."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted by the children's hub"
+        RETURNED = "returned", "Returned to CAP triage"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="children_hub_responses")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    reason = models.TextField("the hub's reason", max_length=2000, blank=True,
+                              help_text="Why the hub returned it (needed when returned).")
+    responded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        permissions = [("work_children_hub_handoff",
+                        "Can work the children's hub handoff queue and record the hub's response")]
+
+    def __str__(self):
+        return f"{self.referral}: {self.get_outcome_display()}"
 
 
 class CallerType(models.TextChoices):

@@ -16,8 +16,9 @@ from .models import Referral, ReferralStatus
 S = ReferralStatus
 
 # (from, to): what moves a referral that way, recorded as the history's reason when the
-# caller gives none. Nothing moves a referral out of routed, redirected, assessed or
-# closed: what happens next belongs to the service it went to.
+# caller gives none. Nothing moves a referral out of routed, accepted by the children's
+# hub, assessed or closed: what happens next belongs to the service it went to. One
+# redirected to the children's hub stays the CAP's until the hub answers.
 TRANSITIONS: dict[tuple[str, str], str] = {
     (S.AWAITING_TRIAGE, S.AWAITING_BOOKING): "Triaged routine: to the booking queue",
     (S.AWAITING_TRIAGE, S.AWAITING_URGENT_ASSESSMENT): "Triaged urgent or very urgent: assess",
@@ -29,6 +30,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.BOOKED, S.BOOKED): "Assessment rebooked",
     (S.BOOKED, S.AWAITING_BOOKING): "Booking cancelled, or the person did not attend",
     (S.BOOKED, S.ASSESSED): "Attended the assessment",
+    (S.REDIRECTED_CHILDREN_HUB, S.ACCEPTED_CHILDREN_HUB): "Accepted by the children's hub",
+    (S.REDIRECTED_CHILDREN_HUB, S.AWAITING_TRIAGE): "Returned by the children's hub to CAP triage",
 }
 
 # Urgent triage actions belong to the 24/7 queue: before triage, or while an urgent

@@ -25,6 +25,7 @@ from .models import (
     CallNature,
     CallOutcome,
     Channel,
+    ChildrenHubResponse,
     Enquiry,
     GPPractice,
     MatchResult,
@@ -35,7 +36,7 @@ from .models import (
     TaskKind,
 )
 from .references import next_reference
-from .referral_status import referral_initial_status
+from .referral_status import referral_initial_status, referral_status_set
 from .validators import normalise_nhs_number, normalise_postcode
 
 
@@ -197,7 +198,8 @@ def referral_receive(*, actor: User | None, channel: str, person: PersonDetails,
     save_as(referral, actor)
     if referral.status == ReferralStatus.AWAITING_TRIAGE:
         triage_services.target_start(referral=referral, code="triage_review", start=received_at)
-        triage_services.intake_clocks_start(referral=referral)
+    # Redirected to the children's hub too: the handoff target, and any urgent clock.
+    triage_services.intake_clocks_start(referral=referral)
     warnings = known_to_services_warnings(match.service_user, exclude_id=referral.id)
     return Receipt(referral, match, warnings)
 
@@ -263,6 +265,54 @@ def match_link_to_existing(*, actor: User, referral: Referral, person: ServiceUs
     referral.service_user = person
     referral.match_reviewed_at, referral.match_reviewed_by = timezone.now(), actor
     return save_as(referral, actor)
+
+
+# --- The children's hub handoff --------------------------------------------------------
+# Under-18s redirected to the children's hub wait on the CAP's handoff queue, worked by
+# triage clinicians (and seen by managers), until the hub answers. They record its answer.
+
+HUB_REASON_LENGTH = 2000
+
+
+@transaction.atomic
+def children_hub_accept(*, actor: User, referral: Referral) -> ChildrenHubResponse:
+    """The children's hub accepted the referral: recorded, the handoff target met, and the
+    referral leaves the CAP (the hub owns it and its assessment). Locks the referral."""
+    referral = lock_referral(referral.pk)
+    now = timezone.now()
+    _check_redirected(referral)
+    response = save_as(ChildrenHubResponse(referral=referral, outcome=ChildrenHubResponse.Outcome.ACCEPTED,
+                                           responded_at=now, recorded_by=actor), actor)
+    referral_status_set(referral=referral, to=ReferralStatus.ACCEPTED_CHILDREN_HUB, actor=actor)
+    triage_services.children_hub_accepted_clocks(actor=actor, referral=referral, at=now)
+    return response
+
+
+@transaction.atomic
+def children_hub_return(*, actor: User, referral: Referral, reason: str) -> ChildrenHubResponse:
+    """The children's hub returned the referral, saying why: recorded, and the referral
+    awaits CAP triage again with its triage clock (its urgent clocks kept from the first
+    contact). Locks the referral."""
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("Enter the reason the children's hub gave for returning the referral.", field="reason")
+    if len(reason) > HUB_REASON_LENGTH:
+        raise Invalid(f"The reason must be {HUB_REASON_LENGTH} characters or fewer.", field="reason")
+    referral = lock_referral(referral.pk)
+    now = timezone.now()
+    _check_redirected(referral)
+    response = save_as(ChildrenHubResponse(referral=referral, outcome=ChildrenHubResponse.Outcome.RETURNED,
+                                           reason=reason, responded_at=now, recorded_by=actor), actor)
+    referral_status_set(referral=referral, to=ReferralStatus.AWAITING_TRIAGE, actor=actor,
+                        reason=f"Returned by the children's hub: {reason}")
+    triage_services.children_hub_returned_clocks(actor=actor, referral=referral, at=now)
+    return response
+
+
+def _check_redirected(referral: Referral) -> None:
+    if referral.status != ReferralStatus.REDIRECTED_CHILDREN_HUB:
+        raise Conflict(f"{referral.reference} is not waiting for the children's hub: it is "
+                       f"{referral.get_status_display().lower()}.")
 
 
 # --- Phone calls -------------------------------------------------------------------
@@ -343,8 +393,8 @@ def _pass_to_urgent_triage(actor: User, call: Call, person: PersonDetails | None
     referral = receipt.referral
     referral.urgent_triage_requested_at = now
     save_as(referral, actor)
-    if referral.status == ReferralStatus.AWAITING_TRIAGE:  # not redirected to the children's hub
-        triage_services.intake_clocks_start(referral=referral)
+    # Redirected to the children's hub or not, a call passed to urgent triage runs its clocks.
+    triage_services.intake_clocks_start(referral=referral)
     return referral
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("referrals/new/", views.written_referral, name="written_referral"),
     path("referrals/<id:pk>/", views.referral, name="referral"),
     path("referrals/<id:pk>/letter/", views.referral_attachment, name="referral_attachment"),
+    path("referrals/<id:pk>/children-hub/", views.children_hub_response, name="children_hub_response"),
     path("referrals/<id:pk>/information/", views.referral_add_information,
          name="referral_add_information"),
     path("identity-checks/", views.match_reviews, name="match_reviews"),

@@ -10,8 +10,14 @@ from core.errors import DomainError
 from core.permissions import permission_required
 
 from . import held_uploads, selectors, services
-from .forms import AdditionalInformationForm, CallForm, PersonSearchForm, WrittenReferralForm
-from .models import Referral, ServiceUser, Task
+from .forms import (
+    AdditionalInformationForm,
+    CallForm,
+    ChildrenHubResponseForm,
+    PersonSearchForm,
+    WrittenReferralForm,
+)
+from .models import ChildrenHubResponse, Referral, ReferralStatus, ServiceUser, Task
 from .referral_status import URGENT_ACTION_STATUSES
 
 
@@ -152,6 +158,10 @@ def referral(request, pk):
         "bookings": referral.bookings.select_related("team", "room").order_by("-created_at"),
         "information_form": AdditionalInformationForm(),
         "can_add_information": request.user.has_perm("cap.log_written_referral"),
+        "hub_responses": referral.children_hub_responses.select_related("recorded_by")
+        .order_by("responded_at"),
+        "can_record_hub_response": request.user.has_perm("cap.work_children_hub_handoff")
+        and referral.status == ReferralStatus.REDIRECTED_CHILDREN_HUB,
         **_triage_follow_up(request, referral),
     })
 
@@ -176,6 +186,37 @@ def _triage_follow_up(request, referral):
         "can_triage": can_triage,
         "can_record_urgent_action": can_triage and referral.status in URGENT_ACTION_STATUSES,
     }
+
+
+@permission_required("cap.work_children_hub_handoff")
+@keeps_typed_work
+def children_hub_response(request, pk):
+    """Record the children's hub's answer to a referral waiting on the handoff queue:
+    accepted, or returned to CAP triage with the hub's reason."""
+    referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
+    form = ChildrenHubResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["outcome"] == ChildrenHubResponse.Outcome.ACCEPTED:
+                services.children_hub_accept(actor=request.user, referral=referral)
+                said = f"{referral.reference} accepted by the children's hub."
+            else:
+                services.children_hub_return(actor=request.user, referral=referral, reason=d["reason"])
+                said = f"{referral.reference} returned by the children's hub: it is awaiting CAP triage."
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, said)
+            return redirect("queues:children_hub")
+    record_access_log(actor=request.user, service_user=referral.service_user,
+                      view="children's hub response", referral=referral)
+    return render(request, "cap/children_hub_response.html", {
+        "form": form, "referral": referral,
+        "waiting": referral.status == ReferralStatus.REDIRECTED_CHILDREN_HUB,
+        "targets": referral.targets.select_related("definition").filter(
+            met_at__isnull=True, cancelled_at__isnull=True).order_by("due_at"),
+    })
 
 
 @permission_required("cap.view_referral")

@@ -21,6 +21,7 @@ REFERENCE_DATA_MIGRATIONS = [
     ("triage.migrations.0005_default_urgency_rules_and_queue_groups", "forwards"),
     ("triage.migrations.0009_alert_thresholds_backfill", "forwards"),
     ("triage.migrations.0019_urgent_triage_response_target", "add"),
+    ("triage.migrations.0022_children_hub_handoff_targets", "add"),
 ]
 
 

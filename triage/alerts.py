@@ -48,6 +48,7 @@ QUEUE_GROUPS = {
     TriageQueue.NON_URGENT: "Triage clinician",
     TriageQueue.EATING_DISORDERS: "Eating disorders triage",
     TriageQueue.NURSING_HOME_IN_REACH: "Nursing home in-reach triage",
+    TriageQueue.CHILDREN_HUB: "Triage clinician",
     BOOKING_QUEUE: "Admin team",
 }
 MANAGER_GROUP = "Manager"

@@ -143,6 +143,10 @@ class TriageDecisionApi(APIView):
         information_needed = serializers.CharField(max_length=2000, required=False,
                                                    allow_blank=True)
         huddle_question = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+        confirm_age_stream = serializers.BooleanField(
+            required=False, default=False,
+            help_text="Confirms streaming someone under 18 to an adult or older people's stream "
+                      "(AMH, MHSOP, MHSOP_MEMORY): without it such a decision is refused.")
 
         def decision(self) -> services.Decision:
             data = dict(self.validated_data)

@@ -19,12 +19,14 @@ from .models import BreachAlert, ScanHeartbeat, WaitTarget
 from .presenters import duration_text
 
 BOOKED = "booked"
-# The live dashboard's queues: the triage queues, then the two steps after triage.
+# The live dashboard's queues: the triage queues (and the children's hub handoff), then the
+# two steps after triage.
 QUEUES = [
     (TriageQueue.URGENT.value, "Urgent triage (24/7)"),
     (TriageQueue.NON_URGENT.value, "Non-urgent triage"),
     (TriageQueue.EATING_DISORDERS.value, "Eating disorders triage"),
     (TriageQueue.NURSING_HOME_IN_REACH.value, "Nursing home in-reach triage"),
+    (TriageQueue.CHILDREN_HUB.value, "Children's hub handoff"),
     (BOOKING_QUEUE, "Awaiting booking"),
     (BOOKED, "Assessment booked"),
 ]

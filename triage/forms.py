@@ -7,12 +7,13 @@ from scheduling.models import Discipline, Practitioner, Team
 
 from . import performance
 from .models import AssessmentSetting, DecisionOutcome, InformationRequest, Stream, Urgency
-from .services import Decision
+from .services import ADULT_AGE, ADULT_STREAMS, Decision
 
 # The fields each outcome needs, grouped on the page under a legend of their own.
 FIELDSETS = [
     ("If streamed for an assessment",
-     ["stream", "target_timescale", "disciplines", "named_practitioners", "setting", "requirements"]),
+     ["stream", "confirm_age_stream", "target_timescale", "disciplines", "named_practitioners", "setting",
+      "requirements"]),
     ("If routed elsewhere", ["external_service", "external_agency", "existing_team"]),
     ("If asking for missing information", ["information_from", "information_needed"]),
     ("If taking it to the MDT huddle", ["huddle_question"]),
@@ -29,6 +30,10 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
     stream = forms.ChoiceField(label="Specialty stream", required=False,
                                choices=[("", "Choose a stream")] + Stream.choices,
                                help_text="Needed for an assessment.")
+    # Shown only for someone under 18 (see __init__); the service refuses an adult or older
+    # people's stream for them until it is ticked.
+    confirm_age_stream = forms.BooleanField(
+        required=False, label="I confirm this adult or older people's stream is right for them")
     target_timescale = forms.CharField(
         max_length=40, required=False,
         help_text="Leave empty for the default of the urgency: 4 hours if very urgent, "
@@ -73,14 +78,24 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
     # Needed for one outcome: not "(optional)", though the form cannot require them.
     NEEDED_BY_OUTCOME = ("stream", "information_from", "information_needed", "huddle_question")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, person=None, today=None, **kwargs):
+        """`person` and `today`: the person triaged, and the day, for their age. The age
+        confirmation is asked only of someone under 18."""
         super().__init__(*args, **kwargs)
         for name in self.NEEDED_BY_OUTCOME:
             self.fields[name].needed_by_choice = True
+        age = person.age_on(today) if person is not None and today is not None else None
+        if age is None or age >= ADULT_AGE:
+            del self.fields["confirm_age_stream"]
+        else:
+            self.fields["confirm_age_stream"].help_text = (
+                f"{person} is {age}. Needed to stream them to "
+                f"{' or '.join(sorted(Stream(s).label for s in ADULT_STREAMS))}.")
 
     def fieldsets(self):
         """The outcome-specific fields as (legend, bound fields), in page order."""
-        return [(legend, [self[name] for name in names]) for legend, names in FIELDSETS]
+        return [(legend, [self[name] for name in names if name in self.fields])
+                for legend, names in FIELDSETS]
 
     def decision(self) -> Decision:
         data = self.cleaned_data
@@ -94,6 +109,7 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
             information_from=data["information_from"],
             information_needed=data["information_needed"],
             huddle_question=data["huddle_question"],
+            confirm_age_stream=data.get("confirm_age_stream", False),
         )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("triage/queues/eating-disorders/", queues.eating_disorders, name="eating_disorders"),
     path("triage/queues/nursing-home-in-reach/", queues.nursing_home_in_reach,
          name="nursing_home_in_reach"),
+    path("triage/queues/children-hub/", queues.children_hub, name="children_hub"),
     path("triage/referrals/<id:pk>/claim/", queues.claim, name="claim"),
     path("triage/referrals/<id:pk>/release/", queues.release, name="release"),
 ]

@@ -56,6 +56,12 @@ def non_urgent_queue(limit: int | None = None) -> QuerySet[Referral]:
     return _queue(TriageQueue.NON_URGENT, limit)
 
 
+def children_hub_queue(limit: int | None = None) -> QuerySet[Referral]:
+    """Under-18s redirected to the children's hub, waiting for the hub to accept them (or
+    return them): the CAP owns them, and their handoff clock, until it answers."""
+    return _queue(TriageQueue.CHILDREN_HUB, limit)
+
+
 def specific_queue(code: str, limit: int | None = None) -> QuerySet[Referral]:
     """Referrals awaiting triage by a specific group (eating disorders, nursing home
     in-reach). An urgent-flagged one goes to the urgent queue instead: the 24/7 staff

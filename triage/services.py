@@ -29,6 +29,7 @@ from .models import (
     HuddleItem,
     InformationRequest,
     PhysicalHealthCheck,
+    Stream,
     TargetDefinition,
     TriageClaim,
     TriageDecision,
@@ -113,12 +114,71 @@ def intake_urgency(referral: Referral) -> str:
 def intake_clocks_start(*, referral: Referral) -> None:
     """Start, from the first contact, the provisional assessment target that the intake's
     urgency signals call for, and the urgent triage response target for a contact on the
-    24/7 queue. Starting them again changes nothing."""
+    24/7 queue. A referral redirected to the children's hub runs the hub's handoff target
+    instead of the response target (the hub, not a CAP clinician, acts next), and keeps
+    its provisional assessment target: a child in crisis does not lose the clock.
+    Starting them again changes nothing."""
     code = PROVISIONAL_ASSESSMENT.get(intake_urgency(referral))
+    if referral.status == ReferralStatus.REDIRECTED_CHILDREN_HUB:
+        _children_hub_handoff_start(referral=referral, urgent=code is not None)
     if code is None:
         return
     target_start(referral=referral, code=code, start=referral.first_contact_at, provisional=True)
-    target_start(referral=referral, code=URGENT_RESPONSE, start=referral.first_contact_at)
+    if referral.status != ReferralStatus.REDIRECTED_CHILDREN_HUB:
+        target_start(referral=referral, code=URGENT_RESPONSE, start=referral.first_contact_at)
+
+
+# --- The children's hub handoff ----------------------------------------------------------
+# A referral redirected to the children's hub stays on the CAP's handoff queue, with a
+# clock, until the hub accepts it or returns it.
+
+CHILDREN_HUB_HANDOFF = "children_hub_handoff"  # 1 working day
+CHILDREN_HUB_HANDOFF_URGENT = "children_hub_handoff_urgent"  # 4 hours, 24/7
+CHILDREN_HUB_HANDOFFS = (CHILDREN_HUB_HANDOFF, CHILDREN_HUB_HANDOFF_URGENT)
+HANDOFF_NOW_URGENT = "urgent: the 4-hour handoff target applies"
+HUB_ACCEPTED = "accepted by the children's hub, which assesses"
+HUB_RETURNED = "returned by the children's hub"
+
+
+def _children_hub_handoff_start(*, referral: Referral, urgent: bool) -> None:
+    """The handoff target from the redirection: 4 hours 24/7 when intake signals urgent or
+    more, else 1 working day. A referral flagged urgent after its routine handoff started
+    (a call passed to urgent triage) swaps to the urgent one, the routine one stopped."""
+    start = referral.redirected_at or referral.received_at
+    if not urgent:
+        already_urgent = WaitTarget.objects.filter(referral=referral,
+                                                   definition__code=CHILDREN_HUB_HANDOFF_URGENT).exists()
+        if not already_urgent:
+            target_start(referral=referral, code=CHILDREN_HUB_HANDOFF, start=start)
+        return
+    target_start(referral=referral, code=CHILDREN_HUB_HANDOFF_URGENT, start=start)
+    for target in WaitTarget.objects.running().filter(referral=referral,
+                                                      definition__code=CHILDREN_HUB_HANDOFF):
+        target_cancel(target=target, at=timezone.now(), reason=HANDOFF_NOW_URGENT)
+    next_due_refresh(referral)
+
+
+def children_hub_accepted_clocks(*, actor: User, referral: Referral, at: datetime) -> None:
+    """The hub accepted: its handoff target is met, and the provisional assessment target
+    stops (the hub now owns the assessment; the CAP could never meet it)."""
+    for code in CHILDREN_HUB_HANDOFFS:
+        target_meet(referral=referral, code=code, at=at, actor=actor)
+    for target in WaitTarget.objects.running().filter(referral=referral, provisional=True):
+        target_cancel(target=target, at=at, actor=actor, reason=HUB_ACCEPTED)
+    next_due_refresh(referral)
+
+
+def children_hub_returned_clocks(*, actor: User, referral: Referral, at: datetime) -> None:
+    """The hub returned it and it awaits CAP triage again (the caller has moved it): the
+    handoff target stops, not met; the triage review starts from the return (the CAP had
+    it back only then); the intake's urgent clocks keep their first-contact start, and the
+    urgent triage response target starts, from the first contact, if urgent."""
+    for target in WaitTarget.objects.running().filter(referral=referral,
+                                                      definition__code__in=CHILDREN_HUB_HANDOFFS):
+        target_cancel(target=target, at=at, actor=actor, reason=HUB_RETURNED)
+    target_start(referral=referral, code="triage_review", start=at)
+    intake_clocks_start(referral=referral)
+    next_due_refresh(referral)
 
 
 def _intake_clocks_settle(*, actor: User, referral: Referral, decision: "Decision", now: datetime) -> None:
@@ -218,6 +278,8 @@ class Decision:
     information_from: str = ""
     information_needed: str = ""
     huddle_question: str = ""
+    # The clinician confirms streaming someone under 18 to an adult or older people's stream.
+    confirm_age_stream: bool = False
 
 
 def _check_decision(d: Decision) -> None:
@@ -235,6 +297,24 @@ def _check_decision(d: Decision) -> None:
         raise Invalid("Say what the huddle should help decide.", field="huddle_question")
 
 
+# Streams for adults or older people: an under-18 streamed to one is asked about. Learning
+# disabilities, specialist and mixed streams serve all ages ("designed mainly around life
+# stages and commonality of needs and not by age alone", the seed).
+ADULT_STREAMS = frozenset({Stream.AMH, Stream.MHSOP, Stream.MHSOP_MEMORY})
+ADULT_AGE = 18
+
+
+def age_stream_unconfirmed(*, person: ServiceUser, decision: "Decision", today: date) -> str:
+    """What to confirm when a decision streams a child to an adult or older people's
+    stream without the clinician confirming it; empty when nothing needs confirming."""
+    if decision.outcome != DecisionOutcome.ASSESSMENT or decision.stream not in ADULT_STREAMS:
+        return ""
+    age = person.age_on(today)
+    if age >= ADULT_AGE or decision.confirm_age_stream:
+        return ""
+    return f"{person} is {age}: confirm streaming to {Stream(decision.stream).label}"
+
+
 @transaction.atomic
 def triage_decision_record(*, actor: User, referral: Referral, decision: Decision | None = None,
                            **fields: Any) -> TriageDecision:
@@ -250,6 +330,9 @@ def triage_decision_record(*, actor: User, referral: Referral, decision: Decisio
         raise Conflict(f"{referral.reference} has already been triaged.")
     _check_claim(actor, referral, now)
     _check_decision(d)
+    if unconfirmed := age_stream_unconfirmed(person=referral.service_user, decision=d,
+                                             today=timezone.localtime(now).date()):
+        raise Invalid(unconfirmed, field="confirm_age_stream")
     existing_team = d.existing_team
     if d.outcome == DecisionOutcome.ROUTE_EXISTING_TEAM and existing_team is None:
         existing_team = _existing_team_of(referral.service_user)

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.kept_work import keeps_typed_work
-from cap.models import Referral, RiskIndicator
+from cap.models import ChildrenHubResponse, Referral, RiskIndicator
 from core.audit import record_access_log
 from core.errors import DomainError
 from core.permissions import permission_required
@@ -38,7 +38,8 @@ def worklist(request):
 @keeps_typed_work
 def decide(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
-    form = TriageDecisionForm(request.POST or None, initial={"urgency": referral.suggested_urgency})
+    form = TriageDecisionForm(request.POST or None, initial={"urgency": referral.suggested_urgency},
+                              person=referral.service_user, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         try:
             record = services.triage_decision_record(actor=request.user, referral=referral,
@@ -56,6 +57,8 @@ def decide(request, pk):
         "form": form, "referral": referral,
         "risk_indicators": [INDICATORS.get(code, code) for code in referral.risk_indicators],
         "suggested_urgency": Urgency(referral.suggested_urgency).label if referral.suggested_urgency else "",
+        "hub_returns": referral.children_hub_responses.filter(outcome=ChildrenHubResponse.Outcome.RETURNED)
+        .select_related("recorded_by").order_by("responded_at"),
     })
 
 

@@ -3,7 +3,7 @@ queues of their own clinician groups, each ordered by time left before breach, a
 claiming a referral so two clinicians never work the same one unknowingly."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 
 from django.contrib import messages
@@ -58,6 +58,12 @@ QUEUES = {
         "Referrals for the nursing home in-reach triage group, the one closest to breaching first.",
         "queues:nursing_home_in_reach", "triage.work_nursing_home_in_reach_queue",
         partial(selectors.specific_queue, SpecificQueue.NURSING_HOME_IN_REACH)),
+    "children-hub": Queue(
+        "children-hub", "Children's hub handoff queue",
+        "Under-18s redirected to the children's triage and navigation hub, waiting for the hub "
+        "to accept them or return them to CAP triage, the one closest to breaching its "
+        "handoff target first. Record the hub's answer when it comes.",
+        "queues:children_hub", "cap.work_children_hub_handoff", selectors.children_hub_queue),
 }
 
 
@@ -74,7 +80,8 @@ class RowLinks:
 
     def __init__(self):
         self._patterns = {name: reverse(name, args=[_PK]) for name in
-                          ("cap:referral", "triage:decide", "queues:claim", "queues:release")}
+                          ("cap:referral", "triage:decide", "queues:claim", "queues:release",
+                           "cap:children_hub_response")}
 
     def __call__(self, name: str, pk: int) -> str:
         return self._patterns[name].replace(str(_PK), str(pk))
@@ -85,6 +92,7 @@ class QueueRow:
     """One referral as a queue shows it, at one instant, to one clinician."""
 
     referral: Referral
+    age: int
     received: str
     due: str
     time_left: str
@@ -98,9 +106,10 @@ class QueueRow:
     decide_url: str
     claim_url: str
     release_url: str
+    hub_response_url: str
 
     @classmethod
-    def of(cls, referral: Referral, now: datetime, user, links: RowLinks) -> "QueueRow":
+    def of(cls, referral: Referral, now: datetime, user, links: RowLinks, today: date) -> "QueueRow":
         due, time_left, overdue = "", "", False
         if referral.next_due:
             due = local_time(referral.next_due)
@@ -118,21 +127,23 @@ class QueueRow:
                                            or claim.clinician.get_username())
         pk = referral.pk
         return cls(
-            referral=referral, received=local_time(referral.received_at), due=due,
+            referral=referral, age=referral.service_user.age_on(today),
+            received=local_time(referral.received_at), due=due,
             time_left=time_left, overdue=overdue, claimed_by=claimant,
             claimed_until=f"{timezone.localtime(claim.expires_at):%H:%M}" if live else "",
             mine=mine, claimable=not live or mine,
             suggested=URGENCY_LABELS.get(referral.suggested_urgency, ""),
             url=links("cap:referral", pk), decide_url=links("triage:decide", pk),
             claim_url=links("queues:claim", pk), release_url=links("queues:release", pk),
+            hub_response_url=links("cap:children_hub_response", pk),
         )
 
 
 def queue_rows(selector, now: datetime, user, limit: int = QUEUE_LIMIT) -> tuple[list[QueueRow], bool]:
     """The first `limit` rows, and whether there are more."""
     referrals = list(selector(limit=limit + 1))
-    links = RowLinks()
-    rows = [QueueRow.of(r, now, user, links) for r in referrals[:limit]]
+    links, today = RowLinks(), timezone.localtime(now).date()
+    rows = [QueueRow.of(r, now, user, links, today) for r in referrals[:limit]]
     return rows, len(referrals) > limit
 
 
@@ -144,6 +155,7 @@ def _queue_page(request, queue: Queue):
     rows, more = queue_rows(queue.rows, timezone.now(), request.user)
     context = {"queue": queue, "rows": rows, "more": more, "limit": QUEUE_LIMIT,
                "can_decide": request.user.has_perm("triage.record_triage_decision"),
+               "can_record_hub_response": request.user.has_perm("cap.work_children_hub_handoff"),
                "here": request.path, "queues": visible_queues(request.user)}
     if request.headers.get("X-Requested-With") == REFRESH_HEADER:
         return render(request, "triage/_queue_table.html", context)
@@ -168,6 +180,11 @@ def eating_disorders(request):
 
 def nursing_home_in_reach(request):
     return _queue_page(request, QUEUES[SpecificQueue.NURSING_HOME_IN_REACH])
+
+
+@permission_required("cap.work_children_hub_handoff")
+def children_hub(request):
+    return _queue_page(request, QUEUES["children-hub"])
 
 
 def _back(request):
