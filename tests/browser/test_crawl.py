@@ -9,6 +9,7 @@ for managers' reference data), static files and links off the service."""
 import re
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from io import StringIO
 from urllib.parse import urldefrag, urlsplit
@@ -21,6 +22,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from accounts import demo_data
+from cap.services import PersonDetails, Referrer, referral_log_written
 
 from .pages import assert_accessible, sign_in
 
@@ -112,6 +114,14 @@ def demo(transactional_db, reference_data, settings):
     settings.DEBUG = True
     call_command("load_demo_data", stdout=StringIO())
     settings.DEBUG = False
+    # A child redirected to the children's hub (where the trust has one), so the handoff queue
+    # has a row and the page recording the hub's answer is crawled too.
+    settings.CHILDREN_HUB_ENABLED = True
+    referral_log_written(
+        actor=User.objects.get(username=demo_data.DEMO_REFERRALS_LOGGED_BY),
+        person=PersonDetails(given_name="Maya", family_name="Khan", date_of_birth=date(2011, 5, 2),
+                             postcode="LE4 6PN"),
+        referrer=Referrer(name="Dr Rachel Moore", role="GP"), reason="Withdrawn, not attending school")
 
 
 def test_every_page_each_role_reaches_works_has_one_heading_and_is_accessible(demo, live_server, page,
