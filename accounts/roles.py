@@ -97,7 +97,10 @@ ROLES = (
           ("MDT huddle", "followup:huddle"),
           ("Community support", "directory:index"),
           ("Expertise", "directory:expertise")),
-         _perms(_REFERRALS, _TRIAGE, _CHILDREN_HUB, _SIGNPOST, "directory.view_expertise")),
+         _perms(_REFERRALS, _TRIAGE, _CHILDREN_HUB, _SIGNPOST, "directory.view_expertise",
+                # Urgent triage books the crisis assessment into a practitioner's diary,
+                # so it reads the diaries (and the booking it made).
+                "scheduling.view_practitioner", "scheduling.view_booking")),
     Role(ADMIN_TEAM, "scheduling:booking_queue",
          (("Booking queue", "scheduling:booking_queue"),
           ("Under the CAP", "scheduling:under_cap"),

@@ -24,6 +24,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.AWAITING_TRIAGE, S.AWAITING_URGENT_ASSESSMENT): "Triaged urgent or very urgent: assess",
     (S.AWAITING_TRIAGE, S.ROUTED): "Routed at triage",
     (S.AWAITING_URGENT_ASSESSMENT, S.ASSESSED): "Urgent assessment completed",
+    # The crisis assessment found a need for a further, non-urgent assessment with the
+    # aligned team: the person stays under the CAP until it takes place.
+    (S.AWAITING_URGENT_ASSESSMENT, S.AWAITING_BOOKING):
+        "Crisis assessment completed: a further assessment to book",
     (S.AWAITING_BOOKING, S.BOOKED): "Assessment booked",
     # The old booking is cancelled and the new one booked in one transaction: the
     # referral stays booked, and its history records the move.

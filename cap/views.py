@@ -178,7 +178,8 @@ def _triage_follow_up(request, referral):
         .select_related("team", "care_coordinator").order_by("-opened_on"),
         "open_team_tasks": Task.objects.open().filter(service_user=person, team__isnull=False)
         .select_related("team").order_by("created_at"),
-        "urgent_actions": referral.urgent_actions.select_related("recorded_by").order_by("recorded_at"),
+        "urgent_actions": referral.urgent_actions.select_related("recorded_by", "booking", "outcome_service")
+        .prefetch_related("booking__entries").order_by("recorded_at"),
         "information_requests": referral.information_requests.select_related("requested_by")
         .order_by("requested_at"),
         "huddle_items": referral.huddle_items.select_related("huddle", "added_by").order_by("added_at"),

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .models import DiaryEntry, Practitioner
+from .models import CrisisPlace, DiaryEntry, Practitioner
 
 FEED_WEEKS_BACK, FEED_WEEKS_AHEAD = 2, 12
 
@@ -28,8 +28,11 @@ def diary_feed(practitioner: Practitioner) -> bytes:
         event.add("dtstart", entry.starts_at)
         event.add("dtend", entry.ends_at)
         held = " (held, not yet booked)" if booking.status == "held" else ""
-        event.add("summary", f"{entry.step}: structured assessment {booking.referral.reference}{held}")
-        where = "By phone" if entry.by_phone else (str(booking.room) if booking.room else "Home visit")
+        what = "urgent crisis assessment" if booking.is_crisis else "structured assessment"
+        event.add("summary", f"{entry.step}: {what} {booking.referral.reference}{held}")
+        # The crisis place's detail may be the person's address: the feed names no one.
+        where = ("By phone" if entry.by_phone else
+                 CrisisPlace(booking.place).label if booking.is_crisis and booking.place else booking.where)
         event.add("location", where)
         calendar.add_component(event)
     return calendar.to_ical()

@@ -242,16 +242,39 @@ class BookingQuerySet(models.QuerySet["Booking"]):
                            | Q(status=BookingStatus.HELD, held_until__gt=now))
 
 
+class BookingKind(models.TextChoices):
+    STRUCTURED = "structured", "Structured assessment"
+    CRISIS = "crisis", "Urgent crisis assessment"
+
+
+class CrisisPlace(models.TextChoices):
+    """Where an urgent face-to-face crisis assessment happens. The codes are stored."""
+
+    HOME = "home", "Home visit"
+    CLINIC = "clinic", "Clinic"
+    HUB = "hub", "Urgent Care Hub"
+    OTHER = "other", "Somewhere else"
+
+
 class Booking(models.Model):
-    """A person's structured assessment: one booking, many diary entries (one per
-    practitioner per step, and the clinic room)."""
+    """A person's assessment in clinical diaries: a structured assessment (one booking,
+    many diary entries: one per practitioner per step, and the clinic room), or an
+    urgent crisis assessment (one practitioner's entry, arranged by urgent triage; no
+    template, and `place` says where)."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="bookings")
-    template = models.ForeignKey(AssessmentTemplate, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=BookingKind.choices, default=BookingKind.STRUCTURED)
+    template = models.ForeignKey(AssessmentTemplate, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", help_text="A structured assessment's; a crisis "
+                                                             "assessment has none.")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="bookings")
     room = models.ForeignKey(ClinicRoom, null=True, blank=True, on_delete=models.PROTECT,
                              related_name="bookings")
     setting = models.CharField(max_length=10, choices=AssessmentSetting.choices)
+    place = models.CharField(max_length=10, choices=CrisisPlace.choices, blank=True,
+                             help_text="Where a crisis assessment happens.")
+    place_detail = models.CharField(max_length=160, blank=True,
+                                    help_text="The address, clinic or other place, in words.")
     starts_at = models.DateTimeField(help_text="The core assessment starts.")
     first_entry_at = models.DateTimeField(help_text="The first diary entry (meet and greet) starts.")
     ends_at = models.DateTimeField(help_text="The last diary entry ends.")
@@ -279,12 +302,28 @@ class Booking(models.Model):
             # Two admins booking the same person at once: one wins.
             models.UniqueConstraint(fields=["referral"], condition=Q(status__in=LIVE_STATUSES),
                                     name="one_live_booking_per_referral"),
+            models.CheckConstraint(
+                condition=Q(kind=BookingKind.CRISIS, template__isnull=True)
+                | Q(kind=BookingKind.STRUCTURED, template__isnull=False),
+                name="a_structured_assessment_has_a_template"),
         ]
         indexes = [models.Index(fields=["status", "held_until"], name="booking_held_idx",
                                 condition=Q(status=BookingStatus.HELD))]
 
     def __str__(self):
         return f"{self.referral} at {timezone.localtime(self.starts_at):%a %d %b %Y %H:%M}"
+
+    @property
+    def is_crisis(self) -> bool:
+        return self.kind == BookingKind.CRISIS
+
+    @property
+    def where(self) -> str:
+        """Where it happens, as the diary and the referral say it."""
+        if self.is_crisis:
+            label = CrisisPlace(self.place).label if self.place else "Crisis assessment"
+            return f"{label}: {self.place_detail}" if self.place_detail else label
+        return str(self.room) if self.room else "Home visit"
 
 
 class DiaryEntry(models.Model):

@@ -598,3 +598,28 @@ def option_check(plan: AssessmentPlan, option: Option, now: datetime,
 
 def _problem(message: str) -> Conflict:
     return Conflict(message, field="option")
+
+
+def practitioner_check(practitioner: Practitioner, starts_at: datetime, ends_at: datetime,
+                       now: datetime, ignore_booking: int | None = None) -> None:
+    """A Conflict unless the practitioner works the whole of starts_at..ends_at and has
+    nothing else then (no live diary entry, no leave, training, sickness or other
+    commitment): the rules the option search applies, read the same way (Availability),
+    for one practitioner and a time a clinician chose. The database's exclusion
+    constraint still refuses a double booking made meanwhile."""
+    name = practitioner.name
+    availability = Availability({practitioner.pk}, [], now, ignore_booking)
+    first_day, first_slot = _slot(starts_at)
+    last_day, end_slot = _slot_ceiling(ends_at)
+    availability.read(first_day, last_day + timedelta(days=1))
+    day = first_day
+    while day <= last_day:
+        wanted = _bits(first_slot if day == first_day else 0, end_slot if day == last_day else SLOTS_PER_DAY)
+        working = availability.working[practitioner.pk][day.weekday()]
+        if wanted & ~working:
+            raise _problem(f"{name} is not working at that time: choose a time in their working "
+                           "hours, or another practitioner.")
+        if wanted & availability.busy.get((practitioner.pk, day), 0):
+            raise _problem(f"{name} is already booked, or away, at that time: choose another time "
+                           "or another practitioner.")
+        day += timedelta(days=1)

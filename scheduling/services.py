@@ -17,14 +17,18 @@ from cap.referral_status import referral_status_set
 from core.errors import Conflict, Invalid
 from core.history import save_as
 from core.locks import diary_write_order, lock_booking, lock_bookings_expiring, lock_referral
+from triage.models import AssessmentSetting
 from triage.services import target_meet
 
 from . import options as finder
 from .models import (
     Booking,
+    BookingKind,
     BookingStatus,
+    CrisisPlace,
     DiaryEntry,
     PersonUnavailability,
+    Practitioner,
     SlotIssue,
     Team,
 )
@@ -194,7 +198,10 @@ def _cancel(actor: User, booking: Booking, by: str, reason: str, now: datetime, 
     booking.cancelled_by, booking.cancel_reason = by, reason
     booking.entries.update(live=False)
     save_as(booking, actor)
-    if reopen:
+    # A cancelled crisis assessment leaves the person with urgent triage, still awaiting
+    # their urgent assessment (its clock running); only a structured one goes back to
+    # the booking queue.
+    if reopen and not booking.is_crisis:
         referral_status_set(referral=booking.referral, to=ReferralStatus.AWAITING_BOOKING, actor=actor,
                             reason=f"Booking cancelled by the {by}: {reason}")
     return booking
@@ -228,6 +235,8 @@ def booking_rebook(*, actor: User, booking: Booking, option_id: str, by: str, re
     in one transaction, so the person is never left with neither or both. Locks the
     referral, then the old booking (as cancelling does: a rebook and a cancel of one
     booking at once queue up, and the second is told what the first did)."""
+    if booking.is_crisis:
+        raise Conflict(CRISIS_IS_URGENT_TRIAGES)
     if not reason.strip():
         raise Invalid("Give the reason for rebooking.", field="reason")
     if by not in ("person", "service"):
@@ -266,8 +275,14 @@ def booking_did_not_attend(*, actor: User, booking: Booking, now: datetime | Non
     return booking
 
 
+CRISIS_IS_URGENT_TRIAGES = ("Urgent triage arranged this crisis assessment: record it completed, with "
+                            "its outcome, or arrange it again, from the referral's urgent triage actions.")
+
+
 def _happened(booking: Booking, now: datetime) -> Booking:
     booking = lock_booking(booking.pk)
+    if booking.is_crisis:
+        raise Conflict(CRISIS_IS_URGENT_TRIAGES)
     _check_booked(booking, "marked attended or not attended")
     if booking.starts_at > now:
         raise Invalid("The assessment has not started yet.")
@@ -281,3 +296,73 @@ def unavailable_time_add(*, actor: User, referral: Referral, weekday: int | None
         raise Invalid("The end must be after the start.", field="ends")
     return PersonUnavailability.objects.create(referral=referral, weekday=weekday, starts=starts,
                                                ends=ends, note=note)
+
+
+# --- Urgent crisis assessments -----------------------------------------------------------
+# "The practitioner with the right skills and knowledge of the relevant specialty will be
+# allocated for this assessment" (002, urgent face to face triage and/or assessment):
+# urgent triage books it straight into one named practitioner's diary, at a time agreed
+# with the person, not into an option the search found.
+
+CRISIS_ASSESSMENT = timedelta(minutes=90)  # the diary time a full crisis assessment takes
+CRISIS_STEP = "Crisis assessment"
+CRISIS_EARLIEST = timedelta(minutes=15)  # "starting now", entered a few minutes late
+CRISIS_HORIZON = timedelta(hours=72)  # beyond it, it is not an urgent assessment
+
+
+def crisis_assessment_book(*, actor: User, referral: Referral, team: Team, practitioner: Practitioner,
+                           starts_at: datetime, place: str, place_detail: str = "",
+                           now: datetime | None = None) -> Booking:
+    """Book an urgent crisis assessment into the practitioner's diary: one booking and
+    its one diary entry, in the caller's transaction or its own. An earlier live crisis
+    booking of the referral is cancelled in the same transaction (arranged again). A time
+    the practitioner is not working, or already has something, is a Conflict. Expects the
+    referral locked (core.locks.lock_referral): then locks the earlier booking."""
+    now = now or timezone.now()
+    place_detail = place_detail.strip()
+    if place not in CrisisPlace.values:
+        raise Invalid("Choose where the assessment happens.", field="place")
+    if place == CrisisPlace.OTHER and not place_detail:
+        raise Invalid("Say where the assessment happens.", field="where")
+    if starts_at < now - CRISIS_EARLIEST:
+        raise Invalid("That time has passed: enter when the assessment starts.", field="when")
+    if starts_at > now + CRISIS_HORIZON:
+        raise Invalid("An urgent crisis assessment starts within 72 hours: enter an earlier time.",
+                      field="when")
+    if not practitioner.teams.filter(pk=team.pk).exists():
+        raise Invalid(f"{practitioner.name} is not in {team}.", field="practitioner")
+    ends_at = starts_at + CRISIS_ASSESSMENT
+    try:
+        with transaction.atomic():
+            for earlier in Booking.objects.filter(referral=referral, kind=BookingKind.CRISIS,
+                                                  status=BookingStatus.BOOKED).values_list("pk", flat=True):
+                _cancel(actor, lock_booking(earlier), "service", "Crisis assessment arranged again",
+                        now, reopen=False)
+            finder.practitioner_check(practitioner, starts_at, ends_at, now)
+            booking = save_as(Booking(
+                referral=referral, kind=BookingKind.CRISIS, template=None, team=team,
+                setting=(AssessmentSetting.HOME if place == CrisisPlace.HOME else AssessmentSetting.CLINIC),
+                place=place, place_detail=place_detail, starts_at=starts_at, first_entry_at=starts_at,
+                ends_at=ends_at, status=BookingStatus.BOOKED, booked_by=actor, created_at=now,
+                booked_at=now), actor)
+            DiaryEntry.objects.create(booking=booking, practitioner=practitioner, step=CRISIS_STEP,
+                                      role="Crisis assessor", starts_at=starts_at, ends_at=ends_at)
+    except IntegrityError as error:
+        if any(name in str(error) for name in DOUBLE_BOOKING):
+            raise Conflict(f"{practitioner.name} was booked at that time meanwhile: choose another "
+                           "time or another practitioner.", field="practitioner") from None
+        raise
+    return booking
+
+
+@transaction.atomic
+def crisis_assessment_attended(*, actor: User, referral: Referral, now: datetime | None = None) -> None:
+    """The crisis assessment took place: its booking is attended (the time stays used,
+    and the referral is free for a later structured assessment's booking). Expects the
+    referral locked; then locks the booking."""
+    now = now or timezone.now()
+    for pk in Booking.objects.filter(referral=referral, kind=BookingKind.CRISIS,
+                                     status=BookingStatus.BOOKED).values_list("pk", flat=True):
+        booking = lock_booking(pk)
+        booking.status, booking.outcome_recorded_at = BookingStatus.ATTENDED, now
+        save_as(booking, actor)

@@ -16,10 +16,11 @@ from accounts.kept_work import keeps_typed_work
 from cap.models import Referral
 from core.errors import DomainError
 from core.permissions import permission_required
+from triage import selectors as triage_selectors
 
 from . import calendar, selectors, services
 from .forms import CancelForm, OptionChoiceForm, OptionsFilterForm, RebookForm, UnavailableTimeForm
-from .models import Booking, BookingStatus, DiaryEntry, Practitioner
+from .models import Booking, BookingKind, BookingStatus, DiaryEntry, Practitioner
 from .options import OptionSearch, latest_assessment_decision
 
 BOOK = "scheduling.book_assessment"
@@ -75,6 +76,7 @@ def _options_page(request, referral, *, form=None, rebook=None, status=200):
         "unavailable_form": UnavailableTimeForm(), "rebook": rebook,
         "rebook_form": RebookForm() if rebook else None,
         "unavailable": referral.unavailable_times.all(), "bookings": selectors.bookings_of(referral),
+        "crisis_assessment": triage_selectors.crisis_assessment_of(referral),
     }, status=status)
 
 
@@ -167,7 +169,8 @@ def rebook(request, pk):
 
 
 def _letter(request, pk, template):
-    booking = get_object_or_404(Booking.objects.select_related(
+    # A crisis assessment has no letter: it is arranged with the person there and then.
+    booking = get_object_or_404(Booking.objects.filter(kind=BookingKind.STRUCTURED).select_related(
         "referral__service_user__gp_practice", "team", "room", "template"), pk=pk)
     entries = booking.entries.filter(practitioner__isnull=False).select_related(
         "practitioner__discipline").order_by("starts_at")

@@ -1,13 +1,24 @@
 """Named reads for triage's lists, its follow-up work and the managers' dashboard."""
 
 from datetime import date, datetime, timedelta
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, F, Prefetch, QuerySet
 
 from cap.models import Referral, ReferralStatus, Task, TriageQueue
 
-from .models import BreachAlert, HuddleItem, InformationRequest, ScanHeartbeat, TriageDecision, WaitTarget
+from .models import (
+    BreachAlert,
+    HuddleItem,
+    InformationRequest,
+    ScanHeartbeat,
+    TriageDecision,
+    UrgentAction,
+    WaitTarget,
+)
+
+if TYPE_CHECKING:  # scheduling's models import triage's: read on use
+    from scheduling.models import Practitioner
 
 
 def with_next_due(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -115,3 +126,27 @@ def open_team_tasks() -> QuerySet[Task]:
     """Open tasks handed to a clinical team (not the admin team), oldest first."""
     return (Task.objects.open().filter(team__isnull=False)
             .select_related("team", "service_user", "enquiry", "created_by").order_by("created_at", "id"))
+
+
+def crisis_assessors(referral: Referral, stream: str) -> "QuerySet[Practitioner]":
+    """The practitioners who may carry out the referral's urgent crisis assessment: those
+    of the teams of the stream triage chose, the person's aligned team's first."""
+    from django.db.models import Exists, OuterRef
+
+    from scheduling.models import Practitioner
+    from scheduling.selectors import teams_for
+
+    teams = teams_for(referral, stream) if stream else []
+    if not teams:
+        return Practitioner.objects.none()
+    in_aligned = Practitioner.teams.through.objects.filter(practitioner_id=OuterRef("pk"),
+                                                            team_id=teams[0].pk)
+    return (Practitioner.objects.filter(teams__in=teams).distinct().select_related("discipline")
+            .annotate(aligned=Exists(in_aligned)).order_by("-aligned", "name", "pk"))
+
+
+def crisis_assessment_of(referral: Referral) -> "UrgentAction | None":
+    """The referral's completed urgent (crisis) assessment, with what followed it, or None:
+    a further assessment builds on it."""
+    return (UrgentAction.objects.filter(referral=referral, kind=UrgentAction.Kind.ASSESSMENT_COMPLETED)
+            .select_related("recorded_by", "outcome_service").order_by("-recorded_at", "-pk").first())

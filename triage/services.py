@@ -16,7 +16,7 @@ from core.errors import Conflict, Invalid
 from core.history import save_as
 from core.locks import lock_referral
 from directory.models import CommunityService
-from scheduling.models import Discipline, Practitioner, Team
+from scheduling.models import Booking, Discipline, Practitioner, Team
 
 from . import clock
 from .alerts import scan_breaches  # noqa: F401  (the watcher's entry point, named here too)
@@ -24,6 +24,7 @@ from .models import (
     CONCLUDING_OUTCOMES,
     AlertSchedule,
     ClosureDay,
+    CrisisOutcome,
     DecisionOutcome,
     Huddle,
     HuddleItem,
@@ -375,9 +376,14 @@ class OutcomeAction(Protocol):
                  now: datetime) -> None: ...
 
 
-def _to_assessment(*, actor: User, referral: Referral, decision: Decision, **_: object) -> None:
-    for code, start_field in ASSESSMENT_TARGETS[decision.urgency]:
+def assessment_targets_start(*, referral: Referral, urgency: str) -> None:
+    """Start the targets an assessment of this urgency is held to (ASSESSMENT_TARGETS)."""
+    for code, start_field in ASSESSMENT_TARGETS[urgency]:
         target_start(referral=referral, code=code, start=getattr(referral, start_field))
+
+
+def _to_assessment(*, actor: User, referral: Referral, decision: Decision, **_: object) -> None:
+    assessment_targets_start(referral=referral, urgency=decision.urgency)
     to = (ReferralStatus.AWAITING_BOOKING if decision.urgency == Urgency.ROUTINE
           else ReferralStatus.AWAITING_URGENT_ASSESSMENT)
     referral_status_set(referral=referral, to=to, actor=actor)
@@ -446,29 +452,142 @@ def _existing_team_of(service_user: ServiceUser) -> Team:
     return episode.team
 
 
+# Urgent actions that arrange something: their time may be ahead. Every other urgent
+# action records what was done, so its time lies between the first contact and now.
+ARRANGED_KINDS = {UrgentAction.Kind.FACE_TO_FACE_TRIAGE, UrgentAction.Kind.CRISIS_ASSESSMENT_ARRANGED}
+
+
+def _check_urgent_action_time(referral: Referral, kind: str, when: datetime | None, now: datetime) -> None:
+    if when is None:
+        return
+    first = timezone.localtime(referral.first_contact_at)
+    if when < referral.first_contact_at:
+        raise Invalid(f"The time is before the first contact ({first:%a %d %b %Y %H:%M}): enter a "
+                      "time after it.", field="when")
+    if kind not in ARRANGED_KINDS and when > now:
+        raise Invalid(f"{UrgentAction.Kind(kind).label} is recorded once done: enter a time between "
+                      f"the first contact ({first:%a %d %b %Y %H:%M}) and now.", field="when")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What follows a completed crisis assessment, as entered on the form."""
+
+    outcome: str = ""
+    service: CommunityService | None = None
+    agency: str = ""
+    safety_plan: str = ""
+
+
+def _check_outcome(o: Outcome, notes: str) -> None:
+    if o.outcome not in CrisisOutcome.values:
+        raise Invalid("Choose what follows the assessment.", field="outcome")
+    if o.outcome == CrisisOutcome.ROUTED and not (o.service or o.agency.strip()):
+        raise Invalid("Choose the service from the directory, or name the agency, the person is "
+                      "routed to.", field="outcome_agency")
+    if o.outcome == CrisisOutcome.SELF_MANAGEMENT and not o.safety_plan.strip():
+        raise Invalid("Write the person's safety plan: it goes with a self-management plan.",
+                      field="safety_plan")
+    if o.outcome == CrisisOutcome.ADMISSION and not notes.strip():
+        raise Invalid("Say in the notes whether the admission is informal or under the Mental "
+                      "Health Act, and where.", field="notes")
+    if o.outcome == CrisisOutcome.FURTHER_ASSESSMENT and not notes.strip():
+        raise Invalid("Write the crisis assessment's findings in the notes: the further assessment "
+                      "builds on them.", field="notes")
+
+
 @transaction.atomic
 def urgent_action_record(*, actor: User, referral: Referral, kind: str, who: str = "", where: str = "",
-                         when: datetime | None = None, notes: str = "") -> UrgentAction:
-    """Record what urgent clinical triage did. A completed assessment meets the 4-hour or
-    24-hour target; a transfer moves the referral to non-urgent triage. Locks the referral."""
+                         when: datetime | None = None, notes: str = "",
+                         practitioner: Practitioner | None = None, place: str = "",
+                         outcome: Outcome | None = None) -> UrgentAction:
+    """Record what urgent clinical triage did. A crisis assessment arranged is booked into
+    the practitioner's diary (who, where and when come from the booking); a completed
+    assessment meets the 4-hour or 24-hour target and records what follows it; a transfer
+    moves the referral to non-urgent triage. Locks the referral (then, through
+    scheduling, its crisis booking)."""
     referral = lock_referral(referral.pk)
+    now = timezone.now()
     if referral.status not in URGENT_ACTION_STATUSES:
         raise Conflict(f"{referral.reference} is no longer with urgent triage.")
-    if kind == UrgentAction.Kind.ASSESSMENT_COMPLETED and when and when > timezone.now():
-        raise Invalid("An assessment cannot be completed in the future.", field="when")
-    action = save_as(UrgentAction(referral=referral, kind=kind, who=who, where=where, when=when,
-                                  notes=notes, recorded_by=actor), actor)
+    _check_urgent_action_time(referral, kind, when, now)
+    booking = None
+    if kind == UrgentAction.Kind.CRISIS_ASSESSMENT_ARRANGED:
+        booking = _crisis_assessment_book(actor, referral, practitioner, when, place, where, now)
+        who, where, when = practitioner.name if practitioner else who, booking.where, booking.starts_at
+    o = outcome or Outcome()
     if kind == UrgentAction.Kind.ASSESSMENT_COMPLETED:
         if referral.status != ReferralStatus.AWAITING_URGENT_ASSESSMENT:
             raise Conflict(f"{referral.reference} is not waiting for an urgent assessment.")
-        at = when or action.recorded_at
-        for code in ("assessment_4h", "assessment_24h"):
-            target_meet(referral=referral, code=code, at=at, actor=actor)
-        referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor)
+        _check_outcome(o, notes)
+        o = Outcome(o.outcome,
+                    o.service if o.outcome == CrisisOutcome.ROUTED else None,
+                    o.agency.strip() if o.outcome == CrisisOutcome.ROUTED else "",
+                    o.safety_plan.strip() if o.outcome == CrisisOutcome.SELF_MANAGEMENT else "")
+    else:
+        o = Outcome()
+    action = save_as(UrgentAction(referral=referral, kind=kind, who=who, where=where, when=when,
+                                  notes=notes, booking=booking, outcome=o.outcome,
+                                  outcome_service=o.service, outcome_agency=o.agency,
+                                  safety_plan=o.safety_plan, recorded_by=actor, recorded_at=now), actor)
+    if kind == UrgentAction.Kind.ASSESSMENT_COMPLETED:
+        _urgent_assessment_completed(actor, referral, action, now)
     elif kind == UrgentAction.Kind.TRANSFER_NON_URGENT:
         referral.urgent_triage_requested_at = None
         save_as(referral, actor)
     return action
+
+
+def _crisis_assessment_book(actor: User, referral: Referral, practitioner: Practitioner | None,
+                            starts_at: datetime | None, place: str, place_detail: str,
+                            now: datetime) -> Booking:
+    """The urgent face-to-face assessment, in the diary of a practitioner of a team of the
+    stream triage chose (the person's aligned team is listed first)."""
+    from scheduling import services as scheduling
+    from scheduling.selectors import teams_for
+
+    if referral.status != ReferralStatus.AWAITING_URGENT_ASSESSMENT:
+        raise Conflict(f"Record the triage decision for {referral.reference} first: its urgency and "
+                       "stream say who assesses the person, and by when.")
+    if practitioner is None:
+        raise Invalid("Choose the practitioner who will assess the person.", field="practitioner")
+    if starts_at is None:
+        raise Invalid("Enter when the assessment starts.", field="when")
+    stream = crisis_assessment_stream(referral)
+    team = next((t for t in teams_for(referral, stream) if t.practitioners.filter(pk=practitioner.pk)
+                 .exists()), None)
+    if team is None:
+        raise Invalid(f"{practitioner.name} is not in a team of the {Stream(stream).label} stream.",
+                      field="practitioner")
+    return scheduling.crisis_assessment_book(actor=actor, referral=referral, team=team,
+                                             practitioner=practitioner, starts_at=starts_at,
+                                             place=place, place_detail=place_detail, now=now)
+
+
+def crisis_assessment_stream(referral: Referral) -> str:
+    """The stream of the referral's latest triage decision for an assessment."""
+    return (TriageDecision.objects.filter(referral=referral, outcome=DecisionOutcome.ASSESSMENT)
+            .order_by("-decided_at", "-pk").values_list("stream", flat=True).first() or "")
+
+
+def _urgent_assessment_completed(actor: User, referral: Referral, action: UrgentAction,
+                                 now: datetime) -> None:
+    """The 4-hour or 24-hour target is met when the assessment took place; its diary time
+    is attended. A further assessment puts the person on the booking queue for a
+    structured assessment with the aligned team, its targets started as a routine triage
+    decision starts them; every other outcome ends the CAP's part (assessed)."""
+    from scheduling.services import crisis_assessment_attended
+
+    at = action.when or action.recorded_at
+    for code in ("assessment_4h", "assessment_24h"):
+        target_meet(referral=referral, code=code, at=at, actor=actor)
+    crisis_assessment_attended(actor=actor, referral=referral, now=now)
+    if action.outcome == CrisisOutcome.FURTHER_ASSESSMENT:
+        assessment_targets_start(referral=referral, urgency=Urgency.ROUTINE)
+        referral_status_set(referral=referral, to=ReferralStatus.AWAITING_BOOKING, actor=actor)
+    else:
+        referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor,
+                            reason=f"Urgent assessment completed: {action.get_outcome_display()}")
 
 
 @transaction.atomic

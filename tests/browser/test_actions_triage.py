@@ -30,8 +30,8 @@ notification centre in test_alerts.py.
   -> test_clinician_claims_and_releases_a_referral_on_the_non_urgent_queue
 - triage clinician: physical health checks first, and the GP letter (followup:physical_health_check,
   followup:physical_health_letter) -> test_clinician_asks_the_gp_for_physical_health_checks_first
-- triage clinician: each urgent triage action kind but a completed assessment (followup:urgent_action)
-  -> test_clinician_records_an_urgent_triage_action[<kind>]
+- triage clinician: each urgent triage action kind but a crisis assessment arranged or completed
+  (followup:urgent_action) -> test_clinician_records_an_urgent_triage_action[<kind>]
 - triage clinician: urgent action, assessment completed (followup:urgent_action)
   -> test_clinician_records_a_completed_urgent_assessment
 - manager: acknowledge an alert from the wait dashboard (alerts:acknowledge, on triage:dashboard)
@@ -309,8 +309,11 @@ def open_urgent_action(page, live_server, user, password, referral):
     page.get_by_role("heading", name="Record an urgent triage action").wait_for()
 
 
+# Arranging the crisis assessment books a practitioner's diary after the decision:
+# test_actions_crisis_assessment.py.
 URGENT_ACTIONS_BEFORE_ASSESSMENT = [k for k in UrgentAction.Kind
-                                    if k != UrgentAction.Kind.ASSESSMENT_COMPLETED]
+                                    if k not in (UrgentAction.Kind.ASSESSMENT_COMPLETED,
+                                                 UrgentAction.Kind.CRISIS_ASSESSMENT_ARRANGED)]
 
 
 @pytest.mark.parametrize("kind", URGENT_ACTIONS_BEFORE_ASSESSMENT)
@@ -346,6 +349,7 @@ def test_clinician_records_a_completed_urgent_assessment(
     open_urgent_action(page, live_server, triage_clinician, password, referral)
     page.get_by_label("Assessment completed", exact=True).check()
     page.get_by_label("Who (optional)", exact=True).fill("Urgent care hub nurse")
+    page.get_by_label("Crisis resolution and home treatment").check()
     page.get_by_role("button", name="Record the action").click()
 
     page.get_by_text(f"Assessment completed recorded for {referral.reference}.").wait_for()

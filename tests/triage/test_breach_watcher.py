@@ -20,6 +20,7 @@ from triage.models import (
     AlertRepeat,
     AlertSchedule,
     BreachAlert,
+    CrisisOutcome,
     DutyShift,
     Notification,
     TargetDefinition,
@@ -126,7 +127,8 @@ def test_a_met_target_raises_nothing_more(decided, triage_clinician):
     referral = decided("very_urgent")
     with time_machine.travel(MONDAY_NOON + 2 * H, tick=False):
         services.urgent_action_record(actor=triage_clinician, referral=referral,
-                                      kind=UrgentAction.Kind.ASSESSMENT_COMPLETED)
+                                      kind=UrgentAction.Kind.ASSESSMENT_COMPLETED,
+                                      outcome=services.Outcome(CrisisOutcome.HOME_TREATMENT))
     services.scan_breaches(now=MONDAY_NOON + 10 * H)
     assert alerts_of(referral, "assessment_4h") == {}
 
@@ -283,7 +285,8 @@ def test_a_breach_met_late_stops_repeating(breach, triage_clinician):
     alert, raised_at = breach
     with time_machine.travel(raised_at + timedelta(minutes=5), tick=False):
         services.urgent_action_record(actor=triage_clinician, referral=alert.target.referral,
-                                      kind=UrgentAction.Kind.ASSESSMENT_COMPLETED)
+                                      kind=UrgentAction.Kind.ASSESSMENT_COMPLETED,
+                                      outcome=services.Outcome(CrisisOutcome.HOME_TREATMENT))
     services.scan_breaches(now=raised_at + 2 * H)
     assert not AlertRepeat.objects.exists()
     alert.refresh_from_db()

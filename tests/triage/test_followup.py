@@ -285,7 +285,7 @@ def test_urgent_assessment_completed_meets_the_4h_target_and_the_referral_is_ass
     with client_at(triage_clinician, completed) as client:
         response = client.post(reverse("followup:urgent_action", args=[very_urgent_referral.pk]), {
             "kind": "assessment_completed", "who": "Crisis team", "where": "Home visit",
-            "when": "", "notes": "Safety plan agreed"})
+            "when": "", "notes": "Safety plan agreed", "outcome": "home_treatment"})
         page = client.get(reverse("cap:referral", args=[very_urgent_referral.pk])).content.decode()
     target = WaitTarget.objects.get(referral=very_urgent_referral, definition__code="assessment_4h")
     very_urgent_referral.refresh_from_db()
@@ -297,18 +297,19 @@ def test_urgent_assessment_completed_meets_the_4h_target_and_the_referral_is_ass
 
 
 @pytest.mark.django_db
-def test_arranged_crisis_assessment_is_listed_with_who_where_and_when(referral_at, triage_clinician,
-                                                                      client_at):
-    referral = referral_at(datetime(2026, 11, 23, 12, tzinfo=LONDON))
+def test_arranged_crisis_assessment_is_listed_with_who_where_and_when(very_urgent_referral,
+                                                                      triage_clinician, client_at):
+    team = TeamFactory(name="City Crisis Resolution Team", specialty="AMH")
+    okafor = PractitionerFactory(name="Dr Okafor", teams=[team])
     with client_at(triage_clinician, datetime(2026, 11, 23, 12, 30, tzinfo=LONDON)) as client:
-        client.post(reverse("followup:urgent_action", args=[referral.pk]), {
-            "kind": "crisis_assessment_arranged", "who": "Dr Okafor", "where": "Bradgate Unit",
-            "when": "2026-11-23T15:00", "notes": ""})
-        page = client.get(reverse("cap:referral", args=[referral.pk])).content.decode()
-    action = referral.urgent_actions.get()
+        client.post(reverse("followup:urgent_action", args=[very_urgent_referral.pk]), {
+            "kind": "crisis_assessment_arranged", "practitioner": okafor.pk, "place": "clinic",
+            "where": "Bradgate Unit", "when": "2026-11-23T15:00", "notes": ""})
+        page = client.get(reverse("cap:referral", args=[very_urgent_referral.pk])).content.decode()
+    action = very_urgent_referral.urgent_actions.get()
     assert action.when == datetime(2026, 11, 23, 15, tzinfo=LONDON)
     assert action.recorded_at == datetime(2026, 11, 23, 12, 30, tzinfo=LONDON)
-    assert "Crisis assessment arranged" in page and "Bradgate Unit" in page and "Dr Okafor" in page
+    assert "Crisis assessment arranged" in page and "Clinic: Bradgate Unit" in page and "Dr Okafor" in page
 
 
 @pytest.mark.django_db

@@ -26,6 +26,6 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("triage", "0019_urgent_triage_response_target")]
+    dependencies = [("triage", "0021_crisis_assessment_booking_and_outcome")]
 
     operations = [migrations.RunPython(add, remove)]

@@ -13,6 +13,7 @@ from .alerts import (
 from .decisions import (
                      CONCLUDING_OUTCOMES,
                      AssessmentSetting,
+                     CrisisOutcome,
                      DecisionOutcome,
                      Huddle,
                      HuddleItem,
@@ -30,7 +31,8 @@ from .targets import ClosureDay, TargetDefinition, WaitTarget, WaitTargetQuerySe
 
 __all__ = [
     "AlertQuerySet", "AlertRepeat", "AlertSchedule", "AssessmentSetting", "BreachAlert",
-    "CONCLUDING_OUTCOMES", "ClosureDay", "DecisionOutcome", "DutyShift", "Huddle", "HuddleItem",
+    "CONCLUDING_OUTCOMES", "ClosureDay", "CrisisOutcome", "DecisionOutcome", "DutyShift", "Huddle",
+    "HuddleItem",
     "InformationRequest", "Notification", "OutcomeDay", "PhysicalHealthCheck", "ScanHeartbeat",
     "Stream", "SummaryWatermark", "TargetDay", "TargetDefinition", "TriageClaim", "TriageDecision",
     "Urgency", "UrgencyRule", "UrgentAction", "WAIT_BUCKET_EDGES", "WaitTarget", "WaitTargetQuerySet",

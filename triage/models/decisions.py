@@ -173,8 +173,22 @@ class HuddleItem(models.Model):
                                                name="a_referral_once_per_huddle")]
 
 
+class CrisisOutcome(models.TextChoices):
+    """What follows a crisis assessment: the support the practitioner and the person (and
+    their carer) agreed (002, urgent face to face triage and/or assessment). The codes
+    are stored."""
+
+    HOME_TREATMENT = "home_treatment", "Crisis resolution and home treatment"
+    ADMISSION = "admission", "Admission, informal or under the Mental Health Act"
+    FURTHER_ASSESSMENT = "further_assessment", "A further non-urgent assessment with the aligned team"
+    ROUTED = "routed", "Routed to another service"
+    SELF_MANAGEMENT = "self_management", "A self-management plan, with the person's safety plan"
+
+
 class UrgentAction(models.Model):
-    """What the urgent clinical triage practitioner did, with the time."""
+    """What the urgent clinical triage practitioner did, with the time. A crisis
+    assessment arranged is booked into a practitioner's diary (`booking`; who, where and
+    when are filled from it); a completed assessment records its outcome."""
 
     class Kind(models.TextChoices):
         TELEPHONE_ADVICE = "telephone_advice", "Telephone advice"
@@ -190,9 +204,25 @@ class UrgentAction(models.Model):
     where = models.CharField(max_length=160, blank=True)
     when = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(max_length=4000, blank=True)
+    booking = models.ForeignKey("scheduling.Booking", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", help_text="The crisis assessment in the diary.")
+    outcome = models.CharField(max_length=30, choices=CrisisOutcome.choices, blank=True,
+                               help_text="What follows a completed assessment.")
+    outcome_service = models.ForeignKey("directory.CommunityService", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    outcome_agency = models.CharField(max_length=160, blank=True,
+                                      help_text="When the service is not in the directory.")
+    safety_plan = models.TextField(max_length=4000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="assessment_completed") | models.Q(outcome=""),
+                name="only_a_completed_assessment_has_an_outcome"),
+        ]
 
 
 class PhysicalHealthCheck(models.Model):

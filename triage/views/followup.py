@@ -17,6 +17,7 @@ from cap.referral_status import URGENT_ACTION_STATUSES
 from core.audit import record_access_log
 from core.errors import DomainError
 from core.permissions import permission_required
+from scheduling.options import assessment_deadline
 
 from .. import selectors, services
 from ..followup_forms import (
@@ -25,7 +26,7 @@ from ..followup_forms import (
     PhysicalHealthCheckForm,
     UrgentActionForm,
 )
-from ..models import Huddle, HuddleItem, InformationRequest, PhysicalHealthCheck
+from ..models import Huddle, HuddleItem, InformationRequest, PhysicalHealthCheck, Stream
 
 DECIDE = "triage.record_triage_decision"
 LIST_LIMIT = 200
@@ -157,23 +158,41 @@ def physical_health_letter(request, pk):
 @permission_required(DECIDE)
 @keeps_typed_work
 def urgent_action(request, pk):
-    referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
+    referral = get_object_or_404(Referral.objects.select_related("service_user__gp_practice"), pk=pk)
     if referral.status not in URGENT_ACTION_STATUSES:
         messages.error(request, f"{referral.reference} is {referral.get_status_display().lower()}: "
                                 "urgent triage actions are recorded before triage or while an "
                                 "urgent assessment is awaited.")
         return redirect("cap:referral", pk=referral.pk)
-    form = UrgentActionForm(request.POST or None)
+    stream = services.crisis_assessment_stream(referral)
+    form = UrgentActionForm(request.POST or None,
+                            practitioners=selectors.crisis_assessors(referral, stream))
     if request.method == "POST" and form.is_valid():
         try:
             action = services.urgent_action_record(actor=request.user, referral=referral,
-                                                   **form.cleaned_data)
+                                                   **form.action())
         except DomainError as error:
             form.add_domain_error(error)
         else:
             messages.success(request, f"{action.get_kind_display()} recorded for {referral.reference}.")
+            _warn_if_after_target(request, action)
             return redirect("cap:referral", pk=referral.pk)
-    return render(request, "triage/followup/urgent_action.html", {"form": form, "referral": referral})
+    return render(request, "triage/followup/urgent_action.html", {
+        "form": form, "referral": referral, "stream": Stream(stream).label if stream else "",
+        "deadline": assessment_deadline(referral),
+    })
+
+
+def _warn_if_after_target(request, action) -> None:
+    """A crisis assessment booked after its 4-hour or 24-hour target is allowed (the
+    person may ask for it, or no one is free sooner), but said plainly."""
+    if action.booking is None:
+        return
+    deadline = assessment_deadline(action.referral)
+    if deadline and action.booking.starts_at > deadline:
+        messages.warning(request, f"The assessment starts after its target, due "
+                                  f"{timezone.localtime(deadline):%a %d %b %H:%M}: the target will "
+                                  "breach unless it is arranged sooner.")
 
 
 # --- Known to services: tasks for the person's existing team ------------------------
