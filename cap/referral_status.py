@@ -29,6 +29,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.BOOKED, S.BOOKED): "Assessment rebooked",
     (S.BOOKED, S.AWAITING_BOOKING): "Booking cancelled, or the person did not attend",
     (S.BOOKED, S.ASSESSED): "Attended the assessment",
+    # A crisis call about someone triaged routine (cap.services.call_log): the referral
+    # goes back on the urgent triage queue; a booking is kept until triage decides again.
+    (S.AWAITING_BOOKING, S.AWAITING_TRIAGE): "Crisis call: back to urgent triage",
+    (S.BOOKED, S.AWAITING_TRIAGE): "Crisis call: back to urgent triage",
 }
 
 # Urgent triage actions belong to the 24/7 queue: before triage, or while an urgent
