@@ -168,9 +168,10 @@ class CallForm(PersonForm):
     emergency_advised = forms.BooleanField(
         label="The caller was in immediate danger and was advised to call 999", required=False)
     identity_not_confirmed = forms.BooleanField(
-        label="Identity not confirmed: the caller cannot or will not give the person's date of "
-              "birth or postcode", required=False,
-        help_text="The call still goes to urgent triage; the identity is completed later on the referral")
+        label="Identity not confirmed", required=False,
+        help_text="Tick when the caller cannot or will not give the person's date of birth or "
+                  "postcode: the call still goes to urgent triage, and the identity is completed "
+                  "later on the referral")
     service_user = forms.ModelChoiceField(queryset=ServiceUser.objects.filter(superseded_by__isnull=True),
                                           required=False, widget=forms.HiddenInput)
 
