@@ -56,6 +56,10 @@ def _perms(*groups: str | tuple[str, ...]) -> frozenset[str]:
 
 # Reading a referral and the person it is about: everyone who works referrals.
 _REFERRALS = ("cap.view_referral", "cap.view_serviceuser")
+# The logged calls (cap:calls): who called, the callback number, what was done.
+_CALLS = "cap.view_enquiry"
+# Completing a person's identity passed to triage without it (cap:referral_identity).
+_IDENTITY = "cap.change_serviceuser"
 # Signposting: searching the directory of community services.
 _SIGNPOST = "directory.view_communityservice"
 # Deciding a referral's urgency and outcome, and acknowledging the wait alerts of the
@@ -68,11 +72,11 @@ _CHILDREN_HUB = "cap.work_children_hub_handoff"
 ROLES = (
     Role(MANAGER, "triage:dashboard",
          (("Wait dashboard", "triage:dashboard"), ("Performance", "triage:performance"),
-          ("Triage worklist", "triage:worklist"),
+          ("Triage worklist", "triage:worklist"), ("Calls", "cap:calls"),
           ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
           ("Expertise", "directory:expertise")),
-         _perms(_REFERRALS,
+         _perms(_REFERRALS, _CALLS,
                 # The wait dashboard, the alerts told to the duty manager, and their rota.
                 "triage.view_wait_dashboard", "triage.view_breachalert", "triage.acknowledge_alert",
                 "triage.view_dutyshift", "triage.add_dutyshift", "triage.change_dutyshift",
@@ -93,11 +97,12 @@ ROLES = (
           ("Urgent queue", "queues:urgent"),
           ("Non-urgent queue", "queues:non_urgent"),
           ("Children's hub handoff", "queues:children_hub"),
+          ("Calls", "cap:calls"),
           ("Information requests", "followup:information_requests"),
           ("MDT huddle", "followup:huddle"),
           ("Community support", "directory:index"),
           ("Expertise", "directory:expertise")),
-         _perms(_REFERRALS, _TRIAGE, _CHILDREN_HUB, _SIGNPOST, "directory.view_expertise",
+         _perms(_REFERRALS, _TRIAGE, _CHILDREN_HUB, _SIGNPOST, _CALLS, _IDENTITY, "directory.view_expertise",
                 # Urgent triage books the crisis assessment into a practitioner's diary,
                 # so it reads the diaries (and the booking it made).
                 "scheduling.view_practitioner", "scheduling.view_booking")),
@@ -108,7 +113,7 @@ ROLES = (
           ("Log a written referral", "cap:written_referral"),
           ("Identity checks", "cap:match_reviews"),
           ("Tasks", "cap:admin_tasks")),
-         _perms(_REFERRALS, "cap.log_written_referral",
+         _perms(_REFERRALS, "cap.log_written_referral", _IDENTITY,
                 "scheduling.book_assessment", "scheduling.view_booking", "scheduling.view_slotissue",
                 # The diaries and rooms it books into, and practitioners' leave and commitments.
                 "scheduling.view_practitioner", "scheduling.view_clinicroom",
@@ -116,9 +121,9 @@ ROLES = (
                 "scheduling.view_diaryexception",
                 # The booking queue's alerts are told to the admin team.
                 "triage.acknowledge_alert")),
-    Role(CALL_HANDLER, "cap:log_call", (("Log a call", "cap:log_call"),
+    Role(CALL_HANDLER, "cap:log_call", (("Log a call", "cap:log_call"), ("Calls", "cap:calls"),
                                         ("Community support", "directory:index")),
-         _perms("cap.log_call", "cap.view_serviceuser", _SIGNPOST)),
+         _perms("cap.log_call", "cap.view_serviceuser", _CALLS, _SIGNPOST)),
     Role(PRACTITIONER, "careplans:index", (("Care plans", "careplans:index"),
                                            ("Step up support", "careplans:step_ups"),
                                            ("Community support", "directory:index"),

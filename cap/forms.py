@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from core.forms import LocalDateTimeField, NHSFormMixin
@@ -14,7 +15,7 @@ from .models import (
     ServiceUser,
     SpecificQueue,
 )
-from .services import Call, PersonDetails, Referrer
+from .services import Call, Caller, PersonDetails, Referrer
 from .validators import normalise_nhs_number, validate_nhs_number, validate_postcode
 
 REFERRER_URGENCY = [("", "Not stated"), ("routine", "Routine"), ("urgent", "Urgent"),
@@ -132,23 +133,46 @@ class PersonSearchForm(NHSFormMixin, forms.Form):
 
 class CallForm(PersonForm):
     """A phone call. Who it is about is needed when it goes to triage and the person
-    was not found by the search."""
+    was not found by the search; a caller who cannot or will not give the person's date
+    of birth or postcode leaves them out and ticks "identity not confirmed": nothing
+    stops a crisis call on missing demographics."""
 
     started_at = LocalDateTimeField(label="Call started")
     ended_at = LocalDateTimeField(label="Call ended", required=False)
     caller_type = forms.ChoiceField(label="Who is calling?", choices=CallerType.choices,
                                     widget=forms.RadioSelect)
+    caller_name = forms.CharField(label="Caller's name", max_length=201, required=False)
+    caller_relationship = forms.CharField(
+        label="Caller's relationship to the person", max_length=60, required=False,
+        help_text="For example mother, neighbour, community nurse, or 'self'")
+    callback_number = forms.CharField(
+        label="Callback number", max_length=30, required=False,
+        help_text="The number the triage clinician should ring back",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+        validators=[RegexValidator(r"^\+?[0-9 ()-]{6,30}$",
+                                   "Enter a phone number, like 0116 496 0000 or 07700 900 982.")])
     nature = forms.ChoiceField(label="Nature of the call", choices=CallNature.choices,
                                widget=forms.RadioSelect)
     details = forms.CharField(label="What the caller said", max_length=4000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="Your notes of the call")
+    risk_indicators = forms.MultipleChoiceField(
+        label="Risk indicators", choices=RiskIndicator.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that the caller describes. They suggest an urgency to triage.")
     outcome_kind = forms.ChoiceField(
         label="Outcome", choices=CallOutcome.choices, widget=forms.RadioSelect,
         help_text="A clinical call goes to urgent clinical triage or to the person's existing team")
     outcome = forms.CharField(label="What was given or done", max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="Advice given, services signposted, who you transferred the call to")
     emergency_advised = forms.BooleanField(
         label="The caller was in immediate danger and was advised to call 999", required=False)
+    identity_not_confirmed = forms.BooleanField(
+        label="Identity not confirmed", required=False,
+        help_text="Tick when the caller cannot or will not give the person's date of birth or "
+                  "postcode: the call still goes to urgent triage, and the identity is completed "
+                  "later on the referral")
     service_user = forms.ModelChoiceField(queryset=ServiceUser.objects.filter(superseded_by__isnull=True),
                                           required=False, widget=forms.HiddenInput)
 
@@ -158,30 +182,65 @@ class CallForm(PersonForm):
         super().__init__(*args, **kwargs)
         for name in self.PERSON_FIELDS:
             self.fields[name].required = False
-        self.order_fields(["started_at", "ended_at", "caller_type", "nature", "details",
-                           "outcome_kind", "outcome", "emergency_advised"])
+        self.order_fields(["started_at", "ended_at", "caller_type", "caller_name", "caller_relationship",
+                           "callback_number", "nature", "details", "risk_indicators", "outcome_kind",
+                           "outcome", "emergency_advised"])
 
     def clean(self):
         data = super().clean()
         needs_person = (data.get("outcome_kind") == CallOutcome.PASSED_TO_TRIAGE
                         and not data.get("service_user"))
-        if needs_person:
+        if needs_person and not data.get("identity_not_confirmed"):
             for name in self.PERSON_FIELDS:
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, "A call passed to triage needs the person: enter "
-                                   f"their {self.fields[name].label.lower()}.")
+                                   f"their {self.fields[name].label.lower()}."
+                                   + (UNCONFIRMED_HINT if name in ("date_of_birth", "postcode") else ""))
         return data
 
     def call(self) -> Call:
         d = self.cleaned_data
         return Call(started_at=d["started_at"], ended_at=d["ended_at"], caller_type=d["caller_type"],
                     nature=d["nature"], outcome_kind=d["outcome_kind"], outcome=d["outcome"],
-                    details=d["details"], emergency_advised=d["emergency_advised"])
+                    details=d["details"], emergency_advised=d["emergency_advised"],
+                    caller=Caller(name=d["caller_name"], relationship=d["caller_relationship"],
+                                  callback_number=d["callback_number"]),
+                    risk_indicators=tuple(d["risk_indicators"]))
 
     def person(self) -> PersonDetails | None:
-        if self.cleaned_data.get("service_user") or not self.cleaned_data.get("family_name"):
+        d = self.cleaned_data
+        if d.get("service_user"):
+            return None
+        if d.get("identity_not_confirmed") and d.get("outcome_kind") == CallOutcome.PASSED_TO_TRIAGE:
+            return PersonDetails(
+                nhs_number=normalise_nhs_number(d["nhs_number"]), given_name=d["given_name"],
+                family_name=d["family_name"], date_of_birth=d["date_of_birth"],
+                postcode=d["postcode"], gp_practice=d["gp_practice_code"], identity_confirmed=False)
+        if not d.get("family_name"):
             return None
         return super().person()
+
+
+UNCONFIRMED_HINT = (" If the caller cannot or will not give it, tick \u201cIdentity not confirmed\u201d"
+                    " and pass the call on.")
+
+
+class CallSearchForm(NHSFormMixin, forms.Form):
+    """The call list's search: any one of reference, name or number, and a day."""
+
+    q = forms.CharField(label="Reference, caller's or person's name, or callback number",
+                        max_length=100, required=False)
+    day = forms.DateField(label="Date of the call", required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class IdentityForm(PersonForm):
+    """Completing the identity of a person passed to triage without it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["given_name", "family_name", "date_of_birth", "postcode", "nhs_number",
+                           "gp_practice_code"])
 
 
 class AdditionalInformationForm(NHSFormMixin, forms.Form):

@@ -73,8 +73,14 @@ class ServiceUser(models.Model):
                                   validators=[validate_nhs_number])
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
-    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    # Missing only while the identity is not confirmed: a crisis caller who cannot or will
+    # not give them is passed to urgent triage all the same, and they are completed later.
+    date_of_birth = models.DateField(null=True, blank=True)
+    postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
+    identity_confirmed = models.BooleanField(
+        default=True, db_default=True,
+        help_text="False while the person's date of birth or postcode were not given (a crisis "
+                  "call); shown as 'identity not confirmed' until someone completes them.")
     gp_practice = models.ForeignKey(GPPractice, null=True, blank=True, on_delete=models.PROTECT)
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -86,6 +92,9 @@ class ServiceUser(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["nhs_number"], condition=Q(nhs_number__isnull=False),
                                     name="service_user_one_record_per_nhs_number"),
+            models.CheckConstraint(
+                condition=Q(identity_confirmed=False) | Q(date_of_birth__isnull=False) & ~Q(postcode=""),
+                name="service_user_confirmed_identity_has_dob_and_postcode"),
         ]
         indexes = [
             models.Index(Upper("family_name"), "date_of_birth", name="service_user_name_dob_idx"),
@@ -97,8 +106,11 @@ class ServiceUser(models.Model):
     def __str__(self):
         return f"{self.given_name} {self.family_name}"
 
-    def age_on(self, day) -> int:
+    def age_on(self, day) -> int | None:
+        """Age in whole years on `day`; None while the date of birth is not known."""
         born = self.date_of_birth
+        if born is None:
+            return None
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     @property
@@ -347,8 +359,22 @@ class Enquiry(models.Model):
     emergency_advised_at = models.DateTimeField(
         "999 advised at", null=True, blank=True,
         help_text="The caller was in immediate danger and was advised to call 999.")
+    # Who called and how to call them back: the clinician who triages the call rings this
+    # number, which may not be the person's own.
+    caller_name = models.CharField(max_length=201, blank=True)
+    caller_relationship = models.CharField("caller's relationship to the person", max_length=60,
+                                           blank=True)
+    callback_number = models.CharField(max_length=30, blank=True)
+    risk_indicators = ArrayField(models.CharField(max_length=40, choices=RiskIndicator.choices),
+                                 default=list, db_default=Value([], output_field=ArrayField(
+                                     models.CharField(max_length=40))), blank=True)
     service_user = models.ForeignKey(ServiceUser, null=True, blank=True, on_delete=models.PROTECT)
-    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT)
+    referral = models.ForeignKey(Referral, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="calls",
+                                 help_text="The referral the call created, or joined as a further contact.")
+    joined_referral = models.BooleanField(
+        default=False, db_default=False,
+        help_text="The call was added to a referral already open, not the start of a new one.")
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                   related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -36,6 +36,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.BOOKED, S.ASSESSED): "Attended the assessment",
     (S.REDIRECTED_CHILDREN_HUB, S.ACCEPTED_CHILDREN_HUB): "Accepted by the children's hub",
     (S.REDIRECTED_CHILDREN_HUB, S.AWAITING_TRIAGE): "Returned by the children's hub to CAP triage",
+    # A crisis call about someone triaged routine (cap.services.call_log): the referral
+    # goes back on the urgent triage queue; a booking is kept until triage decides again.
+    (S.AWAITING_BOOKING, S.AWAITING_TRIAGE): "Crisis call: back to urgent triage",
+    (S.BOOKED, S.AWAITING_TRIAGE): "Crisis call: back to urgent triage",
 }
 
 # Urgent triage actions belong to the 24/7 queue: before triage, or while an urgent

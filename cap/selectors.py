@@ -1,11 +1,12 @@
 """Named reads for intake: the call handler's person search and the review lists."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, QuerySet
-from django.db.models.functions import Upper
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat, Replace, Upper
+from django.utils import timezone
 
-from .models import MatchResult, Referral, ServiceUser, Task
+from .models import Enquiry, MatchResult, Referral, ServiceUser, Task
 from .validators import normalise_nhs_number
 
 SEARCH_LIMIT = 20
@@ -48,3 +49,30 @@ def possible_matches_to_review() -> QuerySet[Referral]:
 
 def open_tasks_for_admin_team() -> QuerySet[Task]:
     return Task.objects.open().filter(team__isnull=True).select_related("service_user", "enquiry")
+
+
+def calls_search(*, q: str = "", day: date | None = None) -> QuerySet[Enquiry]:
+    """Logged phone calls, newest first: by reference (the call's or its referral's),
+    the caller's or the person's name, the callback number (spaces ignored), or the
+    day the call started (Europe/London)."""
+    calls = Enquiry.objects.filter(channel="phone").select_related(
+        "service_user", "referral", "logged_by")
+    q = " ".join(q.split())
+    if q:
+        digits = q.replace(" ", "")
+        calls = calls.annotate(
+            person_name=Concat("service_user__given_name", Value(" "), "service_user__family_name"),
+            number=Replace("callback_number", Value(" "), Value("")),
+        ).filter(Q(reference__iexact=q) | Q(referral__reference__iexact=q)
+                 | Q(caller_name__icontains=q) | Q(person_name__icontains=q)
+                 | Q(service_user__family_name__iexact=q)
+                 | (Q(number__contains=digits) if digits.lstrip("+").isdigit() else Q(pk__in=[])))
+    if day:
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        calls = calls.filter(received_at__gte=start, received_at__lt=start + timedelta(days=1))
+    return calls.order_by("-received_at", "-id")
+
+
+def calls_about(referral: Referral) -> QuerySet[Enquiry]:
+    """The calls that created or joined a referral, newest first."""
+    return referral.calls.select_related("logged_by").order_by("-received_at", "-id")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -42,12 +42,16 @@ from .validators import normalise_nhs_number, normalise_postcode
 
 @dataclass(frozen=True)
 class PersonDetails:
+    """Who a contact is about. The date of birth and postcode are missing only when the
+    identity is not confirmed (a crisis caller could not or would not give them)."""
+
     given_name: str
     family_name: str
-    date_of_birth: date
+    date_of_birth: date | None
     postcode: str
     nhs_number: str = ""
     gp_practice: GPPractice | None = None
+    identity_confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,12 @@ def person_match(*, actor: User | None, person: PersonDetails) -> PersonMatch:
         nhs_number=nhs_number, given_name=person.given_name.strip(),
         family_name=person.family_name.strip(), date_of_birth=person.date_of_birth,
         postcode=normalise_postcode(person.postcode), gp_practice=person.gp_practice,
+        identity_confirmed=person.identity_confirmed,
     )
+    if not person.identity_confirmed:  # a caller's "unknown" is still a record to triage
+        record.given_name = record.given_name or "Unknown"
+        record.family_name = record.family_name or "Unknown"
+    _check_identity(record)
     record.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():  # a savepoint: another request may add this NHS number first
@@ -152,15 +161,25 @@ def _check_received_at(received_at: datetime, now: datetime, field_name: str = "
 
 
 def _check_date_of_birth(person: PersonDetails, today: date) -> None:
-    if person.date_of_birth > today:
+    if person.date_of_birth and person.date_of_birth > today:
         raise Invalid("Date of birth must be in the past.", field="date_of_birth")
+
+
+def _check_identity(record: ServiceUser) -> None:
+    """A record whose identity is confirmed has a date of birth and a postcode (the
+    database checks it too: service_user_confirmed_identity_has_dob_and_postcode)."""
+    if record.identity_confirmed and record.date_of_birth is None:
+        raise Invalid("Enter the person's date of birth.", field="date_of_birth")
+    if record.identity_confirmed and not record.postcode:
+        raise Invalid("Enter the person's postcode.", field="postcode")
 
 
 def _goes_to_children_hub(service_user: ServiceUser, received_at: datetime) -> bool:
     """Under-18s go to the separate children's triage and navigation hub where the trust
     has one (setting CHILDREN_HUB_ENABLED); otherwise they stream to CAMHS at triage."""
     age = service_user.age_on(timezone.localtime(received_at).date())
-    return settings.CHILDREN_HUB_ENABLED and age < 18
+    # An unknown age stays with adult triage, which sees the person's identity is not confirmed.
+    return settings.CHILDREN_HUB_ENABLED and age is not None and age < 18
 
 
 def referral_receive(*, actor: User | None, channel: str, person: PersonDetails, reason: str,
@@ -315,9 +334,59 @@ def _check_redirected(referral: Referral) -> None:
                        f"{referral.get_status_display().lower()}.")
 
 
+@transaction.atomic
+def identity_complete(*, actor: User, referral: Referral, person: PersonDetails) -> Referral:
+    """Complete the identity of a person passed to triage without it (a crisis caller
+    who could not or would not give the date of birth or postcode). An NHS number that
+    another record holds moves the referral to that record, the provisional one marked
+    superseded; otherwise the record is completed and confirmed, and, when someone
+    already known looks like the same person, the referral goes to the identity check
+    (match_result possible match). Locks the referral and its person."""
+    referral = lock_referral(referral.pk, select_related=("service_user",))
+    record = referral.service_user
+    if record.identity_confirmed:
+        raise Conflict(f"The identity of {record} on {referral.reference} is already confirmed.")
+    _check_date_of_birth(person, timezone.localdate())
+    nhs_number = normalise_nhs_number(person.nhs_number) or None
+    known = ServiceUser.objects.filter(nhs_number=nhs_number).exclude(pk=record.pk).first() \
+        if nhs_number else None
+    if known is not None:
+        if record.referrals.exclude(pk=referral.pk).exists():
+            raise Invalid("This NHS number is another person's record, and the provisional record "
+                          "has other referrals: ask the admin team to link them.", field="nhs_number")
+        record.superseded_by = known
+        save_as(record, actor)
+        referral.service_user, referral.match_result = known, MatchResult.MATCHED_NHS_NUMBER
+        referral.match_reviewed_at, referral.match_reviewed_by = timezone.now(), actor
+        return save_as(referral, actor)
+    record.given_name, record.family_name = person.given_name.strip(), person.family_name.strip()
+    record.date_of_birth, record.postcode = person.date_of_birth, normalise_postcode(person.postcode)
+    record.nhs_number, record.identity_confirmed = nhs_number, True
+    record.gp_practice = person.gp_practice or record.gp_practice
+    _check_identity(record)
+    record.full_clean(validate_unique=False, validate_constraints=False)
+    save_as(record, actor)
+    candidates = [c for c in likely_matches(person, exclude_id=record.pk)
+                  if not (c.nhs_number and nhs_number)]
+    if candidates:
+        referral.match_result = MatchResult.POSSIBLE_MATCH
+        referral.match_reviewed_at, referral.match_reviewed_by = None, None
+        save_as(referral, actor)
+    return referral
+
+
 # --- Phone calls -------------------------------------------------------------------
 
 CLINICAL_OUTCOMES = {CallOutcome.PASSED_TO_TRIAGE, CallOutcome.ROUTED_TO_TEAM}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who called, and the number the clinician who triages the call rings back."""
+
+    name: str = ""
+    relationship: str = ""
+    callback_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -326,10 +395,21 @@ class Call:
     caller_type: str
     nature: str
     outcome_kind: str
-    outcome: str
-    details: str = ""
+    outcome: str  # what was given or done: advice, signposting
+    details: str = ""  # the call handler's notes: what the caller said
     ended_at: datetime | None = None
     emergency_advised: bool = False
+    caller: Caller = Caller()
+    risk_indicators: tuple[str, ...] = ()
+
+
+@dataclass
+class CallReceipt:
+    """The call logged, and what its call handler is told: which referral it created
+    or joined, and what that did to the referral."""
+
+    enquiry: Enquiry
+    notes: list[str] = field(default_factory=list)
 
 
 def _check_call(call: Call, now: datetime) -> None:
@@ -345,11 +425,11 @@ def _check_call(call: Call, now: datetime) -> None:
 
 @transaction.atomic
 def call_log(*, actor: User, call: Call, person: PersonDetails | None = None,
-             service_user: ServiceUser | None = None, team: Team | None = None) -> Enquiry:
+             service_user: ServiceUser | None = None, team: Team | None = None) -> CallReceipt:
     """Log a phone call and carry out its outcome. A call passed to urgent clinical
     triage creates a referral whose first contact is the call's start, or, when the
-    person already has one awaiting triage, flags that one as urgent (no duplicate);
-    that referral is locked."""
+    person already has an open referral, is added to it as a further contact and
+    re-prioritises it (no duplicate); that referral is locked."""
     now = timezone.now()
     _check_call(call, now)
     enquiry = Enquiry(
@@ -357,45 +437,107 @@ def call_log(*, actor: User, call: Call, person: PersonDetails | None = None,
         ended_at=call.ended_at, caller_type=call.caller_type, nature=call.nature,
         details=call.details, outcome=call.outcome, outcome_kind=call.outcome_kind,
         emergency_advised_at=now if call.emergency_advised else None,
+        caller_name=call.caller.name.strip(), caller_relationship=call.caller.relationship.strip(),
+        callback_number=call.caller.callback_number.strip(),
+        risk_indicators=list(dict.fromkeys(call.risk_indicators)),
         service_user=service_user, logged_by=actor,
     )
+    notes: list[str] = []
     if call.outcome_kind == CallOutcome.PASSED_TO_TRIAGE:
-        enquiry.referral = _pass_to_urgent_triage(actor, call, person, service_user, now)
+        enquiry.referral, enquiry.joined_referral, notes = _pass_to_urgent_triage(
+            actor, call, person, service_user, now)
         enquiry.service_user = enquiry.referral.service_user
     save_as(enquiry, actor)
     if call.outcome_kind == CallOutcome.ROUTED_TO_TEAM:
         _task_for(actor, enquiry, TaskKind.ROUTED_CALL, team or _existing_team(enquiry.service_user))
     elif call.outcome_kind == CallOutcome.APPOINTMENT_CHANGE:
         _task_for(actor, enquiry, TaskKind.APPOINTMENT_CHANGE, None)
-    return enquiry
+    return CallReceipt(enquiry, notes)
+
+
+# Which of a person's open referrals a crisis call joins when they have more than one:
+# the one nearest triage first.
+_JOIN_ORDER = Case(*(When(status=status, then=Value(rank)) for rank, status in enumerate(
+    [ReferralStatus.AWAITING_TRIAGE, ReferralStatus.AWAITING_URGENT_ASSESSMENT,
+     ReferralStatus.AWAITING_BOOKING, ReferralStatus.BOOKED])), output_field=IntegerField())
 
 
 def _pass_to_urgent_triage(actor: User, call: Call, person: PersonDetails | None,
-                           service_user: ServiceUser | None, now: datetime) -> Referral:
+                           service_user: ServiceUser | None,
+                           now: datetime) -> tuple[Referral, bool, list[str]]:
+    """The referral the call goes to triage as, whether it joined one already open, and
+    what the call handler is told."""
+    if service_user is None and person is not None and person.nhs_number:
+        # Typed in, not found by the search: the NHS number still finds the person's record.
+        service_user = ServiceUser.objects.filter(
+            nhs_number=normalise_nhs_number(person.nhs_number), superseded_by__isnull=True).first()
     if service_user is not None:
-        waiting = lock_referrals(service_user.referrals.filter(status=ReferralStatus.AWAITING_TRIAGE)
-                                 .order_by("received_at")).first()
-        if waiting:
-            waiting.first_contact_at = min(waiting.first_contact_at, call.started_at)
-            waiting.urgent_triage_requested_at = waiting.urgent_triage_requested_at or now
-            save_as(waiting, actor)
-            triage_services.intake_clocks_start(referral=waiting)
-            return waiting
+        open_referral = lock_referrals(service_user.referrals.open()
+                                       .order_by(_JOIN_ORDER, "received_at")).first()
+        if open_referral:
+            return open_referral, True, _crisis_call_joins(actor, open_referral, call, now)
         person = PersonDetails(
             nhs_number=service_user.nhs_number or "", given_name=service_user.given_name,
             family_name=service_user.family_name, date_of_birth=service_user.date_of_birth,
-            postcode=service_user.postcode, gp_practice=service_user.gp_practice)
+            postcode=service_user.postcode, gp_practice=service_user.gp_practice,
+            identity_confirmed=service_user.identity_confirmed)
     if person is None:
         raise Invalid("A call passed to triage needs the person it is about.", field="given_name")
     receipt = referral_receive(actor=actor, channel=Channel.PHONE, person=person,
                                reason=call.details or call.outcome, received_at=call.started_at,
-                               first_contact_at=call.started_at)
+                               first_contact_at=call.started_at, risk_indicators=call.risk_indicators)
     referral = receipt.referral
     referral.urgent_triage_requested_at = now
     save_as(referral, actor)
     # Redirected to the children's hub or not, a call passed to urgent triage runs its clocks.
     triage_services.intake_clocks_start(referral=referral)
-    return referral
+    notes = [f"Passed to urgent triage as {referral.reference}."]
+    if not referral.service_user.identity_confirmed:
+        notes.append(f"{referral.reference} is marked identity not confirmed: its date of birth "
+                     "and postcode are to be completed on the referral.")
+    return referral, False, notes
+
+
+def _crisis_call_joins(actor: User, referral: Referral, call: Call, now: datetime) -> list[str]:
+    """Add the call to the person's open referral as a further contact, with its risk
+    indicators, and re-prioritise the referral by where it is:
+
+    - awaiting triage: flagged urgent, its clocks from the earliest contact;
+    - awaiting its urgent assessment: the contact is added, and the 4- or 24-hour target
+      already running stays (the call changes no clock);
+    - awaiting booking or booked (triaged routine): back on the urgent triage queue, its
+      urgent clocks from the call; a booking is kept until triage decides again.
+
+    Expects `referral` locked."""
+    referral.risk_indicators = list(dict.fromkeys([*referral.risk_indicators, *call.risk_indicators]))
+    referral.suggested_urgency = triage_services.urgency_suggestion(referral.risk_indicators)
+    added = f"Call added to {referral.reference} ({referral.get_status_display().lower()})"
+    if referral.status == ReferralStatus.AWAITING_TRIAGE:
+        referral.first_contact_at = min(referral.first_contact_at, call.started_at)
+        referral.urgent_triage_requested_at = referral.urgent_triage_requested_at or now
+        save_as(referral, actor)
+        triage_services.intake_clocks_start(referral=referral)
+        return [f"{added}: it is on the urgent triage queue, its clocks from the first contact."]
+    if referral.status == ReferralStatus.AWAITING_URGENT_ASSESSMENT:
+        save_as(referral, actor)
+        running = referral.targets.filter(met_at__isnull=True, cancelled_at__isnull=True,
+                                          definition__code__in=("assessment_4h", "assessment_24h")) \
+            .select_related("definition").order_by("due_at").first()
+        due = f", due {timezone.localtime(running.due_at):%a %-d %b %H:%M}" if running else ""
+        return [f"{added}: its urgent assessment target stays as it is{due}. Tell the clinician "
+                "assessing the person about this call."]
+    # Triaged routine: a crisis now is a new first contact for the urgent clocks.
+    booked = list(referral.bookings.filter(status="booked").order_by("starts_at")) \
+        if referral.status == ReferralStatus.BOOKED else []
+    referral.first_contact_at = call.started_at
+    referral.urgent_triage_requested_at = now
+    referral_status_set(referral=referral, to=ReferralStatus.AWAITING_TRIAGE, actor=actor)
+    triage_services.crisis_clocks_restart(referral=referral, actor=actor)
+    notes = [f"{added}: it is back on the urgent triage queue, its urgent clocks from this call."]
+    for booking in booked:
+        notes.append(f"Its booked assessment on {timezone.localtime(booking.starts_at):%a %-d %b %Y %H:%M} "
+                     "is kept until triage decides again.")
+    return notes
 
 
 def _existing_team(service_user: ServiceUser | None) -> Team:

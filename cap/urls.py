@@ -5,12 +5,15 @@ from . import views
 app_name = "cap"
 urlpatterns = [
     path("calls/new/", views.log_call, name="log_call"),
+    path("calls/", views.calls, name="calls"),
+    path("calls/<id:pk>/", views.call, name="call"),
     path("referrals/new/", views.written_referral, name="written_referral"),
     path("referrals/<id:pk>/", views.referral, name="referral"),
     path("referrals/<id:pk>/letter/", views.referral_attachment, name="referral_attachment"),
     path("referrals/<id:pk>/children-hub/", views.children_hub_response, name="children_hub_response"),
     path("referrals/<id:pk>/information/", views.referral_add_information,
          name="referral_add_information"),
+    path("referrals/<id:pk>/identity/", views.referral_identity, name="referral_identity"),
     path("identity-checks/", views.match_reviews, name="match_reviews"),
     path("identity-checks/<id:pk>/", views.match_review, name="match_review"),
     path("tasks/", views.admin_tasks, name="admin_tasks"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,11 +14,21 @@ from . import held_uploads, selectors, services
 from .forms import (
     AdditionalInformationForm,
     CallForm,
+    CallSearchForm,
     ChildrenHubResponseForm,
+    IdentityForm,
     PersonSearchForm,
     WrittenReferralForm,
 )
-from .models import ChildrenHubResponse, Referral, ReferralStatus, ServiceUser, Task
+from .models import (
+    ChildrenHubResponse,
+    MatchResult,
+    Referral,
+    ReferralStatus,
+    RiskIndicator,
+    ServiceUser,
+    Task,
+)
 from .referral_status import URGENT_ACTION_STATUSES
 
 
@@ -91,13 +102,16 @@ def log_call(request):
             "started_at": request.GET.get("started_at") or timezone.localtime(), "service_user": chosen})
     if action == "save" and form.is_valid():
         try:
-            enquiry = services.call_log(actor=request.user, call=form.call(), person=form.person(),
+            receipt = services.call_log(actor=request.user, call=form.call(), person=form.person(),
                                         service_user=form.cleaned_data["service_user"])
         except DomainError as error:
             form.add_domain_error(error)
         else:
+            enquiry = receipt.enquiry
             note = f", passed to triage as {enquiry.referral.reference}" if enquiry.referral else ""
             messages.success(request, f"Call {enquiry.reference} logged{note}.")
+            for line in receipt.notes:
+                messages.info(request, line)
             return redirect("cap:log_call")
     chosen = chosen or (form.cleaned_data.get("service_user") if form.is_bound and form.is_valid() else None)
     return render(request, "cap/log_call.html", {
@@ -119,7 +133,8 @@ def _call_action(request) -> tuple[str, str]:
 def _typed_so_far(request, search: PersonSearchForm, chosen) -> dict:
     """What the handler has typed into the call form, to show again as it was; the searched
     person's details fill the empty fields of who the call is about."""
-    typed = {name: request.POST.get(name) for name in CallForm.base_fields if name in request.POST}
+    typed = {name: request.POST.getlist(name) if name in MULTIPLE else request.POST.get(name)
+             for name in CallForm.base_fields if name in request.POST}
     if search.is_bound and search.is_valid():
         for name in CARRIED_FROM_SEARCH:
             if not typed.get(name) and search.cleaned_data.get(name):
@@ -129,6 +144,7 @@ def _typed_so_far(request, search: PersonSearchForm, chosen) -> dict:
 
 
 CARRIED_FROM_SEARCH = ("nhs_number", "given_name", "family_name", "date_of_birth")
+MULTIPLE = ("risk_indicators",)
 
 
 def _chosen_person(request, choice: str | None = None):
@@ -156,7 +172,9 @@ def referral(request, pk):
         "targets": referral.targets.select_related("definition").order_by("due_at"),
         "decisions": referral.decisions.select_related("external_service"),
         "bookings": referral.bookings.select_related("team", "room").order_by("-created_at"),
+        "calls": selectors.calls_about(referral),
         "information_form": AdditionalInformationForm(),
+        "can_complete_identity": request.user.has_perm("cap.change_serviceuser"),
         "can_add_information": request.user.has_perm("cap.log_written_referral"),
         "hub_responses": referral.children_hub_responses.select_related("recorded_by")
         .order_by("responded_at"),
@@ -299,3 +317,73 @@ def admin_task_done(request, pk):
         who = f" for {task.service_user}" if task.service_user else ""
         messages.success(request, f"Task marked done: {task.get_kind_display().lower()}{who}.")
     return redirect("cap:admin_tasks")
+
+
+# --- Logged calls --------------------------------------------------------------------
+
+CALLS_PER_PAGE = 25
+
+
+@permission_required("cap.view_enquiry")
+def calls(request):
+    """Every logged call, newest first, searched by reference, caller's or person's name,
+    callback number and day. Each person shown is a read of their record."""
+    search = CallSearchForm(request.GET or None)
+    found = selectors.calls_search(**search.cleaned_data) if search.is_valid() else selectors.calls_search()
+    page = Paginator(found, CALLS_PER_PAGE).get_page(request.GET.get("page"))
+    for person in {call.service_user for call in page if call.service_user}:
+        record_access_log(actor=request.user, service_user=person, view="call list")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cap/calls.html", {"search": search, "page": page, "query": query.urlencode()})
+
+
+@permission_required("cap.view_enquiry")
+def call(request, pk):
+    call = get_object_or_404(selectors.calls_search(), pk=pk)
+    if call.service_user:
+        record_access_log(actor=request.user, service_user=call.service_user, view="call page",
+                          referral=call.referral)
+    return render(request, "cap/call.html", {
+        "call": call, "risk_indicators": risk_labels(call.risk_indicators)})
+
+
+def risk_labels(codes) -> list[str]:
+    labels = dict(RiskIndicator.choices)
+    return [labels.get(code, code) for code in codes]
+
+
+@permission_required("cap.change_serviceuser")
+@keeps_typed_work
+def referral_identity(request, pk):
+    """Complete the identity of a person passed to urgent triage without it: then the
+    identity check, when someone already known looks like the same person."""
+    referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
+    person = referral.service_user
+    if person.identity_confirmed:
+        messages.info(request, f"The identity of {person} is already confirmed.")
+        return redirect("cap:referral", pk=pk)
+    form = IdentityForm(request.POST or None, initial={
+        "given_name": "" if person.given_name == "Unknown" else person.given_name,
+        "family_name": "" if person.family_name == "Unknown" else person.family_name,
+        "date_of_birth": person.date_of_birth, "postcode": person.postcode,
+        "nhs_number": person.nhs_number or ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.identity_complete(actor=request.user, referral=referral,
+                                                  person=form.person())
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            if referral.match_result == MatchResult.POSSIBLE_MATCH:
+                messages.warning(request, f"Identity completed for {referral.reference}: someone already "
+                                 "known looks like the same person. Confirm or link them.")
+                if request.user.has_perm("cap.log_written_referral"):
+                    return redirect("cap:match_review", pk=pk)
+            else:
+                messages.success(request, f"Identity confirmed for {referral.reference}: "
+                                 f"{referral.service_user}.")
+            return redirect("cap:referral", pk=pk)
+    record_access_log(actor=request.user, service_user=person, view="identity to complete",
+                      referral=referral)
+    return render(request, "cap/referral_identity.html", {"form": form, "referral": referral})

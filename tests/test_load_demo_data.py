@@ -97,9 +97,10 @@ def test_the_practitioner_login_is_a_practitioner(demo_loaded):
 
 @pytest.mark.django_db
 def test_the_triage_worklist_has_demo_referrals(demo_loaded):
-    """Every demo referral but the two triaged for the admin team to book."""
+    """Every demo referral but the two triaged for the admin team to book, and the demo
+    crisis call's."""
     referrals = Referral.objects.filter(status=ReferralStatus.AWAITING_TRIAGE)
-    assert referrals.count() == len(demo_data.DEMO_REFERRALS) - 2
+    assert referrals.count() == len(demo_data.DEMO_REFERRALS) - 2 + 1
     assert Referral.objects.filter(status=ReferralStatus.AWAITING_BOOKING).count() == 2
 
 

@@ -39,7 +39,8 @@ class ServiceUserOutput(serializers.Serializer):
     nhs_number = serializers.CharField(allow_null=True)
     given_name = serializers.CharField()
     family_name = serializers.CharField()
-    date_of_birth = serializers.DateField()
+    date_of_birth = serializers.DateField(allow_null=True,
+                                          help_text="Null while the identity is not confirmed.")
 
 
 class DecisionOutput(serializers.Serializer):

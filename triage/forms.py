@@ -85,11 +85,12 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
         for name in self.NEEDED_BY_OUTCOME:
             self.fields[name].needed_by_choice = True
         age = person.age_on(today) if person is not None and today is not None else None
-        if age is None or age >= ADULT_AGE:
+        if person is None or (age is not None and age >= ADULT_AGE):
             del self.fields["confirm_age_stream"]
         else:
+            said = f"{person}'s age is not known" if age is None else f"{person} is {age}"
             self.fields["confirm_age_stream"].help_text = (
-                f"{person} is {age}. Needed to stream them to "
+                f"{said}. Needed to stream them to "
                 f"{' or '.join(sorted(Stream(s).label for s in ADULT_STREAMS))}.")
 
     def fieldsets(self):

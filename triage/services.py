@@ -182,6 +182,33 @@ def children_hub_returned_clocks(*, actor: User, referral: Referral, at: datetim
     next_due_refresh(referral)
 
 
+def crisis_clocks_restart(*, referral: Referral, actor: User) -> None:
+    """A crisis call about a referral already triaged routine puts it back on the urgent
+    queue: its urgent clocks run again, from the call (the referral's first contact). A
+    target of the same kind that ran before and was stopped (a referral has one target of
+    each kind) is started again from the call; its history keeps the earlier run."""
+    code = PROVISIONAL_ASSESSMENT.get(intake_urgency(referral))
+    if code is None:
+        return
+    start = referral.first_contact_at
+    for target_code, provisional in ((code, True), (URGENT_RESPONSE, False)):
+        target = WaitTarget.objects.filter(referral=referral, definition__code=target_code) \
+            .select_related("definition").first()
+        if target is None:
+            target_start(referral=referral, code=target_code, start=start, provisional=provisional)
+        elif target.met_at or target.cancelled_at:
+            definition = target.definition
+            target.started_at = start
+            target.due_at = clock.due_at(start, definition.clock, definition.amount, business_calendar())
+            target.at_risk_at = definition.at_risk_at(start, target.due_at)
+            target.met_at = target.cancelled_at = None
+            target.cancel_reason, target.provisional = "", provisional
+            save_as(target, actor)
+            AlertSchedule.objects.update_or_create(
+                target=target, defaults={"next_alert_at": target.at_risk_at or target.due_at})
+    next_due_refresh(referral)
+
+
 def _intake_clocks_settle(*, actor: User, referral: Referral, decision: "Decision", now: datetime) -> None:
     """After a triage decision: a clinician has acted (the urgent response is met); an
     assessment at the urgency intake signalled confirms its target, keeping its start;
@@ -311,9 +338,11 @@ def age_stream_unconfirmed(*, person: ServiceUser, decision: "Decision", today: 
     if decision.outcome != DecisionOutcome.ASSESSMENT or decision.stream not in ADULT_STREAMS:
         return ""
     age = person.age_on(today)
-    if age >= ADULT_AGE or decision.confirm_age_stream:
+    if decision.confirm_age_stream or (age is not None and age >= ADULT_AGE):
         return ""
-    return f"{person} is {age}: confirm streaming to {Stream(decision.stream).label}"
+    # A crisis caller may not have given the date of birth: the person may be a child.
+    said = f"{person}'s age is not known" if age is None else f"{person} is {age}"
+    return f"{said}: confirm streaming to {Stream(decision.stream).label}"
 
 
 @transaction.atomic
@@ -643,7 +672,8 @@ def physical_health_check_request(*, actor: User, referral: Referral, checks_nee
     """Physical health checks first: a letter to the GP, and the advice given to the person."""
     person = referral.service_user
     letter = GP_LETTER.format(
-        person=person, dob=person.date_of_birth, nhs=person.formatted_nhs_number or "not known",
+        person=person, dob=person.date_of_birth or "not known",
+        nhs=person.formatted_nhs_number or "not known",
         reference=referral.reference, checks=checks_needed.strip(), given=person.given_name,
         clinician=actor.get_full_name() or actor.get_username())
     return save_as(PhysicalHealthCheck(referral=referral, checks_needed=checks_needed,

@@ -24,7 +24,7 @@ URGENT = ['emergency', 'very_urgent', 'urgent']
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cap', '0012_attachment_storage_named_by_a_function'),
+        ('cap', '0013_call_context_and_identity_not_confirmed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from typing import Protocol
 
 from django import template
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 register = template.Library()
 
@@ -21,11 +21,22 @@ def done_by(user: AbstractBaseUser | None, nobody: str = "the system") -> str:
 
 
 class _Person(Protocol):
-    def age_on(self, day: date) -> int: ...
+    date_of_birth: date | None
+
+    def age_on(self, day: date) -> int | None: ...
 
 
 @register.filter
-def age(person: _Person) -> int:
-    """A person's age in whole years today (Europe/London): `(age {{ person|age }})`,
-    shown wherever the person is, so a child is never streamed as an adult unnoticed."""
+def age(person: _Person) -> int | None:
+    """A person's age in whole years today (Europe/London), None while their date of
+    birth is not known (a crisis call whose identity is not confirmed)."""
     return person.age_on(timezone.localdate())
+
+
+@register.filter
+def born(person: _Person, date_format: str = "j F Y") -> str:
+    """A person's date of birth with their age, `12 March 2010 (age 16)`, or "Not known":
+    shown wherever the person is, so a child is never streamed as an adult unnoticed."""
+    if person.date_of_birth is None:
+        return "Not known"
+    return f"{dateformat.format(person.date_of_birth, date_format)} (age {age(person)})"

@@ -204,3 +204,237 @@ def test_choosing_the_person_found_keeps_what_was_typed(client_for, call_handler
     assert response.context["chosen"] == known_person
     assert response.context["form"].initial["details"] == "Asking about the next appointment"
     assert "Known to services" in response.content.decode()
+
+
+# --- The call's context reaches triage (issue 15) ----------------------------------------
+
+def crisis_call(**overrides):
+    return call_form(**{
+        "nature": "clinical", "outcome_kind": "passed_to_triage", "caller_type": "carer",
+        "caller_name": "Maya Okafor", "caller_relationship": "Sister", "callback_number": "07700 900 982",
+        "details": "Brother says he has a plan to end his life tonight",
+        "outcome": "Stayed on the line; gave the crisis line number", "emergency_advised": "on",
+        **overrides})
+
+
+NEW_PERSON = {"given_name": "Leah", "family_name": "Moss", "date_of_birth": "1999-01-30",
+              "postcode": "LE3 0QP"}
+
+
+def decide(actor, referral, **fields):
+    from triage.services import Decision, triage_decision_record
+
+    fields.setdefault("rationale", "Clinical reasoning.")
+    return triage_decision_record(actor=actor, referral=referral, decision=Decision(**fields))
+
+
+def running(referral):
+    return {t.definition.code: t for t in referral.targets.select_related("definition")
+            if not (t.met_at or t.cancelled_at)}
+
+
+@pytest.mark.django_db
+def test_a_crisis_call_shows_its_caller_callback_number_notes_and_999_on_the_referral_and_decide_pages(
+        client_for, call_handler, triage_clinician):
+    client_for(call_handler).post("/calls/new/", crisis_call(**NEW_PERSON))
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.caller_name, enquiry.caller_relationship, enquiry.callback_number) == (
+        "Maya Okafor", "Sister", "07700 900 982")
+    referral = enquiry.referral
+    client = client_for(triage_clinician)
+    for url in (f"/referrals/{referral.pk}/", f"/triage/referrals/{referral.pk}/decide/"):
+        page = client.get(url).content.decode()
+        assert "Calls about this referral" in page
+        for shown in ("Maya Okafor", "Sister", "07700 900 982", "a plan to end his life tonight",
+                      "gave the crisis line number", "999 advised"):
+            assert shown in page, (url, shown)
+
+
+@pytest.mark.django_db
+def test_the_calls_risk_indicators_apply_the_urgency_rules_and_start_the_4_hour_clock(
+        client_for, call_handler):
+    client_for(call_handler).post("/calls/new/", crisis_call(
+        **NEW_PERSON, risk_indicators=["intent_with_plan", "recent_self_harm"]))
+    referral = Referral.objects.get()
+    assert referral.risk_indicators == ["intent_with_plan", "recent_self_harm"]
+    assert referral.suggested_urgency == "very_urgent"
+    assert running(referral)["assessment_4h"].started_at == referral.first_contact_at
+    assert Enquiry.objects.get().risk_indicators == ["intent_with_plan", "recent_self_harm"]
+
+
+@pytest.mark.django_db
+def test_a_call_about_someone_awaiting_triage_adds_its_risk_indicators_and_reprioritises(
+        client_for, call_handler, admin_team, person, gp_referrer):
+    from cap.services import referral_log_written
+
+    existing = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                    reason="Low mood", risk_indicators=["safeguarding"],
+                                    received_at=timezone.now() - timedelta(days=3))
+    response = client_for(call_handler).post("/calls/new/", crisis_call(
+        service_user=existing.service_user.pk, risk_indicators=["intent_with_plan"]), follow=True)
+    assert Referral.objects.count() == 1
+    existing.refresh_from_db()
+    assert existing.risk_indicators == ["safeguarding", "intent_with_plan"]
+    assert existing.suggested_urgency == "very_urgent"
+    assert existing.triage_queue == "urgent"
+    # From the earliest contact: the written referral three days ago.
+    assert running(existing)["assessment_4h"].started_at == existing.received_at
+    call = Enquiry.objects.get()
+    assert (call.referral, call.joined_referral) == (existing, True)
+    assert f"Call added to {existing.reference} (awaiting triage)" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_call_about_someone_awaiting_urgent_assessment_joins_it_and_its_target_stays(
+        client_for, call_handler, triage_clinician, admin_team, person, gp_referrer):
+    from cap.services import referral_log_written
+
+    existing = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                    reason="Low mood")
+    decide(triage_clinician, existing, urgency="urgent", outcome="assessment", stream="AMH")
+    before = running(existing)
+    response = client_for(call_handler).post("/calls/new/", crisis_call(
+        service_user=existing.service_user.pk, risk_indicators=["intent_with_plan"]), follow=True)
+    existing.refresh_from_db()
+    assert Referral.objects.count() == 1
+    assert existing.status == "awaiting_urgent_assessment"
+    assert Enquiry.objects.get().referral == existing
+    assert {code: t.due_at for code, t in running(existing).items()} == \
+        {code: t.due_at for code, t in before.items()}
+    assert "its urgent assessment target stays as it is" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_crisis_call_about_someone_awaiting_booking_puts_the_referral_back_on_urgent_triage(
+        client_for, call_handler, triage_clinician, admin_team, person, gp_referrer):
+    from cap.services import referral_log_written
+
+    existing = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                    reason="Low mood", received_at=timezone.now() - timedelta(days=9))
+    decide(triage_clinician, existing, urgency="routine", outcome="assessment", stream="AMH")
+    response = client_for(call_handler).post("/calls/new/", crisis_call(
+        service_user=existing.service_user.pk), follow=True)
+    existing.refresh_from_db()
+    call = Enquiry.objects.get()
+    assert Referral.objects.count() == 1
+    assert (existing.status, existing.triage_queue) == ("awaiting_triage", "urgent")
+    assert existing.history.first().history_change_reason == "Crisis call: back to urgent triage"
+    # The urgent clocks run from the call, not from the referral's first contact nine days ago.
+    targets = running(existing)
+    assert targets["assessment_24h"].started_at == call.received_at
+    assert targets["urgent_triage_response"].started_at == call.received_at
+    assert targets["assessment_24h"].provisional
+    assert "back on the urgent triage queue" in response.content.decode()
+    # Triage decides it again.
+    decide(triage_clinician, existing, urgency="urgent", outcome="assessment", stream="AMH")
+    existing.refresh_from_db()
+    assert existing.status == "awaiting_urgent_assessment"
+
+
+@pytest.mark.django_db
+def test_a_crisis_call_about_someone_booked_keeps_the_booking_and_says_so(
+        client_for, call_handler, triage_clinician, admin_team, person, gp_referrer):
+    from cap.services import referral_log_written
+    from scheduling.models import AssessmentTemplate, Booking
+
+    existing = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                    reason="Low mood")
+    decide(triage_clinician, existing, urgency="routine", outcome="assessment", stream="AMH")
+    starts = timezone.now() + timedelta(days=10)
+    booking = Booking.objects.create(
+        referral=existing, template=AssessmentTemplate.objects.first(), team=TeamFactory(),
+        setting="home", starts_at=starts, first_entry_at=starts, ends_at=starts + timedelta(hours=2),
+        status="booked", booked_by=admin_team)
+    Referral.objects.filter(pk=existing.pk).update(status="booked")  # the arrangement
+    response = client_for(call_handler).post("/calls/new/", crisis_call(
+        service_user=existing.service_user.pk), follow=True)
+    existing.refresh_from_db()
+    booking.refresh_from_db()
+    assert (existing.status, existing.triage_queue, booking.status) == ("awaiting_triage", "urgent", "booked")
+    assert "is kept until triage decides again" in response.content.decode()
+    page = client_for(triage_clinician).get(f"/referrals/{existing.pk}/").content.decode()
+    assert "the assessment booked for" in page and "is kept until triage decides again" in page
+
+
+@pytest.mark.django_db
+def test_a_call_typed_with_the_nhs_number_of_someone_with_an_open_referral_joins_it(
+        client_for, call_handler, admin_team, person, gp_referrer):
+    from cap.services import referral_log_written
+
+    existing = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                    reason="Low mood")
+    client_for(call_handler).post("/calls/new/", crisis_call(
+        **NEW_PERSON, nhs_number=existing.service_user.nhs_number))
+    assert Referral.objects.count() == 1
+    assert Enquiry.objects.get().referral == existing
+
+
+@pytest.mark.django_db
+def test_a_crisis_call_with_identity_not_confirmed_needs_no_date_of_birth_or_postcode(
+        client_for, call_handler, triage_clinician):
+    response = client_for(call_handler).post("/calls/new/", crisis_call(
+        given_name="Dan", identity_not_confirmed="on"), follow=True)
+    referral = Referral.objects.get()
+    person = referral.service_user
+    assert (person.given_name, person.family_name, person.date_of_birth, person.postcode) == (
+        "Dan", "Unknown", None, "")
+    assert not person.identity_confirmed
+    assert referral.triage_queue == "urgent"
+    assert "marked identity not confirmed" in response.content.decode()
+    client = client_for(triage_clinician)
+    for url in (f"/referrals/{referral.pk}/", f"/triage/referrals/{referral.pk}/decide/", "/triage/urgent/"):
+        assert "Identity not confirmed" in client.get(url).content.decode(), url
+
+
+@pytest.mark.django_db
+def test_a_call_passed_to_triage_without_a_date_of_birth_is_told_it_can_tick_identity_not_confirmed(
+        client_for, call_handler):
+    response = client_for(call_handler).post("/calls/new/", crisis_call(given_name="Dan",
+                                                                         family_name="Hale"))
+    page = response.content.decode()
+    assert "enter their date of birth. If the caller cannot or will not give it, tick" in page
+    assert not Enquiry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_identity_completed_later_confirms_the_person(client_for, call_handler, triage_clinician):
+    client_for(call_handler).post("/calls/new/", crisis_call(given_name="Dan", identity_not_confirmed="on"))
+    referral = Referral.objects.get()
+    client = client_for(triage_clinician)
+    form = client.get(f"/referrals/{referral.pk}/identity/")
+    assert form.context["form"].initial["family_name"] == ""  # "Unknown" is not offered as a name
+    response = client.post(f"/referrals/{referral.pk}/identity/", {
+        "given_name": "Dan", "family_name": "Hale", "date_of_birth": "1990-02-03", "postcode": "le1 6tp"})
+    assert response.status_code == 302
+    person = Referral.objects.get().service_user
+    assert (person.family_name, person.postcode, person.identity_confirmed) == ("Hale", "LE1 6TP", True)
+    assert person.history.first().history_user == triage_clinician
+    assert "Identity not confirmed" not in client.get(f"/referrals/{referral.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_identity_completed_like_someone_known_goes_to_the_identity_check(
+        client_for, call_handler, admin_team):
+    known = ServiceUserFactory(family_name="Hale", date_of_birth=date(1990, 2, 3))
+    client_for(call_handler).post("/calls/new/", crisis_call(given_name="Dan", identity_not_confirmed="on"))
+    referral = Referral.objects.get()
+    response = client_for(admin_team).post(f"/referrals/{referral.pk}/identity/", {
+        "given_name": "Dan", "family_name": "Hale", "date_of_birth": "1990-02-03", "postcode": "LE1 6TP"})
+    assert response["Location"] == f"/identity-checks/{referral.pk}/"
+    referral.refresh_from_db()
+    assert referral.match_result == "possible_match"
+    check = client_for(admin_team).get(response["Location"])
+    assert known in check.context["candidates"]
+
+
+@pytest.mark.django_db
+def test_the_identity_form_refuses_a_missing_date_of_birth_and_keeps_what_was_typed(
+        client_for, call_handler, triage_clinician):
+    client_for(call_handler).post("/calls/new/", crisis_call(given_name="Dan", identity_not_confirmed="on"))
+    referral = Referral.objects.get()
+    response = client_for(triage_clinician).post(f"/referrals/{referral.pk}/identity/", {
+        "given_name": "Dan", "family_name": "Hale", "postcode": "LE1 6TP"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="Hale"' in page and "date of birth" in page.lower()
+    assert not Referral.objects.get().service_user.identity_confirmed

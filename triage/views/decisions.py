@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.kept_work import keeps_typed_work
+from cap import selectors as cap_selectors
 from cap.models import ChildrenHubResponse, Referral, RiskIndicator
 from core.audit import record_access_log
 from core.errors import DomainError
@@ -54,7 +55,7 @@ def decide(request, pk):
     record_access_log(actor=request.user, service_user=referral.service_user, view="triage decision",
                       referral=referral)
     return render(request, "triage/decide.html", {
-        "form": form, "referral": referral,
+        "form": form, "referral": referral, "calls": cap_selectors.calls_about(referral),
         "risk_indicators": [INDICATORS.get(code, code) for code in referral.risk_indicators],
         "suggested_urgency": Urgency(referral.suggested_urgency).label if referral.suggested_urgency else "",
         "hub_returns": referral.children_hub_responses.filter(outcome=ChildrenHubResponse.Outcome.RETURNED)

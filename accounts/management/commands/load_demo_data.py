@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import demo_data, roles
-from cap.models import GPPractice, PrimaryCareNetwork, Referral, ServiceUser
-from cap.services import PersonDetails, Referrer, referral_log_written
+from cap.models import CallOutcome, Enquiry, GPPractice, PrimaryCareNetwork, Referral, ServiceUser
+from cap.services import Call, Caller, PersonDetails, Referrer, call_log, referral_log_written
 from cap.validators import nhs_number_is_valid
 from careplans.demo import load_care_plans
 from careplans.models import Episode
@@ -53,6 +53,7 @@ class Command(BaseCommand):
             load_overdue_demo_referrals(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY],
                                         clinician=users["triage.clinician"])
             load_known_people(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
+            load_demo_calls(call_handler=users["call.handler"])
             load_care_plans(practitioner_user=users[demo_data.DEMO_PRACTITIONER_USERNAME])
         self.stdout.write(demo_logins_table())
 
@@ -237,6 +238,32 @@ def load_known_people(*, actor) -> None:
             "gp_practice": GPPractice.objects.get(ods_code=details["gp_ods_code"]),
         })
         open_episode(person, Team.objects.get(name=details["team"]), details["opened_on"])
+
+
+# Calls
+
+DEMO_CRISIS_CALLER = Caller(name="Maya Okafor", relationship="Sister", callback_number="07700 900 982")
+
+
+def load_demo_calls(*, call_handler) -> None:
+    """A call the call handler resolved, and a crisis call passed to urgent triage whose
+    caller could not give the person's date of birth or postcode (identity not confirmed),
+    so the call list, a call's page and completing an identity have something to show."""
+    if Enquiry.objects.filter(caller_name=DEMO_CRISIS_CALLER.name).exists():
+        return
+    now = timezone.now()
+    call_log(actor=call_handler, call=Call(
+        started_at=now - timedelta(hours=2), caller_type="public", nature="general_information",
+        outcome_kind=CallOutcome.RESOLVED, outcome="Gave the opening hours and the crisis line number",
+        caller=Caller(name="Alan Price")))
+    call_log(actor=call_handler, call=Call(
+        started_at=now - timedelta(minutes=40), caller_type="carer", nature="clinical",
+        outcome_kind=CallOutcome.PASSED_TO_TRIAGE, emergency_advised=True,
+        details="Says her brother has a plan to end his life tonight; she is with him",
+        outcome="Advised 999 if he leaves; transferred to the urgent triage line",
+        caller=DEMO_CRISIS_CALLER, risk_indicators=("intent_with_plan",)),
+        person=PersonDetails(given_name="Jordan", family_name="", date_of_birth=None, postcode="",
+                             identity_confirmed=False))
 
 
 def open_episode(person: ServiceUser, team: Team, opened_on: str) -> None:
