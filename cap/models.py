@@ -73,8 +73,10 @@ class ServiceUser(models.Model):
                                   validators=[validate_nhs_number])
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
-    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    # Unknown for someone who cannot or will not say (a person in crisis at the Urgent Care
+    # Hub): a name is enough to start their assessment clock; the rest is completed later.
+    date_of_birth = models.DateField(null=True, blank=True)
+    postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
     gp_practice = models.ForeignKey(GPPractice, null=True, blank=True, on_delete=models.PROTECT)
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
@@ -97,8 +99,11 @@ class ServiceUser(models.Model):
     def __str__(self):
         return f"{self.given_name} {self.family_name}"
 
-    def age_on(self, day) -> int:
+    def age_on(self, day) -> int | None:
+        """Age in whole years on `day`; None when the date of birth is not known."""
         born = self.date_of_birth
+        if born is None:
+            return None
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     @property
@@ -111,6 +116,7 @@ class Channel(models.TextChoices):
     WRITTEN = "written", "Written referral"
     PHONE = "phone", "Phone call"
     ONLINE = "online", "Online enquiry"
+    HUB = "urgent_care_hub", "Urgent Care Hub arrival"
 
 
 class ReferralStatus(models.TextChoices):
@@ -199,7 +205,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
 class Referral(models.Model):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="referrals")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)
     first_contact_at = models.DateTimeField(help_text="Starts the urgent assessment clocks.")
     status = models.CharField(max_length=30, choices=ReferralStatus.choices,
@@ -303,7 +309,7 @@ class Enquiry(models.Model):
     """A phone call or online enquiry; clinical ones lead to a referral."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     caller_type = models.CharField(max_length=20, choices=CallerType.choices)

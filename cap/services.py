@@ -43,7 +43,7 @@ from .validators import normalise_nhs_number, normalise_postcode
 class PersonDetails:
     given_name: str
     family_name: str
-    date_of_birth: date
+    date_of_birth: date | None  # None: not known (an Urgent Care Hub arrival may give a name only)
     postcode: str
     nhs_number: str = ""
     gp_practice: GPPractice | None = None
@@ -151,15 +151,16 @@ def _check_received_at(received_at: datetime, now: datetime, field_name: str = "
 
 
 def _check_date_of_birth(person: PersonDetails, today: date) -> None:
-    if person.date_of_birth > today:
+    if person.date_of_birth and person.date_of_birth > today:
         raise Invalid("Date of birth must be in the past.", field="date_of_birth")
 
 
 def _goes_to_children_hub(service_user: ServiceUser, received_at: datetime) -> bool:
     """Under-18s go to the separate children's triage and navigation hub where the trust
-    has one (setting CHILDREN_HUB_ENABLED); otherwise they stream to CAMHS at triage."""
+    has one (setting CHILDREN_HUB_ENABLED); otherwise they stream to CAMHS at triage. With
+    no date of birth the age is not known, and the referral waits for triage as an adult's."""
     age = service_user.age_on(timezone.localtime(received_at).date())
-    return settings.CHILDREN_HUB_ENABLED and age < 18
+    return settings.CHILDREN_HUB_ENABLED and age is not None and age < 18
 
 
 def referral_receive(*, actor: User | None, channel: str, person: PersonDetails, reason: str,
