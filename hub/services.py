@@ -146,6 +146,7 @@ def hub_assessment_complete(*, actor: User, arrival: HubArrival, completed_at: d
     referral = arrival.referral
     triage_services.target_meet(referral=referral, code=HUB_ASSESSMENT_TARGET, at=completed_at,
                                 actor=actor)
+    arrival.target.refresh_from_db()  # met by target_meet through its own instance
     if referral.channel == Channel.HUB and referral.status == ReferralStatus.AWAITING_URGENT_ASSESSMENT:
         referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor,
                             reason=f"Urgent Care Hub assessment: {HubOutcome(outcome).label}")
