@@ -104,9 +104,9 @@ def test_hub_staff_record_a_police_arrival_and_assess_it_within_2_hours(
     sign_in(page, live_server.url, manager.username, password)
     figures = page.locator("#hub-figures")
     # 0 only when run in the half hour after midnight: the arrival was yesterday.
-    assert figures.locator('[data-count="hub_arrivals_today"]').inner_text() in ("1", "0")
-    assert figures.locator('[data-count="hub_assessed_in_time"]').inner_text().startswith("100% (1 of 1")
-    assert figures.locator('[data-count="hub_diverted_from_ae"]').inner_text().startswith("1 ")
+    assert figures.locator('[data-hub-figure="arrivals_today"]').inner_text() in ("1", "0")
+    assert figures.locator('[data-hub-figure="assessed_in_time"]').inner_text().startswith("100% (1 of 1")
+    assert figures.locator('[data-hub-figure="diverted_from_ae"]').inner_text().startswith("1 ")
     assert_accessible(page)
 
 

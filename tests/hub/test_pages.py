@@ -149,4 +149,4 @@ def test_starting_and_completing_an_assessment_through_the_pages(client_for, hub
 
 def test_the_wait_dashboard_shows_the_hubs_figures(client_for, manager, waiting):
     page = client_for(manager).get("/dashboard/").content.decode()
-    assert "Urgent Care Hub" in page and 'data-count="hub_arrivals_today"' in page
+    assert "Urgent Care Hub" in page and 'data-hub-figure="arrivals_today"' in page
