@@ -238,6 +238,7 @@ DEMO_USERS = (
     (roles.MANAGER, "manager", "Karen", "Mitchell"),
     (roles.PRACTITIONER, "practitioner", "Sunita", "Mistry"),
     (roles.COMMUNITY_KNOWLEDGE_OFFICER, "knowledge.officer", "Tom", "Fletcher"),
+    (roles.URGENT_CARE_HUB_STAFF, "hub.staff", "Grace", "Adebayo"),
 )
 
 # The practitioner record the `practitioner` login is: (discipline, team).
@@ -400,4 +401,25 @@ DEMO_KNOWN_PEOPLE = (
      "postcode": "LE18 2BT", "gp_ods_code": "C82056",
      "team": "South Leicestershire Older People's Mental Health Team",
      "opened_on": "2026-06-20"},
+)
+
+# The login that records the demo arrivals at the Urgent Care Hub.
+DEMO_HUB_STAFF = "hub.staff"
+
+# People at the Urgent Care Hub: one waiting (a name only, brought by the police), one being
+# assessed, one assessed within the 2 hours. minutes_ago is how long before the command
+# runs they arrived; assessed_after, how long their assessment took from arrival.
+DEMO_HUB_ARRIVALS = (
+    {"given_name": "Ryan", "family_name": "Cooper", "minutes_ago": 40, "route": "police",
+     "accompanied_by": "Two police officers",
+     "presenting_concern": "Found on a bridge parapet by the police; agreed to come to the hub. "
+                           "Will give his name only."},
+    {"given_name": "Shanice", "family_name": "Green", "date_of_birth": "1990-05-04",
+     "postcode": "LE4 9HA", "minutes_ago": 95, "route": "ambulance", "accompanied_by": "Her sister",
+     "presenting_concern": "Took ten paracetamol four hours ago; medically cleared by the crew. "
+                           "Says she feels unsafe at home.", "started": True},
+    {"given_name": "Martin", "family_name": "Hughes", "date_of_birth": "1975-10-22",
+     "postcode": "LE2 1TQ", "minutes_ago": 300, "route": "walk_in", "accompanied_by": "",
+     "presenting_concern": "Overwhelmed after his partner left; not slept for three days.",
+     "assessed_after": 90, "outcome": "safety_plan"},
 )

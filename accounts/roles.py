@@ -41,6 +41,7 @@ ADMIN_TEAM = "Admin team"
 MANAGER = "Manager"
 PRACTITIONER = "Practitioner"
 COMMUNITY_KNOWLEDGE_OFFICER = "Community knowledge officer"
+URGENT_CARE_HUB_STAFF = "Urgent Care Hub staff"
 EATING_DISORDERS_TRIAGE = "Eating disorders triage"
 NURSING_HOME_IN_REACH_TRIAGE = "Nursing home in-reach triage"
 
@@ -74,9 +75,12 @@ ROLES = (
          (("Wait dashboard", "triage:dashboard"), ("Performance", "triage:performance"),
           ("Triage worklist", "triage:worklist"), ("Calls", "cap:calls"),
           ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
+          ("Urgent Care Hub", "hub:board"),
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
           ("Expertise", "directory:expertise")),
          _perms(_REFERRALS, _CALLS,
+                # The Urgent Care Hub's board, to read (its figures are on the dashboard).
+                "hub.view_hubarrival",
                 # The wait dashboard, the alerts told to the duty manager, and their rota.
                 "triage.view_wait_dashboard", "triage.view_breachalert", "triage.acknowledge_alert",
                 "triage.view_dutyshift", "triage.add_dutyshift", "triage.change_dutyshift",
@@ -138,6 +142,14 @@ ROLES = (
          _perms(_SIGNPOST, "directory.manage_directory", "directory.log_helpline_query",
                 "directory.view_unmet_need_report", "directory.view_expertise",
                 "directory.manage_expertise")),
+    # The 24/7 hub where people in crisis are brought (police, ambulance), walk in or are
+    # referred, as an alternative to A&E: arrivals, their assessment within 2 hours, and the
+    # alerts of that target (told to the hub).
+    Role(URGENT_CARE_HUB_STAFF, "hub:board",
+         (("Urgent Care Hub", "hub:board"), ("Record an arrival", "hub:arrival_new"),
+          ("Community support", "directory:index")),
+         _perms(_REFERRALS, "hub.view_hubarrival", "hub.record_hub_arrival",
+                "triage.acknowledge_alert", _SIGNPOST)),
 )
 
 # The specific triage queues are worked by clinicians who hold the queue's group; the

@@ -123,6 +123,7 @@ class Channel(models.TextChoices):
     WRITTEN = "written", "Written referral"
     PHONE = "phone", "Phone call"
     ONLINE = "online", "Online enquiry"
+    HUB = "urgent_care_hub", "Urgent Care Hub arrival"
 
 
 class ReferralStatus(models.TextChoices):
@@ -218,7 +219,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
 class Referral(models.Model):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="referrals")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)
     first_contact_at = models.DateTimeField(help_text="Starts the urgent assessment clocks.")
     status = models.CharField(max_length=30, choices=ReferralStatus.choices,
@@ -347,7 +348,7 @@ class Enquiry(models.Model):
     """A phone call or online enquiry; clinical ones lead to a referral."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(db_index=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     caller_type = models.CharField(max_length=20, choices=CallerType.choices)

@@ -11,7 +11,7 @@ from datetime import datetime
 from core.errors import Conflict, Invalid
 from core.history import save_as
 
-from .models import Referral, ReferralStatus
+from .models import Channel, Referral, ReferralStatus
 
 S = ReferralStatus
 
@@ -52,10 +52,16 @@ REASON_LENGTH = 100
 
 def referral_initial_status(*, referral: Referral, to_children_hub: bool, now: datetime) -> None:
     """Set a new (unsaved) referral's first status: it waits for triage, or, for an
-    under-18 where the trust has a children's hub, it is redirected there from `now`."""
+    under-18 where the trust has a children's hub, it is redirected there from `now`.
+
+    An Urgent Care Hub arrival awaits its urgent assessment at once, whatever the age: the
+    person is already with the staff who assess them, so there is nothing to triage and
+    nowhere to redirect them to."""
     if referral.pk is not None:
         raise ValueError("A referral's first status is set before it is saved.")
-    if to_children_hub:
+    if referral.channel == Channel.HUB:
+        referral.status = S.AWAITING_URGENT_ASSESSMENT
+    elif to_children_hub:
         referral.status, referral.redirected_at = S.REDIRECTED_CHILDREN_HUB, now
     else:
         referral.status = S.AWAITING_TRIAGE

@@ -176,7 +176,8 @@ def _check_identity(record: ServiceUser) -> None:
 
 def _goes_to_children_hub(service_user: ServiceUser, received_at: datetime) -> bool:
     """Under-18s go to the separate children's triage and navigation hub where the trust
-    has one (setting CHILDREN_HUB_ENABLED); otherwise they stream to CAMHS at triage."""
+    has one (setting CHILDREN_HUB_ENABLED); otherwise they stream to CAMHS at triage. With
+    no date of birth the age is not known, and the referral waits for triage as an adult's."""
     age = service_user.age_on(timezone.localtime(received_at).date())
     # An unknown age stays with adult triage, which sees the person's identity is not confirmed.
     return settings.CHILDREN_HUB_ENABLED and age is not None and age < 18

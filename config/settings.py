@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "scheduling",
     "careplans",
     "directory",
+    "hub",
 ]
 
 MIDDLEWARE = [

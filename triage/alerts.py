@@ -39,9 +39,15 @@ from .models import BreachAlert, DutyShift, Notification, ScanHeartbeat
 log = logging.getLogger(__name__)
 
 BOOKING_QUEUE = "booking"
+# The Urgent Care Hub's 2-hour assessment belongs to the hub's own staff, who have the
+# person in front of them, whatever queue the referral is on: its alerts go to the hub.
+HUB_QUEUE = "urgent_care_hub"
+HUB_ASSESSMENT_TARGET = "hub_assessment_2h"
 # The queue that owns a referral's next step: its triage queue while it waits for triage
-# or an urgent assessment, otherwise the admin team's booking queue.
-QUEUE_LABELS = {**dict(TriageQueue.choices), BOOKING_QUEUE: "Booking (admin team)"}
+# or an urgent assessment, otherwise the admin team's booking queue; the hub for the hub's
+# own target.
+QUEUE_LABELS = {**dict(TriageQueue.choices), BOOKING_QUEUE: "Booking (admin team)",
+                HUB_QUEUE: "Urgent Care Hub"}
 # Who works each queue (groups of the roles table, accounts/roles.py).
 QUEUE_GROUPS = {
     TriageQueue.URGENT: "Triage clinician",
@@ -50,6 +56,7 @@ QUEUE_GROUPS = {
     TriageQueue.NURSING_HOME_IN_REACH: "Nursing home in-reach triage",
     TriageQueue.CHILDREN_HUB: "Triage clinician",
     BOOKING_QUEUE: "Admin team",
+    HUB_QUEUE: "Urgent Care Hub staff",
 }
 MANAGER_GROUP = "Manager"
 
@@ -87,7 +94,9 @@ WITH picked AS (
               FOR UPDATE SKIP LOCKED))
     RETURNING target_id
 ), due AS (
-    SELECT t.id, t.at_risk_at, t.due_at, d.clock, COALESCE(r.triage_queue, %(booking)s) AS queue,
+    SELECT t.id, t.at_risk_at, t.due_at, d.clock,
+           CASE WHEN d.code = %(hub_target)s THEN %(hub)s
+                ELSE COALESCE(r.triage_queue, %(booking)s) END AS queue,
            (t.met_at IS NULL AND t.cancelled_at IS NULL) AS running
       FROM picked
       JOIN triage_waittarget t ON t.id = picked.target_id
@@ -243,6 +252,7 @@ def scan_breaches(*, now: datetime | None = None, batch_size: int | None = None,
     managers = duty_managers(now)
     raised = _batches(RAISE_SQL, RAISE_DUE_SQL, {
         "now": now, "batch": batch_size, "booking": BOOKING_QUEUE, "repeating_clock": "24_7",
+        "hub": HUB_QUEUE, "hub_target": HUB_ASSESSMENT_TARGET,
         "interval": interval, "managers": managers}, connections=connections)
     repeats = _batches(REPEAT_SQL, REPEAT_DUE_SQL, {
         "now": now, "batch": batch_size, "interval": interval,

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus, TriageQueue
+from hub.selectors import hub_figures
 
 from . import clock
 from .alerts import BOOKING_QUEUE
@@ -173,6 +174,7 @@ def live_figures(now: datetime) -> dict:
                 target__cancelled_at__isnull=True).count(),
         "watcher_last_scan": beat.last.finished_at if beat.last else None,
         "watcher_overdue": beat.overdue,
+        "urgent_care_hub": hub_figures(now, today_start=today_bounds(now)[0]),
     }
 
 

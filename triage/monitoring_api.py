@@ -90,6 +90,21 @@ class QueueFigures(serializers.Serializer):
                                          help_text="breached, lt_1h, lt_4h, lt_24h, lt_7d, later, none")
 
 
+class HubFigures(serializers.Serializer):
+    """The Urgent Care Hub: arrivals today, and of those who arrived in the last 30 days."""
+
+    arrivals_today = serializers.IntegerField(help_text="Arrivals since midnight (Europe/London).")
+    assessed_in_time = serializers.IntegerField(help_text="Assessed within the 2-hour target.")
+    assessed_in_time_of = serializers.IntegerField(
+        help_text="Assessed, or still waiting past the 2-hour target: the share's denominator.")
+    assessed_in_time_share = serializers.IntegerField(allow_null=True, help_text="Per cent; null with none.")
+    assessed = serializers.IntegerField(help_text="Assessments completed.")
+    referred_on = serializers.IntegerField(
+        help_text="Assessed and referred on into secondary care (admitted, home treatment, through the CAP).")
+    referral_rate_share = serializers.IntegerField(allow_null=True, help_text="Per cent of those assessed.")
+    diverted_from_ae = serializers.IntegerField(help_text="Assessed and not sent on to A&E.")
+
+
 class DashboardOutput(serializers.Serializer):
     as_at = serializers.DateTimeField()
     open_total = serializers.IntegerField()
@@ -99,6 +114,7 @@ class DashboardOutput(serializers.Serializer):
     unacknowledged_breaches = serializers.IntegerField()
     watcher_last_scan = serializers.DateTimeField(allow_null=True)
     watcher_overdue = serializers.BooleanField()
+    urgent_care_hub = HubFigures()
 
 
 class DashboardApi(APIView):

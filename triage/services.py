@@ -651,7 +651,7 @@ def huddle_item_discussed(*, actor: User, item: HuddleItem, discussion: str) -> 
 
 GP_LETTER = """Dear colleague,
 
-Re: {person}, born {dob:%d %B %Y}, NHS number {nhs}
+Re: {person}, born {dob}, NHS number {nhs}
 
 The Central Access Point has triaged the referral {reference}. Before a mental health
 assessment, please arrange these physical health checks:
@@ -672,7 +672,7 @@ def physical_health_check_request(*, actor: User, referral: Referral, checks_nee
     """Physical health checks first: a letter to the GP, and the advice given to the person."""
     person = referral.service_user
     letter = GP_LETTER.format(
-        person=person, dob=person.date_of_birth or "not known",
+        person=person, dob=f"{person.date_of_birth:%d %B %Y}" if person.date_of_birth else "not known",
         nhs=person.formatted_nhs_number or "not known",
         reference=referral.reference, checks=checks_needed.strip(), given=person.given_name,
         clinician=actor.get_full_name() or actor.get_username())

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.permissions import permission_required
+from hub.selectors import hub_figures
 from scheduling import selectors as scheduling_selectors
 
 from .. import dashboard as dashboard_reads
@@ -132,6 +133,7 @@ def dashboard(request):
         "never_lost_count": never_lost.count(),
         "limit": LIST_LIMIT,
         "can_acknowledge": request.user.has_perm("triage.acknowledge_alert"),
+        "hub": hub_figures(now, today_start=dashboard_reads.today_bounds(now)[0]),
     })
 
 

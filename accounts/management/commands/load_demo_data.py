@@ -1,7 +1,8 @@
 """Load demo data for Leicester, Leicestershire and Rutland: Primary Care
 Networks and GP practices, teams and their practitioners, the community
 directory, one login per role, a few referrals awaiting triage and a few whose
-urgent assessment is at risk or overdue, with the breach watcher's alerts.
+urgent assessment is at risk or overdue, with the breach watcher's alerts, and people
+at the Urgent Care Hub.
 
 Running it again adds nothing twice: every row is found by its natural key
 (PCN code, ODS code, team name, practitioner name and discipline, username,
@@ -24,6 +25,7 @@ from cap.validators import nhs_number_is_valid
 from careplans.demo import load_care_plans
 from careplans.models import Episode
 from directory.demo import load_directory
+from hub.demo import load_hub_arrivals
 from scheduling.demo import load_clinic_rooms, triage_demo_referrals_for_booking
 from scheduling.models import Discipline, Practitioner, Team, WorkingPattern
 from triage import services as triage_services
@@ -55,6 +57,7 @@ class Command(BaseCommand):
             load_known_people(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
             load_demo_calls(call_handler=users["call.handler"])
             load_care_plans(practitioner_user=users[demo_data.DEMO_PRACTITIONER_USERNAME])
+            load_hub_arrivals(staff=users[demo_data.DEMO_HUB_STAFF])
         self.stdout.write(demo_logins_table())
 
 

@@ -1,0 +1,72 @@
+"""Named reads for the Urgent Care Hub: the board, and the hub's figures for the dashboard."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+
+from .models import REFERRED_ON, HubArrival, HubOutcome
+
+# The board shows who has been assessed over the last day, under who is waiting.
+RECENTLY_ASSESSED = timedelta(hours=24)
+# The hub's performance figures look back this far.
+FIGURES_PERIOD = timedelta(days=30)
+
+
+def _board_rows(arrivals: QuerySet[HubArrival]) -> QuerySet[HubArrival]:
+    return arrivals.select_related("referral__service_user", "target", "assessment_started_by",
+                                   "assessed_by")
+
+
+def hub_waiting() -> QuerySet[HubArrival]:
+    """Waiting to be assessed, the nearest to breaching its 2-hour target (due instant) first."""
+    return _board_rows(HubArrival.objects.waiting()).order_by("target__due_at", "id")
+
+
+def hub_being_assessed() -> QuerySet[HubArrival]:
+    """Being assessed, the nearest to breaching first: the target runs until it is complete."""
+    return _board_rows(HubArrival.objects.being_assessed()).order_by("target__due_at", "id")
+
+
+def hub_recently_assessed(now: datetime) -> QuerySet[HubArrival]:
+    """Assessed in the last day, the latest first."""
+    return (_board_rows(HubArrival.objects.assessed().filter(assessed_at__gte=now - RECENTLY_ASSESSED))
+            .order_by("-assessed_at", "-id"))
+
+
+def _share(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def hub_figures(now: datetime, *, today_start: datetime) -> dict:
+    """The hub's figures, in one query.
+
+    - arrivals_today: arrivals since midnight (Europe/London, `today_start`).
+    - Of the people who arrived in the last 30 days:
+      - assessed_in_time_share: the share assessed within the 2-hour target, of those
+        assessed or still waiting past it (someone waiting beyond 2 hours counts as missed
+        before they are seen, not only once they are);
+      - referral_rate_share: the share of those assessed whose outcome refers them on into
+        secondary mental health care (admission, home treatment, a referral through the CAP);
+      - diverted_from_ae: how many were assessed at the hub and not sent on to A&E (every
+        outcome but "sent to A&E"): people in crisis who would otherwise have gone to A&E.
+    """
+    recent = HubArrival.objects.filter(arrived_at__gte=now - FIGURES_PERIOD, arrived_at__lte=now)
+    assessed = Q(assessed_at__isnull=False)
+    figures = recent.aggregate(
+        counted=Count("id", filter=assessed | Q(target__due_at__lt=now)),
+        in_time=Count("id", filter=assessed & Q(assessed_at__lte=F("target__due_at"))),
+        assessed=Count("id", filter=assessed),
+        referred_on=Count("id", filter=assessed & Q(outcome__in=REFERRED_ON)),
+        diverted=Count("id", filter=assessed & ~Q(outcome=HubOutcome.SENT_TO_AE)),
+        today=Count("id", filter=Q(arrived_at__gte=today_start)),
+    )
+    return {
+        "arrivals_today": figures["today"],
+        "assessed_in_time": figures["in_time"],
+        "assessed_in_time_of": figures["counted"],
+        "assessed_in_time_share": _share(figures["in_time"], figures["counted"]),
+        "assessed": figures["assessed"],
+        "referred_on": figures["referred_on"],
+        "referral_rate_share": _share(figures["referred_on"], figures["assessed"]),
+        "diverted_from_ae": figures["diverted"],
+    }
