@@ -65,6 +65,7 @@ _TRIAGE = ("triage.record_triage_decision", "triage.acknowledge_alert")
 ROLES = (
     Role(MANAGER, "triage:dashboard",
          (("Wait dashboard", "triage:dashboard"), ("Performance", "triage:performance"),
+          ("Wait targets", "triage:wait_targets"),
           ("Triage worklist", "triage:worklist"),
           ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
@@ -74,7 +75,8 @@ ROLES = (
                 "triage.view_wait_dashboard", "triage.view_breachalert", "triage.acknowledge_alert",
                 "triage.view_dutyshift", "triage.add_dutyshift", "triage.change_dutyshift",
                 "triage.delete_dutyshift",
-                # Wait targets, closure days and urgency rules, kept in the admin site.
+                # Wait targets (their own page, and the admin site), closure days and urgency
+                # rules (the admin site).
                 "triage.change_targetdefinition", "triage.add_closureday", _maintain("triage", "urgencyrule"),
                 # Assessment templates, teams, rooms, practitioners and their diaries (admin site).
                 _maintain("scheduling", "assessmenttemplate", "templaterole", "templatestep", "discipline",
