@@ -73,6 +73,7 @@ _CHILDREN_HUB = "cap.work_children_hub_handoff"
 ROLES = (
     Role(MANAGER, "triage:dashboard",
          (("Wait dashboard", "triage:dashboard"), ("Performance", "triage:performance"),
+          ("Wait targets", "triage:wait_targets"),
           ("Triage worklist", "triage:worklist"), ("Calls", "cap:calls"),
           ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
           ("Urgent Care Hub", "hub:board"),
@@ -85,7 +86,8 @@ ROLES = (
                 "triage.view_wait_dashboard", "triage.view_breachalert", "triage.acknowledge_alert",
                 "triage.view_dutyshift", "triage.add_dutyshift", "triage.change_dutyshift",
                 "triage.delete_dutyshift",
-                # Wait targets, closure days and urgency rules, kept in the admin site.
+                # Wait targets (their own page, and the admin site), closure days and urgency
+                # rules (the admin site).
                 "triage.change_targetdefinition", "triage.add_closureday", _maintain("triage", "urgencyrule"),
                 # The children's hub handoff queue, which managers may work too.
                 _CHILDREN_HUB,

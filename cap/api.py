@@ -22,7 +22,7 @@ from core.parsers import JSONParser
 
 from . import idempotency, services
 from .forms import REFERRER_URGENCY
-from .models import Channel, GPPractice, MatchResult, ReferralStatus
+from .models import Channel, GPPractice, MatchResult, ReferralStatus, RiskIndicator, SpecificQueue
 from .validators import normalise_nhs_number, validate_nhs_number, validate_postcode
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -95,6 +95,16 @@ class ReferralInput(serializers.Serializer):
     referrer_risk = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     referrer_urgency = serializers.ChoiceField(choices=REFERRER_URGENCY, required=False,
                                                allow_blank=True, default="")
+    risk_indicators = serializers.ListField(
+        child=serializers.ChoiceField(choices=RiskIndicator.choices), required=False, default=list,
+        max_length=len(RiskIndicator.choices),
+        help_text="Structured risk indicators. The urgency rules suggest an urgency from them, and "
+                  "one at urgent or above puts the referral on the 24/7 urgent queue with its "
+                  "assessment clock running from first contact, before anyone triages it.")
+    specific_queue = serializers.ChoiceField(
+        choices=SpecificQueue.choices, required=False, allow_blank=True, default="",
+        help_text="A specific triage queue reviewed by its own clinical group; omitted or blank "
+                  "for the general triage queues.")
     received_at = AwareDateTimeField(
         required=False, allow_null=True, default=None,
         help_text="When the referral reached the sender's system, with its UTC offset; "
@@ -164,7 +174,9 @@ def _receive(actor, data) -> tuple[int, dict]:
         receipt = services.referral_receive(
             actor=actor, channel=d["channel"], person=_person(d["service_user"]), reason=d["reason"],
             received_at=d["received_at"], referrer=services.Referrer(**d["referrer"]),
-            referrer_risk=d["referrer_risk"], referrer_urgency=d["referrer_urgency"])
+            referrer_risk=d["referrer_risk"], referrer_urgency=d["referrer_urgency"],
+            # Sent twice means once: the order is the sender's, repeats say nothing more.
+            risk_indicators=list(dict.fromkeys(d["risk_indicators"])), specific_queue=d["specific_queue"])
     except DomainError as error:
         raise _as_field_error(error) from error
     return status.HTTP_201_CREATED, ReceiptOutput(receipt).data

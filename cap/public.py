@@ -31,6 +31,7 @@ from .public_forms import (
     HelpNeededForm,
     PersonDetailsForm,
     PublicForm,
+    RiskForm,
     SubmitForm,
     WhoForm,
 )
@@ -61,6 +62,7 @@ STEPS = [
                                          "Which GP practice is the person registered with?")),
     Step("details", PersonDetailsForm, ("Your details", "Details of the person who needs help")),
     Step("help-needed", HelpNeededForm, ("What you need help with", "What the person needs help with")),
+    Step("risk", RiskForm, ("Your safety", "The person's safety")),
     Step("contact", ContactForm, ("How we should contact you", "How we should contact the person")),
 ]
 STEP_BY_NAME = {step.name: step for step in STEPS}
@@ -93,6 +95,15 @@ def _back_url(answers: dict, step: Step | None) -> str:
     steps = _steps_for(answers)
     index = steps.index(step) if step else len(steps)
     return reverse("public:step", args=[steps[index - 1].name]) if index else reverse("public:start")
+
+
+def _risk_signalled(answers: dict) -> bool:
+    """Whether the safety answers so far signal risk: every later page then says how to
+    get help now, before anything else."""
+    if "risk" not in answers:
+        return False
+    form = RiskForm(answers["risk"], about_self=_about_self(answers))
+    return form.is_valid() and form.signals_risk()
 
 
 def _bound(answers: dict) -> dict[str, PublicForm]:
@@ -136,7 +147,8 @@ def step(request, name):
         form = step.form_class(initial=answers.get(step.name), about_self=about_self)
     return render(request, "public/step.html", {
         "form": form, "heading": step.heading[0 if about_self else 1], "step": step,
-        "back_url": _back_url(answers, step),
+        "back_url": _back_url(answers, step), "risk_signalled": _risk_signalled(answers),
+        "about_self": about_self,
     })
 
 
@@ -181,7 +193,7 @@ def check(request):
     about_self = _about_self(answers)
     return render(request, "public/check.html", {
         "form": form, "rows": _summary(forms, about_self), "about_self": about_self,
-        "back_url": _back_url(answers, None),
+        "back_url": _back_url(answers, None), "risk_signalled": _risk_signalled(answers),
     })
 
 
@@ -210,12 +222,14 @@ def _send(request, token: str, forms: dict[str, PublicForm]) -> str:
     unique constraint, so a double click or a resubmission that races past the session
     check finds the first referral instead of making a second."""
     person = forms["details"].person(forms["gp-practice"].practice())
+    risk = forms["risk"]
     try:
         with transaction.atomic():
             receipt = services.referral_receive(
                 actor=None, channel=Channel.ONLINE, person=person,
                 reason=forms["help-needed"].cleaned_data["reason"], referrer=_referrer(forms),
                 contact=forms["contact"].contact(), submission_token=token,
+                referrer_risk=risk.as_staff_read_it(), risk_indicators=risk.risk_indicators(),
             )
     except IntegrityError:
         first = _reference_for(token)
@@ -284,6 +298,7 @@ def _summary(forms: dict[str, PublicForm], about_self: bool) -> list[dict]:
         ("NHS number", person["nhs_number"] or "Not given", "details"),
         ("What you need help with" if about_self else "What the person needs help with",
          d["help-needed"]["reason"], "help-needed"),
+        *[(question, answer, "risk") for question, answer in forms["risk"].answers(about_self=about_self)],
         ("How to contact", "\n".join(filter(None, [
             ContactPreference(contact["contact_preference"]).label, contact["phone"], contact["email"],
             _message_line(contact),

@@ -8,7 +8,7 @@ from django import forms
 from core.forms import NHSFormMixin
 
 from .forms import PersonForm
-from .models import CallerType, ContactPreference, GPPractice
+from .models import CallerType, ContactPreference, GPPractice, RiskIndicator
 from .services import ContactDetails, PersonDetails, Referrer
 from .validators import normalise_nhs_number
 
@@ -142,6 +142,88 @@ class HelpNeededForm(PublicForm):
         if not self.about_self:
             self.fields["reason"].label = "What does the person need help with?"
             self.fields["reason"].error_messages["required"] = "Enter what the person needs help with"
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class RiskForm(PublicForm):
+    """Short questions about safety, asked of everyone. An answer that signals risk (a plan,
+    intent, or not safe right now) shows how to get help now on the next page, and becomes
+    a risk indicator, so the urgency rules put the referral on the 24/7 urgent queue with
+    its clock running from the moment it is sent."""
+
+    thoughts = forms.ChoiceField(label="Have you had thoughts of ending your life?", choices=YES_NO,
+                                 widget=forms.RadioSelect)
+    plan = forms.ChoiceField(label="If yes, do you have a plan for how you would do it?",
+                             choices=YES_NO, widget=forms.RadioSelect, required=False,
+                             help_text="Answer this if you said yes to the question above")
+    intent = forms.ChoiceField(label="If yes, do you intend to act on these thoughts?",
+                               choices=YES_NO, widget=forms.RadioSelect, required=False,
+                               help_text="Answer this if you said yes to thoughts of ending your life")
+    safe_now = forms.ChoiceField(label="Are you safe right now?", choices=YES_NO, widget=forms.RadioSelect)
+
+    # (question as the check-answers page asks it of you / of the person, as staff read it)
+    QUESTIONS = {"thoughts": ("Thoughts of ending your life", "Thoughts of ending their life"),
+                 "plan": ("A plan", "A plan"),
+                 "intent": ("Intends to act on the thoughts", "Intends to act on the thoughts"),
+                 "safe_now": ("Safe right now", "Safe right now")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.needed_by_choice = name in ("plan", "intent")
+        if not self.about_self:
+            self.fields["thoughts"].label = "Has the person had thoughts of ending their life?"
+            self.fields["plan"].label = "If yes, does the person have a plan for how they would do it?"
+            self.fields["intent"].label = "If yes, does the person intend to act on these thoughts?"
+            self.fields["intent"].help_text = "Answer this if you said yes to thoughts of ending their life"
+            self.fields["safe_now"].label = "Is the person safe right now?"
+        self.fields["thoughts"].error_messages["required"] = self._ask("had thoughts of ending {their} life")
+        self.fields["safe_now"].error_messages["required"] = (
+            "Select whether you are safe right now" if self.about_self
+            else "Select whether the person is safe right now")
+
+    def _ask(self, what: str) -> str:
+        """An error message asking whether you have, or the person has, `what`."""
+        who, their = ("you have", "your") if self.about_self else ("the person has", "their")
+        return f"Select whether {who} {what.format(their=their)}"
+
+    def clean(self):
+        d = super().clean()
+        if d.get("thoughts") == "yes":
+            if not d.get("plan") and "plan" not in self.errors:
+                self.add_error("plan", self._ask("a plan"))
+            if not d.get("intent") and "intent" not in self.errors:
+                who = "you intend" if self.about_self else "the person intends"
+                self.add_error("intent", f"Select whether {who} to act on these thoughts")
+        elif d.get("thoughts") == "no":
+            d["plan"] = d["intent"] = ""  # asked only after a yes: an answer left from before is not one
+        return d
+
+    def signals_risk(self) -> bool:
+        d = self.cleaned_data
+        return "yes" in (d["plan"], d["intent"]) or d["safe_now"] == "no"
+
+    def risk_indicators(self) -> list[str]:
+        """A plan or intent: the urgency rule for intent with a plan (very urgent, 4 hours);
+        not safe right now: the rule for a person in crisis (urgent, 24 hours)."""
+        d = self.cleaned_data
+        indicators = []
+        if "yes" in (d["plan"], d["intent"]):
+            indicators.append(RiskIndicator.INTENT_WITH_PLAN.value)
+        if d["safe_now"] == "no":
+            indicators.append(RiskIndicator.REFERRER_FLAGGED_CRISIS.value)
+        return indicators
+
+    def answers(self, *, about_self: bool) -> list[tuple[str, str]]:
+        """(question, Yes or No) for each question answered."""
+        d = self.cleaned_data
+        return [(self.QUESTIONS[name][0 if about_self else 1], dict(YES_NO)[d[name]])
+                for name in self.QUESTIONS if d[name]]
+
+    def as_staff_read_it(self) -> str:
+        return "Answered online:\n" + "\n".join(f"{q}: {a}" for q, a in self.answers(about_self=False))
 
 
 class ContactForm(PublicForm):

@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cap.models import Referral
+from cap.models import Referral, RiskIndicator
 from core.api import requires
 from core.audit import record_access_log
 from directory.models import CommunityService
@@ -67,17 +67,26 @@ class ReferralOutput(serializers.ModelSerializer):
     service_user = ServiceUserOutput()
     urgency = serializers.SerializerMethodField()
     stream = serializers.SerializerMethodField()
+    risk_indicators = serializers.ListField(
+        child=serializers.ChoiceField(choices=RiskIndicator.choices),
+        help_text="The structured risk indicators captured at intake.")
+    specific_queue = serializers.SerializerMethodField(
+        help_text="The specific triage queue it was sent to; null for the general queues.")
     targets = TargetOutput(many=True)
     decisions = DecisionOutput(many=True, help_text="Every triage decision, newest first.")
 
     class Meta:
         model = Referral
         fields = ["id", "reference", "channel", "received_at", "first_contact_at", "status",
-                  "service_user", "reason", "urgency", "stream", "targets", "decisions"]
+                  "service_user", "reason", "urgency", "stream", "risk_indicators", "specific_queue",
+                  "targets", "decisions"]
 
     def _latest(self, referral):
         decisions = list(referral.decisions.all())  # prefetched, newest first
         return decisions[0] if decisions else None
+
+    def get_specific_queue(self, referral) -> str | None:
+        return referral.specific_queue or None  # blank means none: null, as for the stream
 
     def get_urgency(self, referral) -> str | None:
         decision = self._latest(referral)

@@ -7,7 +7,7 @@ from scheduling.models import Discipline, Practitioner, Team
 
 from . import performance
 from .models import AssessmentSetting, DecisionOutcome, InformationRequest, Stream, Urgency
-from .services import ADULT_AGE, ADULT_STREAMS, Decision
+from .services import ADULT_AGE, ADULT_STREAMS, Decision, TargetSettings
 
 # The fields each outcome needs, grouped on the page under a legend of their own.
 FIELDSETS = [
@@ -135,3 +135,30 @@ class PerformanceForm(forms.Form):
         return performance.Filters(start=d["start"], end=d["end"], period=d["period"] or "week",
                                    stream=d.get("stream") or "", team=d["team"].pk if d.get("team") else None,
                                    channel=d.get("channel") or "")
+
+
+class TargetDefinitionForm(NHSFormMixin, forms.Form):
+    """A wait target's time and at-risk thresholds; the service checks the ranges that
+    depend on the target's clock."""
+
+    amount = forms.IntegerField(label="Time", min_value=1, max_value=2**31 - 1)
+    at_risk_share = forms.IntegerField(
+        label="At risk at this share of the time elapsed (%)", required=False, min_value=1,
+        max_value=99, help_text="For example 75. Leave empty for no alert by share of time.")
+    at_risk_minutes_left = forms.IntegerField(
+        label="At risk with this many minutes left", required=False, min_value=1,
+        max_value=2**31 - 1, help_text="Leave empty for no alert by time left.")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+
+    def __init__(self, *args, unit: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].label = f"Time ({unit})"
+        self.fields["amount"].error_messages["required"] = f"Enter the time in {unit}"
+        self.fields["amount"].widget.attrs["class"] += " nhsuk-input--width-4"
+        for name in ("at_risk_share", "at_risk_minutes_left"):
+            self.fields[name].widget.attrs["class"] += " nhsuk-input--width-4"
+
+    def target_settings(self) -> TargetSettings:
+        d = self.cleaned_data
+        return TargetSettings(amount=d["amount"], at_risk_share=d["at_risk_share"],
+                              at_risk_minutes_left=d["at_risk_minutes_left"])

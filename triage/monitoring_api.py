@@ -130,8 +130,8 @@ class DashboardApi(APIView):
 class PerformanceApi(APIView):
     """Performance over time, as on the performance page: per target and week or month, the
     targets met, met in time and the share, median and 90th percentile waits (minutes, the
-    upper edge of the band; -1 past a year), the waiting list at the period's end and the
-    XmR limits; and the CAP outcomes."""
+    upper edge of the band; -1 past a year), the targets stopped by triage (neither met nor
+    breached), the waiting list at the period's end and the XmR limits; and the CAP outcomes."""
 
     permission_classes = [MANAGERS]
 

@@ -43,23 +43,23 @@ WITH days AS (SELECT * FROM unnest(%(days)s::date[], %(los)s::timestamptz[], %(h
                      AS d(day, lo, hi)),
 events AS (
     SELECT d.day, t.id, t.referral_id, t.definition_id, 1 AS started, 0 AS stopped, 0 AS met,
-           0 AS in_time, NULL::int AS bucket
+           0 AS in_time, 0 AS cancelled, NULL::int AS bucket
       FROM days d JOIN triage_waittarget t ON t.started_at >= d.lo AND t.started_at < d.hi
     UNION ALL
-    SELECT d.day, t.id, t.referral_id, t.definition_id, 0, 1, 1, (t.met_at <= t.due_at)::int,
+    SELECT d.day, t.id, t.referral_id, t.definition_id, 0, 1, 1, (t.met_at <= t.due_at)::int, 0,
            width_bucket(extract(epoch FROM t.met_at - t.started_at) / 60, %(edges)s::float8[])
       FROM days d JOIN triage_waittarget t ON t.met_at >= d.lo AND t.met_at < d.hi
     UNION ALL
-    SELECT d.day, t.id, t.referral_id, t.definition_id, 0, 1, 0, 0, NULL
+    SELECT d.day, t.id, t.referral_id, t.definition_id, 0, 1, 0, 0, 1, NULL
       FROM days d JOIN triage_waittarget t ON t.cancelled_at >= d.lo AND t.cancelled_at < d.hi
      WHERE t.met_at IS NULL
 ), described AS (
     SELECT e.*, {DIMENSIONS} FROM events e JOIN cap_referral r ON r.id = e.referral_id
 )
 INSERT INTO triage_targetday (day, definition_id, stream, team_id, channel, started, stopped, met,
-                              met_in_time, waits)
+                              met_in_time, cancelled, waits)
 SELECT day, definition_id, stream, team_id, channel, sum(started), sum(stopped), sum(met), sum(in_time),
-       ARRAY[{", ".join(f"count(*) FILTER (WHERE bucket = {i})" for i in range(BUCKETS))}]
+       sum(cancelled), ARRAY[{", ".join(f"count(*) FILTER (WHERE bucket = {i})" for i in range(BUCKETS))}]
   FROM described GROUP BY day, definition_id, stream, team_id, channel
 """  # noqa: S608 (built from constants only)
 
@@ -205,14 +205,15 @@ def percentile(histogram: list[int], share: float) -> int | None:
 
 def target_figures(filters: Filters) -> list[dict]:
     """Per target and period: stopped, met, met in time and its share, median and 90th
-    percentile waits (bucket upper edges), and the waiting list at the period's end."""
+    percentile waits (bucket upper edges), the targets stopped by triage (cancelled: neither
+    met nor breached, so not in the share), and the waiting list at the period's end."""
     where, params = filters.where()
     trunc = "month" if filters.period == "month" else "week"
     sums = ", ".join(f"sum(waits[{i + 1}])" for i in range(BUCKETS))
     with connection.cursor() as cursor:
         cursor.execute(f"""
             SELECT definition_id, date_trunc('{trunc}', day)::date AS period, sum(started), sum(stopped),
-                   sum(met), sum(met_in_time), {sums}
+                   sum(met), sum(met_in_time), sum(cancelled), {sums}
               FROM triage_targetday WHERE {where} GROUP BY 1, 2""", params)  # noqa: S608 (constants)
         rows = cursor.fetchall()
         base_where, base_params = Filters(date(1900, 1, 1), filters.start - timedelta(days=1),
@@ -222,8 +223,8 @@ def target_figures(filters: Filters) -> list[dict]:
                        f"WHERE {base_where} GROUP BY 1", base_params)
         baseline = dict(cursor.fetchall())
     by_definition: dict[int, dict] = {}
-    for definition_id, period, started, stopped, met, in_time, *waits in rows:
-        by_definition.setdefault(definition_id, {})[period] = (started, stopped, met, in_time,
+    for definition_id, period, started, stopped, met, in_time, cancelled, *waits in rows:
+        by_definition.setdefault(definition_id, {})[period] = (started, stopped, met, in_time, cancelled,
                                                                [int(w) for w in waits])
     out = []
     ids = set(by_definition) | set(baseline)
@@ -231,13 +232,13 @@ def target_figures(filters: Filters) -> list[dict]:
         waiting = int(baseline.get(definition.id) or 0)
         series = []
         for period in periods(filters):
-            started, stopped, met, in_time, waits = by_definition.get(definition.id, {}).get(
-                period, (0, 0, 0, 0, [0] * BUCKETS))
+            started, stopped, met, in_time, cancelled, waits = by_definition.get(definition.id, {}).get(
+                period, (0, 0, 0, 0, 0, [0] * BUCKETS))
             waiting += int(started) - int(stopped)
             series.append({"period": period, "met": int(met), "met_in_time": int(in_time),
                            "share_in_time": round(100 * int(in_time) / int(met), 1) if met else None,
                            "median_wait": percentile(waits, 0.5), "p90_wait": percentile(waits, 0.9),
-                           "waiting": waiting})
+                           "stopped_by_triage": int(cancelled), "waiting": waiting})
         out.append({"code": definition.code, "name": definition.name, "series": series})
     return out
 
@@ -298,14 +299,17 @@ def xmr(values: list[float | None]) -> dict:
 # --- Drilling down -----------------------------------------------------------------------------
 
 def figure_referrals(filters: Filters, code: str, period: date, measure: str):
-    """The referrals behind one figure: a target's `met` / `met_in_time` / `missed` in a
-    period (by the day its clock stopped), or `waiting` at the period's end."""
+    """The referrals behind one figure: a target's `met` / `met_in_time` / `missed` /
+    `stopped_by_triage` in a period (by the day its clock stopped), or `waiting` at the
+    period's end."""
     definition = TargetDefinition.objects.get(code=code)
     last = min(periods_end(period, filters.period), filters.end)
     lo, hi = day_bounds(max(period, filters.start))[0], day_bounds(last)[1]
     targets = WaitTarget.objects.filter(definition=definition)
     if measure == "waiting":
         targets = targets.filter(started_at__lt=hi).exclude(met_at__lt=hi).exclude(cancelled_at__lt=hi)
+    elif measure == "stopped_by_triage":
+        targets = targets.filter(met_at__isnull=True, cancelled_at__gte=lo, cancelled_at__lt=hi)
     else:
         targets = targets.filter(met_at__gte=lo, met_at__lt=hi)
         if measure == "met_in_time":

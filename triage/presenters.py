@@ -21,3 +21,49 @@ def duration_text(minutes: int) -> str:
     if hours:
         return f"{hours} h" + (f" {mins} min" if mins else "")
     return f"{mins} min"
+
+
+# A target definition's time, in the unit of its clock (clock.TWENTY_FOUR_SEVEN, BUSINESS,
+# CALENDAR_DAYS).
+TARGET_UNITS = {"24_7": ("hour", "hours"), "business": ("working day", "working days"),
+                "calendar_days": ("day", "days")}
+SETTING_LABELS = {"amount": "time", "at_risk_share": "at risk at share elapsed",
+                  "at_risk_minutes_left": "at risk with minutes left", "name": "name"}
+
+
+def target_time_text(clock_kind: str, amount: int | None) -> str:
+    one, many = TARGET_UNITS[clock_kind]
+    return f"{amount} {one if amount == 1 else many}"
+
+
+def _setting_text(clock_kind: str, field: str, value) -> str:
+    if value is None:
+        return "none"
+    if field == "amount":
+        return target_time_text(clock_kind, value)
+    return {"at_risk_share": f"{value}%", "at_risk_minutes_left": f"{value} min"}.get(field, str(value))
+
+
+SETTINGS = ("amount", "at_risk_share", "at_risk_minutes_left")
+
+
+def target_definition_changes(definition) -> list[dict]:
+    """The definition's history, newest first, each row saying who changed what from what."""
+    def text(field, value):
+        return _setting_text(definition.clock, field, value)
+
+    def label(field):
+        return SETTING_LABELS.get(field, field.replace("_", " "))
+
+    # Paired in order here, not by prev_record, which misses a row saved the same instant
+    # (the baseline the first change keeps) and asks the database once per row.
+    records = list(definition.history.select_related("history_user").order_by("history_date", "history_id"))
+    rows = []
+    for previous, record in zip([None, *records], records, strict=False):
+        if previous is None:
+            what = "As set up: " + ", ".join(f"{label(f)} {text(f, getattr(record, f))}" for f in SETTINGS)
+        else:
+            what = "; ".join(f"{label(c.field)} {text(c.field, c.old)} to {text(c.field, c.new)}"
+                             for c in record.diff_against(previous).changes) or "Saved, nothing different"
+        rows.append({"when": record.history_date, "who": record.history_user, "what": what})
+    return rows[::-1]

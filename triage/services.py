@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus, ServiceUser
 from cap.referral_status import URGENT_ACTION_STATUSES, referral_status_set
-from core.errors import Conflict, Invalid
+from core.errors import Conflict, Invalid, StaleVersion
 from core.history import save_as
 from core.locks import lock_referral
 from directory.models import CommunityService
@@ -679,3 +679,64 @@ def physical_health_check_request(*, actor: User, referral: Referral, checks_nee
     return save_as(PhysicalHealthCheck(referral=referral, checks_needed=checks_needed,
                                        advice_given=advice_given, letter=letter,
                                        requested_by=actor), actor)
+
+
+# --- The wait targets a manager maintains ------------------------------------------------
+
+# The longest a target may be set to, by clock: beyond these a figure is a typing slip
+# (a 4-hour target entered as 400), not a decision about a service.
+TARGET_LIMITS: dict[str, tuple[int, str]] = {clock.TWENTY_FOUR_SEVEN: (72, "hours"),
+                                             clock.BUSINESS: (60, "working days"),
+                                             clock.CALENDAR_DAYS: (365, "days")}
+
+
+@dataclass(frozen=True)
+class TargetSettings:
+    amount: int
+    at_risk_share: int | None
+    at_risk_minutes_left: int | None
+
+
+def target_definition_version(definition: TargetDefinition) -> int:
+    """How many times the definition has been saved: the version a manager's form was
+    made from (its history only grows)."""
+    return definition.history.count()
+
+
+@transaction.atomic
+def target_definition_change(*, actor: User, definition_id: int, seen_version: int,
+                             settings: TargetSettings) -> TargetDefinition:
+    """Change a wait target's time and its at-risk thresholds, with history. It applies to
+    targets started after the change: a running target keeps the due instant it started
+    with (the queues, the alerts and what the person was told all rest on it).
+
+    Locks the definition; a change made from an older version than the current one is
+    refused (StaleVersion), so one manager never silently undoes another's."""
+    definition = TargetDefinition.objects.select_for_update().get(pk=definition_id)
+    current = target_definition_version(definition)
+    if seen_version != current:
+        raise StaleVersion(f"Someone else changed {definition.name} while you were editing it. "
+                           "Check its values now and change them again if still needed.",
+                           current_version=current)
+    _check_target_settings(definition.clock, settings)
+    if current == 0:
+        # Set up by a migration, which writes no history: keep the values as set up first,
+        # so the history says what the first change was from.
+        TargetDefinition.history.bulk_history_create([definition])
+    definition.amount = settings.amount
+    definition.at_risk_share = settings.at_risk_share
+    definition.at_risk_minutes_left = settings.at_risk_minutes_left
+    return save_as(definition, actor)
+
+
+def _check_target_settings(clock_kind: str, settings: TargetSettings) -> None:
+    most, unit = TARGET_LIMITS[clock_kind]
+    if not 1 <= settings.amount <= most:
+        raise Invalid(f"The time must be between 1 and {most} {unit}.", field="amount")
+    if settings.at_risk_share is not None and not 1 <= settings.at_risk_share <= 99:
+        raise Invalid("The share of the time elapsed must be between 1% and 99%.", field="at_risk_share")
+    if clock_kind == clock.TWENTY_FOUR_SEVEN and settings.at_risk_minutes_left is not None \
+            and not 1 <= settings.at_risk_minutes_left < settings.amount * 60:
+        raise Invalid(f"The minutes left must be at least 1 and less than the whole target "
+                      f"({settings.amount * 60} minutes), or the target is at risk from its start.",
+                      field="at_risk_minutes_left")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import decisions, performance
+from .views import decisions, performance, targets
 
 app_name = "triage"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("dashboard/figures/<slug:name>/", performance.figure, name="figure"),
     path("dashboard/performance/", performance.performance_page, name="performance"),
     path("dashboard/performance/referrals/", performance.performance_figure, name="performance_figure"),
+    path("dashboard/targets/", targets.wait_targets, name="wait_targets"),
+    path("dashboard/targets/<id:pk>/", targets.wait_target_change, name="wait_target_change"),
 ]

@@ -60,6 +60,10 @@ def test_member_of_the_public_refers_themselves_and_sees_their_reference(live_se
     assert_accessible(page)
     page.get_by_role("button", name="Continue").click()
 
+    page.get_by_role("group", name="Have you had thoughts of ending your life?").get_by_label("No").check()
+    page.get_by_role("group", name="Are you safe right now?").get_by_label("Yes").check()
+    page.get_by_role("button", name="Continue").click()
+
     page.get_by_label("Phone call").check()
     page.get_by_label("Phone number").fill("07700 900982")
     page.get_by_label("It is safe to leave a message").check()

@@ -12,9 +12,9 @@ from django.utils import timezone
 from cap import public
 from cap.models import Referral, ServiceUser
 from tests.factories import GPPracticeFactory
-from triage.selectors import triage_worklist
+from triage.selectors import triage_worklist, urgent_queue
 
-STEPS = ["who", "about-you", "gp-practice", "details", "help-needed", "contact"]
+STEPS = ["who", "about-you", "gp-practice", "details", "help-needed", "risk", "contact"]
 CHECK = "/get-help/check-your-answers/"
 
 
@@ -39,6 +39,7 @@ def answers(practice, **overrides):
         "details": {"given_name": "Asha", "family_name": "Patel", "date_of_birth": "1984-03-15",
                     "postcode": "le2 7lx", "nhs_number": "943 476 5919"},
         "help-needed": {"reason": "Low mood for several months, not sleeping."},
+        "risk": {"thoughts": "no", "safe_now": "yes"},
         "contact": {"contact_preference": "phone", "phone": "07700 900982",
                     "safe_to_leave_message": "on"},
     }
@@ -165,6 +166,11 @@ FUTURE = (date.today() + timedelta(days=2)).isoformat()
     ("contact", {"contact_preference": "email", "email": "asha@"}, "email", "valid email"),
     ("who", {"filled_in_by": ""}, "filled_in_by", "Select who is filling in this form"),
     ("gp-practice", {"gp_practice": "ZZ999"}, "gp_practice", "Select a valid choice"),
+    ("risk", {"thoughts": "yes", "plan": "", "intent": "no"}, "plan", "Select whether you have a plan"),
+    ("risk", {"thoughts": "yes", "plan": "no", "intent": ""}, "intent",
+     "Select whether you intend to act on these thoughts"),
+    ("risk", {"thoughts": "", "safe_now": "yes"}, "thoughts", "Select whether you have had thoughts"),
+    ("risk", {"safe_now": "maybe"}, "safe_now", "Select a valid choice"),
 ])
 def test_bad_input_names_the_field_keeps_what_was_typed_and_saves_nothing(client, practice, page, typed,
                                                                           field, message):
@@ -327,3 +333,97 @@ def test_a_self_referral_with_the_longest_names_the_form_allows_is_received_whol
     referral = Referral.objects.get()
     assert referral.referrer_name == f"{given} {family}"
     assert (referral.service_user.given_name, referral.service_user.family_name) == (given, family)
+
+
+
+# --- The safety questions -----------------------------------------------------------------
+
+PLAN = {"thoughts": "yes", "plan": "yes", "intent": "no", "safe_now": "yes"}
+
+
+def urgent_help(html: str) -> str:
+    return html.split('id="urgent-help"')[1].split("</div>\n</div>")[0] if 'id="urgent-help"' in html else ""
+
+
+@pytest.mark.django_db
+def test_a_plan_shows_999_and_111_option_2_at_once_and_the_referral_goes_urgent_with_its_clock_running(
+        client, practice):
+    pages = answers(practice, risk=PLAN)
+    answer(client, pages, until="risk")
+    response = client.post("/get-help/risk/", pages["risk"])
+    assert response.url == "/get-help/contact/"
+    card = urgent_help(client.get(response.url).content.decode())
+    assert "call 999" in card and "call NHS 111 and select option 2" in card
+    assert "You can still send this form" in card
+    answer(client, pages)
+    check = client.get(CHECK).content.decode()
+    assert urgent_help(check)
+    assert "Thoughts of ending your life" in check and "A plan" in check
+    sent_at = timezone.now().replace(microsecond=0)
+    with time_machine.travel(sent_at, tick=False):
+        client.post(CHECK, {"consent": "on", "token": token(client)})
+    referral = Referral.objects.get()
+    assert list(urgent_queue()) == [referral]
+    assert (referral.risk_indicators, referral.suggested_urgency) == (["intent_with_plan"], "very_urgent")
+    four = referral.targets.get(definition__code="assessment_4h")
+    assert (four.started_at, four.due_at, four.provisional) == (sent_at, sent_at + timedelta(hours=4), True)
+    assert referral.referrer_risk == ("Answered online:\nThoughts of ending their life: Yes\nA plan: Yes\n"
+                                      "Intends to act on the thoughts: No\nSafe right now: Yes")
+
+
+@pytest.mark.django_db
+def test_not_safe_right_now_shows_the_urgent_card_and_puts_the_referral_on_the_urgent_queue(client, practice):
+    send(client, practice, risk={"thoughts": "no", "safe_now": "no"})
+    referral = Referral.objects.get()
+    assert referral.risk_indicators == ["referrer_flagged_crisis"]
+    assert list(urgent_queue()) == [referral]
+    assert referral.targets.get(definition__code="assessment_24h").provisional
+
+
+@pytest.mark.django_db
+def test_answers_that_signal_no_risk_show_no_urgent_card_and_start_no_urgent_clock(client, practice):
+    pages = answers(practice, risk={"thoughts": "yes", "plan": "no", "intent": "no", "safe_now": "yes"})
+    answer(client, pages)
+    check = client.get(CHECK).content.decode()
+    assert not urgent_help(check) and 'id="crisis"' in check
+    client.post(CHECK, {"consent": "on", "token": token(client)})
+    referral = Referral.objects.get()
+    assert referral.risk_indicators == [] and not list(urgent_queue())
+    assert {t.definition.code for t in referral.targets.all()} == {"triage_review"}
+    assert "Thoughts of ending their life: Yes" in referral.referrer_risk
+
+
+@pytest.mark.django_db
+def test_a_plan_answered_before_changing_thoughts_to_no_is_not_kept(client, practice):
+    send(client, practice, risk={"thoughts": "no", "plan": "yes", "intent": "yes", "safe_now": "yes"})
+    referral = Referral.objects.get()
+    assert referral.risk_indicators == []
+    assert referral.referrer_risk == (
+        "Answered online:\nThoughts of ending their life: No\nSafe right now: Yes")
+
+
+@pytest.mark.django_db
+def test_someone_filling_it_in_for_another_is_asked_about_the_persons_safety(client, practice):
+    client.post("/get-help/who/", {"filled_in_by": "carer"})
+    client.post("/get-help/about-you/", {"referrer_name": "Sam Patel", "relationship": "Brother",
+                                         "referrer_phone": "0116 496 0000"})
+    pages = answers(practice, risk={"thoughts": "yes", "plan": "no", "intent": "yes", "safe_now": "yes"})
+    answer(client, {name: pages[name] for name in ("gp-practice", "details", "help-needed")})
+    html = client.get("/get-help/risk/").content.decode()
+    assert "Has the person had thoughts of ending their life?" in html
+    assert "Is the person safe right now?" in html
+    client.post("/get-help/risk/", pages["risk"])
+    assert "the person may need help now" in urgent_help(client.get("/get-help/contact/").content.decode())
+
+
+@pytest.mark.django_db
+def test_staff_see_the_answers_on_the_referral_and_the_decide_page(client, practice, triage_clinician,
+                                                                   client_for):
+    send(client, practice, risk=PLAN)
+    referral = Referral.objects.get()
+    staff = client_for(triage_clinician)
+    for url in [f"/referrals/{referral.pk}/", f"/triage/referrals/{referral.pk}/decide/"]:
+        html = staff.get(url).content.decode()
+        assert "Answered online:<br>Thoughts of ending their life: Yes<br>A plan: Yes" in html
+    decide = staff.get(f"/triage/referrals/{referral.pk}/decide/").content.decode()
+    assert "Current intent to end life, with a plan" in decide.split('id="risk-indicators"')[1]

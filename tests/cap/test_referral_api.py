@@ -257,6 +257,10 @@ def _without(data, *path):
     (body(referrer_risk="x" * 4001), ("referrer_risk",), "no more than 4000 characters"),
     (body(channel="fax"), ("channel",), "not a valid choice"),
     (body(referrer_urgency="whenever"), ("referrer_urgency",), "not a valid choice"),
+    (body(risk_indicators=["intent_with_plan", "feeling_blue"]), ("risk_indicators", "1"),
+     "not a valid choice"),
+    (body(risk_indicators="intent_with_plan"), ("risk_indicators",), "Expected a list"),
+    (body(specific_queue="dentistry"), ("specific_queue",), "not a valid choice"),
     (body(service_user={"gp_practice_code": "ZZ999"}), ("service_user", "gp_practice_code"),
      "No GP practice"),
 ])

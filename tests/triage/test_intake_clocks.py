@@ -3,10 +3,12 @@ target at the first contact, before any triage decision; triage confirms it (kee
 start) or stops it with the reason. Exact instants, both clock changes included."""
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -17,6 +19,7 @@ from tests.cap.test_referral_api import body
 from tests.factories import GPPracticeFactory
 from triage import services
 from triage.models import BreachAlert, WaitTarget
+from triage.selectors import urgent_queue
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -52,9 +55,49 @@ def test_a_very_urgent_referral_sent_five_hours_ago_is_breached_before_anyone_tr
     assert (four_hours["state"], four_hours["provisional"]) == ("breached", True)
     assert datetime.fromisoformat(four_hours["due_at"]) == received + timedelta(hours=4)
 
-    services.scan_breaches()
+    call_command("scan_breaches", stdout=StringIO())
     alert = BreachAlert.objects.get(kind="breached", target__definition__code="assessment_4h")
     assert alert.target.referral_id == response.json()["id"]
+
+
+def sending_system(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def test_a_referral_sent_with_intent_and_a_plan_is_on_the_urgent_queue_with_its_four_hours_running(
+        admin_team, triage_clinician):
+    GPPracticeFactory(ods_code="C82001")
+    received = datetime(2026, 11, 23, 9, tzinfo=LONDON)
+    with time_machine.travel(received + timedelta(minutes=5), tick=False):
+        response = sending_system(admin_team).post("/api/v1/referrals/", body(
+            referrer_urgency="", risk_indicators=["intent_with_plan"],
+            received_at=received.isoformat()), format="json")
+        assert response.status_code == 201, response.json()
+        [referral] = urgent_queue()
+        four = targets_of(referral)["assessment_4h"]
+        assert (four.started_at, four.due_at, four.provisional) == (
+            received, received + timedelta(hours=4), True)
+        assert four.state(timezone.now()) == "running"
+        reader = APIClient()
+        reader.force_authenticate(triage_clinician)
+        shown = reader.get(f"/api/v1/referrals/{referral.pk}/").json()
+    assert (referral.risk_indicators, referral.suggested_urgency) == (["intent_with_plan"], "very_urgent")
+    assert (shown["risk_indicators"], shown["specific_queue"]) == (["intent_with_plan"], None)
+    assert shown["urgency"] is None  # nobody has triaged it
+
+
+def test_a_referral_sent_to_a_specific_queue_keeps_it_and_each_indicator_once(admin_team, triage_clinician):
+    GPPracticeFactory(ods_code="C82001")
+    response = sending_system(admin_team).post("/api/v1/referrals/", body(
+        specific_queue="eating_disorders", risk_indicators=["not_eating_or_drinking"] * 2), format="json")
+    assert response.status_code == 201, response.json()
+    reader = APIClient()
+    reader.force_authenticate(triage_clinician)
+    shown = reader.get(f"/api/v1/referrals/{response.json()['id']}/").json()
+    assert shown["specific_queue"] == "eating_disorders"
+    assert shown["risk_indicators"] == ["not_eating_or_drinking"]
 
 
 def test_a_crisis_call_at_ten_to_midnight_on_a_friday_runs_its_clocks_through_the_weekend(

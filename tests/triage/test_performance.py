@@ -204,3 +204,53 @@ def test_the_performance_figures_as_json(page):
     review = next(t for t in body["targets"] if t["code"] == "triage_review")
     assert review["series"][0]["met_in_time"] == 1
     assert body["outcomes"]["share_without_secondary_care"] == 50.0
+
+
+# --- Targets stopped by triage ------------------------------------------------------------------
+
+@pytest.fixture
+def downgraded(admin_team, triage_clinician, person, gp_referrer):
+    """R4 sent very urgent Mon 9 Nov 09:00 (a provisional 4-hour clock from first contact),
+    downgraded by triage at 15:00, two hours after that clock would have breached."""
+    with time_machine.travel(at(9, 9), tick=False):
+        referral = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                        reason="Crisis", referrer_urgency="very_urgent")
+    with time_machine.travel(at(9, 15), tick=False):
+        services.triage_decision_record(actor=triage_clinician, referral=referral, urgency="urgent",
+                                        outcome="assessment", stream="AMH", rationale="Safe tonight.")
+    with time_machine.travel(at(16, 8), tick=False):
+        performance.performance_refresh()
+    return referral
+
+
+@pytest.mark.django_db
+def test_a_clock_stopped_by_triage_counts_apart_neither_met_nor_breached(downgraded):
+    first, second = series("assessment_4h")
+    assert (first["stopped_by_triage"], second["stopped_by_triage"]) == (0, 1)
+    assert (second["met"], second["met_in_time"], second["share_in_time"], second["waiting"]) == (
+        0, 0, None, 0)
+    urgent = series("assessment_24h")[1]
+    assert (urgent["stopped_by_triage"], urgent["waiting"]) == (0, 1)  # confirmed, still running
+
+
+@pytest.mark.django_db
+def test_the_page_its_csv_and_drill_down_show_the_targets_stopped_by_triage(client_for, manager,
+                                                                             downgraded):
+    client = client_for(manager)
+    html = client.get(URL).content.decode()
+    four = html.split('data-target="assessment_4h"')[1].split("</table>")[0]
+    week = four.split('data-period="2026-11-09"')[1].split("</tr>")[0]
+    assert "Stopped by triage" in four and re.search(r'data-measure="stopped_by_triage"><a [^>]*>1<', week)
+    assert re.search(r'data-measure="met">0<', week)
+    rows = list(csv.DictReader(io.StringIO(client.get(URL + "&csv=assessment_4h").content.decode())))
+    assert [(r["period"], r["stopped_by_triage"], r["met"]) for r in rows] == [
+        ("2026-11-02", "0", "0"), ("2026-11-09", "1", "0")]
+    base = reverse("triage:performance_figure") + "?start=2026-11-02&end=2026-11-15&period=week"
+    stopped = client.get(base + "&target=assessment_4h&at=2026-11-09&measure=stopped_by_triage")
+    assert "stopped by triage" in stopped.content.decode()
+    assert downgraded.reference in stopped.content.decode()
+    missed = client.get(base + "&target=assessment_4h&at=2026-11-09&measure=missed").content.decode()
+    assert downgraded.reference not in missed
+    body = client.get(reverse("api:performance") + "?start=2026-11-02&end=2026-11-15&period=week").json()
+    assert next(t for t in body["targets"] if t["code"] == "assessment_4h")["series"][1][
+        "stopped_by_triage"] == 1

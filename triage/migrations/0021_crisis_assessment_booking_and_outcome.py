@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('cap', '0012_attachment_storage_named_by_a_function'),
         ('directory', '0009_service_venue_box'),
         ('scheduling', '0009_crisis_assessments_in_the_diary'),
-        ('triage', '0019_urgent_triage_response_target'),
+        ('triage', '0020_target_day_counts_targets_stopped_by_triage'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,8 +12,8 @@ WAIT_BUCKET_EDGES = [15, 30, 60, 120, 180, 240, 360, 480, 720, 1440, 2 * 1440, 3
 
 class TargetDay(models.Model):
     """Per London day, target and referral dimensions: targets started, stopped, met, met in
-    time, and a histogram of the waits of those met. Derived data, rebuilt for the days a
-    change touches (triage.performance.performance_refresh)."""
+    time, stopped unmet (cancelled), and a histogram of the waits of those met. Derived
+    data, rebuilt for the days a change touches (triage.performance.performance_refresh)."""
 
     day = models.DateField()
     definition = models.ForeignKey(TargetDefinition, on_delete=models.CASCADE, related_name="+")
@@ -24,6 +24,10 @@ class TargetDay(models.Model):
     stopped = models.PositiveIntegerField(default=0)
     met = models.PositiveIntegerField(default=0)
     met_in_time = models.PositiveIntegerField(default=0)
+    # Stopped unmet: the urgency revised, or triage decided otherwise (cancelled_at). Counted
+    # apart, neither met nor breached: a provisional 4-hour clock that triage downgraded was
+    # not missed, and was not met either.
+    cancelled = models.PositiveIntegerField(default=0, db_default=0)
     waits = ArrayField(models.PositiveIntegerField(), help_text="Met targets per wait bucket.")
 
     class Meta:

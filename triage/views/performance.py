@@ -77,12 +77,13 @@ def _csv(which: str, targets, outcomes):
         raise Http404("No such target in this range.")
     return csv_response(f"performance-{which}", [
         "period", "met", "met_in_time", "share_in_time", "median_wait_minutes", "p90_wait_minutes",
-        "waiting_at_end", "special_cause"], [
+        "waiting_at_end", "special_cause", "stopped_by_triage"], [
         [p["period"].isoformat(), p["met"], p["met_in_time"], p["share_in_time"], p["median_wait"],
-         p["p90_wait"], p["waiting"], p["special"]] for p in target["series"]])
+         p["p90_wait"], p["waiting"], p["special"], p["stopped_by_triage"]] for p in target["series"]])
 
 
-MEASURES = {"met": "met", "met_in_time": "met in time", "missed": "met late", "waiting": "waiting at the end"}
+MEASURES = {"met": "met", "met_in_time": "met in time", "missed": "met late",
+            "stopped_by_triage": "stopped by triage", "waiting": "waiting at the end"}
 
 
 @permission_required("triage.view_wait_dashboard")
