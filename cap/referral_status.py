@@ -40,6 +40,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     # goes back on the urgent triage queue; a booking is kept until triage decides again.
     (S.AWAITING_BOOKING, S.AWAITING_TRIAGE): "Crisis call: back to urgent triage",
     (S.BOOKED, S.AWAITING_TRIAGE): "Crisis call: back to urgent triage",
+    (S.AWAITING_TRIAGE, S.BOOKED): "Triaged routine again: its booking kept",
 }
 
 # Urgent triage actions belong to the 24/7 queue: before triage, or while an urgent

@@ -18,6 +18,7 @@ from core.history import save_as
 from core.locks import lock_referral, lock_referrals
 from triage import services as triage_services
 from triage.alerts import HUB_ASSESSMENT_TARGET
+from triage.models import WaitTarget
 
 from .models import ArrivalRoute, HubArrival, HubOutcome
 
@@ -56,10 +57,12 @@ def _check_arrival(arrival: Arrival, now: datetime) -> None:
 
 
 def _open_referral_to_join(service_user: ServiceUser) -> Referral | None:
-    """The person's newest open referral, locked, unless it already ran a hub assessment
-    target (a referral has one target of each kind: a second arrival gets its own referral)."""
+    """The person's newest open referral, locked, unless a hub assessment is already
+    running for it (someone recorded twice: the second arrival gets its own referral). A
+    referral whose earlier hub assessment is over runs the 2-hour target again."""
     return (lock_referrals(Referral.objects.open().filter(service_user=service_user)
-                           .exclude(targets__definition__code=HUB_ASSESSMENT_TARGET)
+                           .exclude(targets__in=WaitTarget.objects.running()
+                                    .filter(definition__code=HUB_ASSESSMENT_TARGET))
                            .order_by("-received_at", "-id"))
             .first())
 
@@ -94,7 +97,7 @@ def hub_arrival_record(*, actor: User, arrival: Arrival, person: PersonDetails |
             received_at=arrival.arrived_at, first_contact_at=arrival.arrived_at,
             referrer=Referrer(role=ArrivalRoute(arrival.route).label))
         referral = receipt.referral
-    target = triage_services.target_start(referral=referral, code=HUB_ASSESSMENT_TARGET,
+    target = triage_services.target_start(referral=referral, code=HUB_ASSESSMENT_TARGET, again=True,
                                           start=arrival.arrived_at)
     record = save_as(HubArrival(
         referral=referral, target=target, arrived_at=arrival.arrived_at, route=arrival.route,

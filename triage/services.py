@@ -16,7 +16,7 @@ from core.errors import Conflict, Invalid, StaleVersion
 from core.history import save_as
 from core.locks import lock_referral
 from directory.models import CommunityService
-from scheduling.models import Booking, Discipline, Practitioner, Team
+from scheduling.models import Booking, BookingStatus, Discipline, Practitioner, Team
 
 from . import clock
 from .alerts import scan_breaches  # noqa: F401  (the watcher's entry point, named here too)
@@ -53,20 +53,26 @@ def business_calendar() -> clock.BusinessCalendar:
     return clock.BusinessCalendar(closures=closures)
 
 
-def target_start(*, referral: Referral, code: str, start: datetime, provisional: bool = False) -> WaitTarget:
+def target_start(*, referral: Referral, code: str, start: datetime, provisional: bool = False,
+                 again: bool = False) -> WaitTarget:
     """Start a target's clock for a referral; starting it twice changes nothing (a target
-    started provisionally at intake keeps its start when triage confirms it)."""
+    started provisionally at intake keeps its start when triage confirms it). With
+    `again`, a target of this kind that ran before and was stopped is followed by a new
+    run from `start` (a crisis after a routine triage): the earlier run stays as it ended,
+    in the figures and the alerts, and the new one is watched, and alerted, afresh.
+    Expects the referral locked (core.locks.lock_referral)."""
     definition = TargetDefinition.objects.get(code=code)
+    runs = WaitTarget.objects.filter(referral=referral, definition=definition)
+    latest = (runs.running() if again else runs).order_by("-started_at", "-id").first()
+    if latest is not None:
+        return latest
     due = clock.due_at(start, definition.clock, definition.amount, business_calendar())
     at_risk = definition.at_risk_at(start, due)
-    target, created = WaitTarget.objects.get_or_create(
-        referral=referral, definition=definition,
-        defaults={"started_at": start, "due_at": due, "at_risk_at": at_risk, "provisional": provisional},
-    )
-    if created:
-        # The breach watcher's first alert: at risk, or breached when none.
-        AlertSchedule.objects.create(target=target, next_alert_at=at_risk or due)
-        next_due_refresh(referral)
+    target = WaitTarget.objects.create(referral=referral, definition=definition, started_at=start,
+                                       due_at=due, at_risk_at=at_risk, provisional=provisional)
+    # The breach watcher's first alert: at risk, or breached when none.
+    AlertSchedule.objects.create(target=target, next_alert_at=at_risk or due)
+    next_due_refresh(referral)
     return target
 
 
@@ -184,29 +190,14 @@ def children_hub_returned_clocks(*, actor: User, referral: Referral, at: datetim
 
 def crisis_clocks_restart(*, referral: Referral, actor: User) -> None:
     """A crisis call about a referral already triaged routine puts it back on the urgent
-    queue: its urgent clocks run again, from the call (the referral's first contact). A
-    target of the same kind that ran before and was stopped (a referral has one target of
-    each kind) is started again from the call; its history keeps the earlier run."""
+    queue: its urgent clocks run again, from the call (the referral's first contact), as
+    new runs beside any of the same kind that ran before and stopped."""
     code = PROVISIONAL_ASSESSMENT.get(intake_urgency(referral))
     if code is None:
         return
-    start = referral.first_contact_at
     for target_code, provisional in ((code, True), (URGENT_RESPONSE, False)):
-        target = WaitTarget.objects.filter(referral=referral, definition__code=target_code) \
-            .select_related("definition").first()
-        if target is None:
-            target_start(referral=referral, code=target_code, start=start, provisional=provisional)
-        elif target.met_at or target.cancelled_at:
-            definition = target.definition
-            target.started_at = start
-            target.due_at = clock.due_at(start, definition.clock, definition.amount, business_calendar())
-            target.at_risk_at = definition.at_risk_at(start, target.due_at)
-            target.met_at = target.cancelled_at = None
-            target.cancel_reason, target.provisional = "", provisional
-            save_as(target, actor)
-            AlertSchedule.objects.update_or_create(
-                target=target, defaults={"next_alert_at": target.at_risk_at or target.due_at})
-    next_due_refresh(referral)
+        target_start(referral=referral, code=target_code, start=referral.first_contact_at,
+                     provisional=provisional, again=True)
 
 
 def _intake_clocks_settle(*, actor: User, referral: Referral, decision: "Decision", now: datetime) -> None:
@@ -415,6 +406,11 @@ def _to_assessment(*, actor: User, referral: Referral, decision: Decision, **_: 
     assessment_targets_start(referral=referral, urgency=decision.urgency)
     to = (ReferralStatus.AWAITING_BOOKING if decision.urgency == Urgency.ROUTINE
           else ReferralStatus.AWAITING_URGENT_ASSESSMENT)
+    kept = referral.bookings.filter(status=BookingStatus.BOOKED)
+    if to == ReferralStatus.AWAITING_BOOKING and kept.exists():
+        # Back at triage after a crisis call, its structured assessment kept: routine again,
+        # it is booked, not waiting to be booked a second time.
+        to = ReferralStatus.BOOKED
     referral_status_set(referral=referral, to=to, actor=actor)
 
 

@@ -354,6 +354,42 @@ def test_a_crisis_call_about_someone_booked_keeps_the_booking_and_says_so(
     assert "is kept until triage decides again" in response.content.decode()
     page = client_for(triage_clinician).get(f"/referrals/{existing.pk}/").content.decode()
     assert "the assessment booked for" in page and "is kept until triage decides again" in page
+    # Triaged routine again: it is booked, with the booking it kept.
+    decide(triage_clinician, existing, urgency="routine", outcome="assessment", stream="AMH")
+    existing.refresh_from_db()
+    assert existing.status == "booked"
+    assert existing.history.first().history_change_reason == "Triaged routine again: its booking kept"
+
+
+@pytest.mark.django_db
+def test_a_crisis_call_after_a_routine_triage_runs_a_new_urgent_clock_that_breaches_and_alerts_afresh(
+        client_for, call_handler, triage_clinician, admin_team, person, gp_referrer):
+    """The urgent clock that ran before triage breached and was alerted; triage revised it to
+    routine. A crisis call later runs a new 24-hour clock from the call, beside the first run
+    (kept as it ended), and its breach is alerted too: an alert is once per run, not per kind."""
+    import time_machine
+
+    from cap.services import referral_log_written
+    from triage.alerts import scan_breaches
+    from triage.models import BreachAlert
+
+    start = timezone.now() - timedelta(days=3)
+    with time_machine.travel(start, tick=False):
+        existing = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                        reason="Low mood", referrer_urgency="urgent")
+    first = running(existing)["assessment_24h"]
+    scan_breaches(now=start + timedelta(hours=25))
+    decide(triage_clinician, existing, urgency="routine", outcome="assessment", stream="AMH")
+    first.refresh_from_db()
+    assert first.cancel_reason == "urgency revised by triage"
+
+    client_for(call_handler).post("/calls/new/", crisis_call(service_user=existing.service_user.pk))
+    again = running(existing)["assessment_24h"]
+    assert again.pk != first.pk and again.started_at == Enquiry.objects.get().received_at
+    scan_breaches(now=again.due_at + timedelta(seconds=1))
+
+    breached = BreachAlert.objects.filter(kind="breached", target__definition__code="assessment_24h")
+    assert sorted(breached.values_list("target_id", flat=True)) == sorted([first.pk, again.pk])
 
 
 @pytest.mark.django_db

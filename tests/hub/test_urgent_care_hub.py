@@ -92,10 +92,10 @@ def test_an_arrival_of_someone_with_an_open_referral_joins_it(arrive, admin_team
     assert open_referral.targets.filter(definition__code="hub_assessment_2h").exists()
 
 
-def test_a_second_arrival_gets_a_referral_of_its_own_with_its_own_clock(
+def test_a_second_arrival_after_the_first_assessment_runs_the_two_hours_again_on_the_same_referral(
         arrive, hub_staff, admin_team, person, gp_referrer):
-    """A referral runs one target of each kind: the open referral the first arrival joined
-    already ran its hub target, so the second arrival has a new referral, for the same person."""
+    """The first arrival's hub assessment is over: the second arrival joins the same open
+    referral and its 2-hour target runs again from the second arrival, the first run kept."""
     with time_machine.travel(NOW - timedelta(days=2), tick=False):
         open_referral = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
                                              reason="Low mood")
@@ -104,8 +104,23 @@ def test_a_second_arrival_gets_a_referral_of_its_own_with_its_own_clock(
     again = arrive(minutes_ago=10, service_user=open_referral.service_user)
 
     assert first.referral == open_referral
+    assert again.joined and again.arrival.referral == open_referral
+    assert again.arrival.target != first.target
+    assert again.arrival.target.started_at == NOW - timedelta(minutes=10)
+    first.target.refresh_from_db()
+    assert first.target.met_at == first.arrived_at + timedelta(minutes=60)
+
+
+def test_someone_recorded_twice_while_waiting_gets_a_second_referral_not_a_shared_clock(
+        arrive, admin_team, person, gp_referrer):
+    with time_machine.travel(NOW - timedelta(days=2), tick=False):
+        open_referral = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                             reason="Low mood")
+    first = arrive(minutes_ago=30, service_user=open_referral.service_user).arrival
+    again = arrive(minutes_ago=10, service_user=open_referral.service_user)
+
+    assert first.referral == open_referral
     assert not again.joined and again.arrival.referral != open_referral
-    assert again.arrival.referral.service_user == open_referral.service_user
     assert again.arrival.target.started_at == NOW - timedelta(minutes=10)
 
 

@@ -77,8 +77,11 @@ class WaitTarget(models.Model):
 
     class Meta:
         constraints = [
+            # A referral runs one target of each kind at a time; a kind may run again after
+            # it stopped (a crisis call after a routine triage), each run kept.
             models.UniqueConstraint(fields=["referral", "definition"],
-                                    name="one_target_of_each_kind_per_referral"),
+                                    condition=models.Q(met_at__isnull=True, cancelled_at__isnull=True),
+                                    name="one_running_target_of_each_kind_per_referral"),
         ]
         indexes = [
             models.Index(fields=["due_at"],
