@@ -24,6 +24,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.AWAITING_TRIAGE, S.AWAITING_URGENT_ASSESSMENT): "Triaged urgent or very urgent: assess",
     (S.AWAITING_TRIAGE, S.ROUTED): "Routed at triage",
     (S.AWAITING_URGENT_ASSESSMENT, S.ASSESSED): "Urgent assessment completed",
+    # The Urgent Care Hub's assessment refers the person on: CAP triage streams them.
+    (S.AWAITING_URGENT_ASSESSMENT, S.AWAITING_TRIAGE): "Urgent Care Hub: referred on to CAP triage",
     # The crisis assessment found a need for a further, non-urgent assessment with the
     # aligned team: the person stays under the CAP until it takes place.
     (S.AWAITING_URGENT_ASSESSMENT, S.AWAITING_BOOKING):

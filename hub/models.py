@@ -30,8 +30,8 @@ class ArrivalRoute(models.TextChoices):
 
 
 class HubOutcome(models.TextChoices):
-    """What the hub's assessment concluded. Kept to the hub for now; the crisis assessment
-    outcomes of triage (issue 15) will be aligned with these."""
+    """What the hub's assessment concluded. Referred on through the CAP, a person the hub
+    registered goes to CAP triage to be streamed (hub.services.hub_assessment_complete)."""
 
     ADMITTED = "admitted", "Admitted to a mental health ward"
     HOME_TREATMENT = "home_treatment", "Crisis resolution and home treatment"

@@ -155,6 +155,21 @@ def hub_assessment_complete(*, actor: User, arrival: HubArrival, completed_at: d
                                 actor=actor)
     arrival.target.refresh_from_db()  # met by target_meet through its own instance
     if referral.channel == Channel.HUB and referral.status == ReferralStatus.AWAITING_URGENT_ASSESSMENT:
-        referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor,
-                            reason=f"Urgent Care Hub assessment: {HubOutcome(outcome).label}")
+        if outcome == HubOutcome.SECONDARY_CARE:
+            _to_cap_triage(actor, arrival, completed_at)
+        else:
+            referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor,
+                                reason=f"Urgent Care Hub assessment: {HubOutcome(outcome).label}")
     return arrival
+
+
+def _to_cap_triage(actor: User, arrival: HubArrival, completed_at: datetime) -> None:
+    """Referred on into secondary care through the CAP: the hub's referral waits for CAP
+    triage to stream it, on the triage review clock from the assessment, with what the hub
+    found as the information gathered before triage."""
+    referral = arrival.referral
+    stamp = timezone.localtime(completed_at).strftime("%d %b %Y %H:%M")
+    found = f"{stamp}, Urgent Care Hub assessment: {arrival.outcome_notes or 'referred on through the CAP'}"
+    referral.additional_information = "\n".join(filter(None, [referral.additional_information, found]))[:8000]
+    referral_status_set(referral=referral, to=ReferralStatus.AWAITING_TRIAGE, actor=actor)
+    triage_services.target_start(referral=referral, code="triage_review", start=completed_at, again=True)

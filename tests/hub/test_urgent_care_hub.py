@@ -177,6 +177,25 @@ def test_completing_the_assessment_within_2_hours_meets_the_target(arrive, hub_s
     assert list(selectors.hub_recently_assessed(NOW + timedelta(hours=2))) == [arrival]
 
 
+def test_referred_on_through_the_cap_the_person_waits_for_cap_triage_with_what_the_hub_found(
+        arrive, hub_staff):
+    arrival = arrive(minutes_ago=0).arrival
+    completed_at = arrival.arrived_at + timedelta(minutes=90)
+    with time_machine.travel(completed_at, tick=False):
+        services.hub_assessment_complete(actor=hub_staff, arrival=arrival, completed_at=completed_at,
+                                         outcome=HubOutcome.SECONDARY_CARE,
+                                         notes="Low mood for a year; no plan; wants talking therapy")
+
+    referral = arrival.referral
+    referral.refresh_from_db()
+    assert (referral.status, referral.triage_queue) == (ReferralStatus.AWAITING_TRIAGE, "non_urgent")
+    assert referral.history.first().history_change_reason == "Urgent Care Hub: referred on to CAP triage"
+    review = referral.targets.get(definition__code="triage_review")
+    assert (review.started_at, review.met_at) == (completed_at, None)
+    assert referral.next_due_at == review.due_at
+    assert "Urgent Care Hub assessment: Low mood for a year" in referral.additional_information
+
+
 def test_an_assessment_completed_after_2_hours_is_breached(arrive, hub_staff):
     arrival = complete(hub_staff, arrive(minutes_ago=0).arrival, minutes_after_arrival=121)
 
