@@ -101,7 +101,8 @@ def test_a_crisis_call_is_triaged_booked_into_a_diary_assessed_and_followed_by_h
     page.get_by_role("link", name="Record an urgent triage action").click()
     complete_on_the_page(page, "Crisis resolution and home treatment", "Daily home treatment visits")
     page.get_by_text(f"Assessment completed recorded for {referral.reference}.").wait_for()
-    assert "What follows: Crisis resolution and home treatment" in page.locator("#urgent-actions").inner_text()
+    listed = page.locator("#urgent-actions").inner_text()
+    assert "What follows: Crisis resolution and home treatment" in listed
     assert_accessible(page)
 
     completed = UrgentAction.objects.get(referral=referral, kind=UrgentAction.Kind.ASSESSMENT_COMPLETED)
