@@ -150,6 +150,12 @@ class RiskIndicator(models.TextChoices):
     NOT_EATING_OR_DRINKING = "not_eating_or_drinking", "Not eating or drinking"
     NO_RISK_INDICATED = "no_risk_indicated", "No risk indicated"
 
+    @classmethod
+    def labels_of(cls, codes) -> list[str]:
+        """The indicators' names, as staff read them, in the order recorded."""
+        labels = dict(cls.choices)
+        return [labels.get(code, code) for code in codes]
+
 
 class SpecificQueue(models.TextChoices):
     """Referrals reviewed by their own clinical triage group, in the same timescale."""

@@ -173,6 +173,7 @@ def referral(request, pk):
         "decisions": referral.decisions.select_related("external_service"),
         "bookings": referral.bookings.select_related("team", "room").order_by("-created_at"),
         "calls": selectors.calls_about(referral),
+        "risk_indicators": RiskIndicator.labels_of(referral.risk_indicators),
         "information_form": AdditionalInformationForm(),
         "can_complete_identity": request.user.has_perm("cap.change_serviceuser"),
         "can_add_information": request.user.has_perm("cap.log_written_referral"),
@@ -345,12 +346,7 @@ def call(request, pk):
         record_access_log(actor=request.user, service_user=call.service_user, view="call page",
                           referral=call.referral)
     return render(request, "cap/call.html", {
-        "call": call, "risk_indicators": risk_labels(call.risk_indicators)})
-
-
-def risk_labels(codes) -> list[str]:
-    labels = dict(RiskIndicator.choices)
-    return [labels.get(code, code) for code in codes]
+        "call": call, "risk_indicators": RiskIndicator.labels_of(call.risk_indicators)})
 
 
 @permission_required("cap.change_serviceuser")

@@ -67,7 +67,7 @@ def sending_system(user) -> APIClient:
 
 
 def test_a_referral_sent_with_intent_and_a_plan_is_on_the_urgent_queue_with_its_four_hours_running(
-        admin_team, triage_clinician):
+        admin_team, triage_clinician, client_for):
     GPPracticeFactory(ods_code="C82001")
     received = datetime(2026, 11, 23, 9, tzinfo=LONDON)
     with time_machine.travel(received + timedelta(minutes=5), tick=False):
@@ -86,6 +86,8 @@ def test_a_referral_sent_with_intent_and_a_plan_is_on_the_urgent_queue_with_its_
     assert (referral.risk_indicators, referral.suggested_urgency) == (["intent_with_plan"], "very_urgent")
     assert (shown["risk_indicators"], shown["specific_queue"]) == (["intent_with_plan"], None)
     assert shown["urgency"] is None  # nobody has triaged it
+    page = client_for(triage_clinician).get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Current intent to end life, with a plan" in page
 
 
 def test_a_referral_sent_to_a_specific_queue_keeps_it_and_each_indicator_once(admin_team, triage_clinician):

@@ -56,14 +56,12 @@ def decide(request, pk):
                       referral=referral)
     return render(request, "triage/decide.html", {
         "form": form, "referral": referral, "calls": cap_selectors.calls_about(referral),
-        "risk_indicators": [INDICATORS.get(code, code) for code in referral.risk_indicators],
+        "risk_indicators": RiskIndicator.labels_of(referral.risk_indicators),
         "suggested_urgency": Urgency(referral.suggested_urgency).label if referral.suggested_urgency else "",
         "hub_returns": referral.children_hub_responses.filter(outcome=ChildrenHubResponse.Outcome.RETURNED)
         .select_related("recorded_by").order_by("responded_at"),
     })
 
-
-INDICATORS = dict(RiskIndicator.choices)
 
 
 def what_happened(record) -> str:
