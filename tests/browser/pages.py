@@ -1,4 +1,4 @@
-"""What every browser test shares: signing in and out, the axe-core accessibility check
+"""What every browser test shares: signing in and out, the header menu, the axe-core accessibility check
 (WCAG 2.2 AA rules), the newest history row of a record, and the staff a structured
 assessment needs."""
 
@@ -28,6 +28,16 @@ def sign_in(page, base, username, password):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def open_from_menu(page, name: str):
+    """Follow the header menu's link `name`, as a user would: a link that does not fit the
+    width is under the menu's More button (the NHS.UK header moves it there)."""
+    menu = page.get_by_role("navigation", name="Menu")
+    link = menu.get_by_role("link", name=name, exact=True)
+    if not link.first.is_visible():
+        menu.get_by_role("button", name="Browse More").click()
+    link.locator("visible=true").first.click()
 
 
 def sign_out(page):

@@ -30,7 +30,7 @@ from cap.models import Channel, ReferralStatus
 from cap.services import referral_log_written
 from hub import services
 from hub.models import ArrivalRoute, HubArrival, HubOutcome
-from tests.browser.pages import assert_accessible, latest_history, sign_in, sign_out
+from tests.browser.pages import assert_accessible, latest_history, open_from_menu, sign_in, sign_out
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser]
@@ -187,7 +187,7 @@ def test_a_completion_before_the_arrival_is_refused_keeping_what_was_typed(live_
 def test_manager_reads_the_board_and_an_arrival(live_server, page, hub_staff, manager, person, password):
     arrival = arrived(hub_staff, person)
     sign_in(page, live_server.url, manager.username, password)
-    page.get_by_role("link", name="Urgent Care Hub").first.click()
+    open_from_menu(page, "Urgent Care Hub")
     page.get_by_role("heading", name="Urgent Care Hub", level=1).wait_for()
     assert page.get_by_role("button", name=re.compile("Start assessment")).count() == 0
     page.get_by_role("link", name=str(arrival.referral.service_user)).click()
