@@ -355,7 +355,7 @@ def support_slot_take(*, actor: User, slot: SupportSlot, request: ExpertiseReque
 # under the Central Access Point until the assessment has taken place" (002): after it,
 # they are on a team's caseload, so nobody is lost between the two.
 
-CARE_COORDINATOR_TARGET = "care_coordinator_named"
+CARE_COORDINATOR_TARGET = selectors.CARE_COORDINATOR_TARGET
 # Why the care coordinator target stops unmet when an episode closes first.
 COORDINATOR_NOT_NEEDED = "episode closed before a care coordinator was named"
 
@@ -387,7 +387,7 @@ def _coordinator_target_start(referral: Referral, at: datetime) -> None:
     target_start(referral=referral, code=CARE_COORDINATOR_TARGET, start=at, again=True)
 
 
-def _may_act_for_team(actor: User, team: Team) -> bool:
+def may_act_for_team(actor: User, team: Team) -> bool:
     """A practitioner of the team, or a manager (who holds the caseloads of all teams)."""
     practitioner = selectors.practitioner_of(actor)
     in_team = practitioner is not None and practitioner.teams.filter(pk=team.pk).exists()
@@ -417,7 +417,7 @@ def care_coordinator_name(*, actor: User, episode: Episode, practitioner: Practi
     episode = _locked_episode(episode)
     if episode.closed_on:
         raise Conflict("This episode of care has closed.")
-    if not _may_act_for_team(actor, episode.team):
+    if not may_act_for_team(actor, episode.team):
         raise NotAllowed(f"Only the {episode.team}'s practitioners, or a manager, name its "
                          "care coordinators.")
     if not practitioner.teams.filter(pk=episode.team_id).exists():
@@ -441,7 +441,7 @@ def episode_close(*, actor: User, episode: Episode, reason: str, detail: str = "
     person always has a receiving team. Locks the referral, then the episode."""
     now = now or timezone.now()
     episode = _locked_episode(episode)
-    if not _may_act_for_team(actor, episode.team):
+    if not may_act_for_team(actor, episode.team):
         raise NotAllowed(f"Only the {episode.team}'s practitioners, or a manager, close its episodes.")
     if reason not in CLOSE_REASONS_OF_A_PAGE:
         raise Invalid("Choose why the episode is closing. To move the person to another team, "
@@ -462,7 +462,7 @@ def _episode_closed(actor: User, episode: Episode, reason: str, detail: str, now
     save_as(episode, actor)
     if episode.referral is not None and reason != EpisodeCloseReason.TRANSITION:
         # Moved through a transition, the target carries on for the receiving team.
-        running = WaitTarget.objects.running().filter(referral_id=episode.referral_id,
+        running = WaitTarget.objects.running().filter(referral=episode.referral,
                                                       definition__code=CARE_COORDINATOR_TARGET)
         for target in running:
             target_cancel(target=target, at=now, reason=COORDINATOR_NOT_NEEDED, actor=actor)
@@ -513,7 +513,7 @@ def _check_status(transition: Transition, *allowed: str, doing: str) -> None:
 def transition_agree(*, actor: User, transition: Transition, now: datetime | None = None) -> Transition:
     """The receiving team agrees to take the person on: only someone of that team, or a manager."""
     transition = _locked_transition(transition)
-    if not _may_act_for_team(actor, transition.to_team):
+    if not may_act_for_team(actor, transition.to_team):
         raise NotAllowed(f"Only the {transition.to_team}, the receiving team, or a manager, agrees "
                          "a transition.")
     _check_status(transition, TransitionStatus.PLANNED, doing="agreed")
@@ -536,7 +536,7 @@ def transition_done(*, actor: User, transition: Transition, now: datetime | None
     if leaving is not None:
         leaving = _locked_episode(leaving)  # its referral first, as every lock order starts
     transition = _locked_transition(transition)
-    if not (_may_act_for_team(actor, transition.to_team) or _may_act_for_team(actor, transition.from_team)):
+    if not (may_act_for_team(actor, transition.to_team) or may_act_for_team(actor, transition.from_team)):
         raise NotAllowed("Only the two teams of the transition, or a manager, complete it.")
     _check_status(transition, TransitionStatus.AGREED, doing="done before the receiving team agrees it")
     if leaving is None or leaving.closed_on:
@@ -561,7 +561,7 @@ def transition_cancel(*, actor: User, transition: Transition, reason: str,
                       now: datetime | None = None) -> Transition:
     """Either team, or a manager, cancels a transition not yet done, saying why."""
     transition = _locked_transition(transition)
-    if not (_may_act_for_team(actor, transition.to_team) or _may_act_for_team(actor, transition.from_team)):
+    if not (may_act_for_team(actor, transition.to_team) or may_act_for_team(actor, transition.from_team)):
         raise NotAllowed("Only the two teams of the transition, or a manager, cancel it.")
     _check_status(transition, TransitionStatus.PLANNED, TransitionStatus.AGREED, doing="cancelled")
     if not reason.strip():
