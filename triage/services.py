@@ -617,10 +617,9 @@ def _urgent_assessment_completed(actor: User, referral: Referral, action: Urgent
         return
     referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor,
                         reason=f"Urgent assessment completed: {action.get_outcome_display()}")
-    if action.outcome in STAYS_IN_SERVICES:
-        if team is None:
-            raise Conflict("No team of the triage decision's stream can take the person on: a "
-                           "manager adds one, then record this outcome again.")
+    # With no team of the stream at all, the outcome is still recorded (what happened must
+    # not be lost); the person then has no episode, which "accounted for" reports.
+    if action.outcome in STAYS_IN_SERVICES and team is not None:
         episode_open_after_assessment(actor=actor, referral=referral, team=team, at=now)
 
 

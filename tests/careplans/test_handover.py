@@ -212,7 +212,7 @@ def test_our_caseload_page_shows_the_coordinator_to_name_and_its_time_left(asses
     html = response.content.decode()
     assert response.status_code == 200
     assert "Asha Patel" in html and "Not named yet" in html
-    assert "4 days" in html.split("data-time-left>")[1]
+    assert "6 days" in html.split("data-time-left>")[1]  # due next Monday 12:30
 
 
 def test_naming_through_the_episode_page_meets_the_target_and_logs_the_read(assessed, team_nurse, staff,
