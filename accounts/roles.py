@@ -76,7 +76,7 @@ ROLES = (
           ("Wait targets", "triage:wait_targets"),
           ("Triage worklist", "triage:worklist"), ("Calls", "cap:calls"),
           ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
-          ("Urgent Care Hub", "hub:board"),
+          ("Urgent Care Hub", "hub:board"), ("Caseloads", "careplans:caseload"),
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
           ("Expertise", "directory:expertise")),
          _perms(_REFERRALS, _CALLS,
@@ -96,6 +96,9 @@ ROLES = (
                           "clinicroom", "practitioner", "workingpattern", "diaryexception", "team"),
                 "scheduling.view_booking", "scheduling.view_slotissue",
                 "careplans.view_stepupepisode",
+                # Every team's caseload: naming a care coordinator, closing an episode and
+                # agreeing a transition where a team cannot (careplans.services.may_act_for_team).
+                "careplans.view_episode", "careplans.change_episode", "careplans.change_transition",
                 _SIGNPOST, "directory.view_unmet_need_report", "directory.view_expertise",
                 "directory.manage_expertise")),
     Role(TRIAGE_CLINICIAN, "triage:worklist",
@@ -131,6 +134,7 @@ ROLES = (
                                         ("Community support", "directory:index")),
          _perms("cap.log_call", "cap.view_serviceuser", _CALLS, _SIGNPOST)),
     Role(PRACTITIONER, "careplans:index", (("Care plans", "careplans:index"),
+                                           ("Our caseload", "careplans:caseload"),
                                            ("Step up support", "careplans:step_ups"),
                                            ("Community support", "directory:index"),
                                            ("Expertise", "directory:expertise")),

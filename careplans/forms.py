@@ -7,6 +7,7 @@ from scheduling.models import Practitioner, Team
 from .models import (
     SECTIONS,
     Audience,
+    EpisodeCloseReason,
     OtherNeedLevel,
     StepUpEndReason,
     StepUpNotReason,
@@ -134,9 +135,43 @@ class SlotForm(NHSFormMixin, forms.Form):
 
 
 class TransitionForm(NHSFormMixin, forms.Form):
-    from_team = forms.ModelChoiceField(label="From team", queryset=Team.objects.order_by("name"))
+    from_team = forms.ModelChoiceField(label="From team", queryset=Team.objects.order_by("name"),
+                                       help_text="The person's current team: one with an open episode.")
     to_team = forms.ModelChoiceField(label="To team", queryset=Team.objects.order_by("name"))
     reason = forms.CharField(label="The person's needs that call for the move", max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 4}),
                              help_text="A transition is planned on need, never on age alone.")
-    planned_for = forms.DateField(label="Planned date", widget=DATE_WIDGET)
+    planned_for = forms.DateField(label="Planned date", widget=DATE_WIDGET,
+                                  help_text="Today or later.")
+
+    def __init__(self, *args, service_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if service_user is not None:
+            self.fields["from_team"].queryset = Team.objects.filter(
+                episodes__service_user=service_user, episodes__closed_on__isnull=True).order_by("name")
+
+
+class EpisodeCoordinatorForm(NHSFormMixin, forms.Form):
+    care_coordinator = forms.ModelChoiceField(label="Care coordinator (lead professional)",
+                                              queryset=Practitioner.objects.none())
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if team is not None:
+            self.fields["care_coordinator"].queryset = team.practitioners.order_by("name")
+            self.fields["care_coordinator"].help_text = f"A practitioner of the {team}."
+
+
+class EpisodeCloseForm(NHSFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label="Why the episode is closing", widget=forms.RadioSelect,
+        choices=[(c, label) for c, label in EpisodeCloseReason.choices if c != EpisodeCloseReason.TRANSITION],
+        help_text="To move the person to another team, plan a transition from their care plan.")
+    detail = forms.CharField(label="Details", max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Needed for another reason.")
+
+
+class TransitionCancelForm(NHSFormMixin, forms.Form):
+    reason = forms.CharField(label="Why the transition is cancelled", max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}))

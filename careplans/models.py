@@ -72,22 +72,49 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
         return self.filter(closed_on__isnull=True)
 
 
+class EpisodeCloseReason(models.TextChoices):
+    """Why an episode of care ended. The codes are stored."""
+
+    DISCHARGED_TO_GP = "discharged_to_gp", "Discharged to the GP"
+    TRANSITION = "transition", "Moved to another team through a transition"
+    OTHER = "other", "Other"
+
+
 class Episode(models.Model):
-    """A person's episode of care with a team: while open, the person is known to services."""
+    """A person's episode of care with a team: while open, the person is known to services,
+    is on the team's caseload, and the team's practitioners are involved in their care."""
 
     service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="episodes")
     team = models.ForeignKey("scheduling.Team", on_delete=models.PROTECT, related_name="episodes")
+    # The referral whose assessment led to it: its care coordinator target runs on it.
+    referral = models.ForeignKey("cap.Referral", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="episodes")
     care_coordinator = models.ForeignKey("scheduling.Practitioner", null=True, blank=True,
                                          on_delete=models.PROTECT, related_name="coordinated_episodes")
     opened_on = models.DateField()
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
     closed_on = models.DateField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    close_reason = models.CharField(max_length=20, choices=EpisodeCloseReason.choices, blank=True,
+                                    db_default="")
+    close_detail = models.CharField("why it closed, in words", max_length=500, blank=True,
+                                    db_default="")
     history = HistoricalRecords()
 
     objects = EpisodeQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["service_user"], condition=models.Q(closed_on__isnull=True),
-                                name="open_episode_idx")]
+                                name="open_episode_idx"),
+                   models.Index(fields=["team"], condition=models.Q(closed_on__isnull=True),
+                                name="open_episode_team_idx")]
+        constraints = [
+            # Two handovers to one team at once (an assessment marked attended twice) open one.
+            models.UniqueConstraint(fields=["service_user", "team"], condition=Q(closed_on__isnull=True),
+                                    name="one_open_episode_per_person_and_team"),
+        ]
 
     def __str__(self):
         return f"{self.service_user} with {self.team}"
@@ -378,6 +405,16 @@ class SupportSlot(models.Model):
 
 # Transitions between specialties
 
+class TransitionStatus(models.TextChoices):
+    """A transition is a handover: planned, agreed by the receiving team, then done (the
+    episode moves) or cancelled. The codes are stored."""
+
+    PLANNED = "planned", "Planned"
+    AGREED = "agreed", "Agreed by the receiving team"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class Transition(models.Model):
     """A planned move between specialties, agreed by both teams on the person's needs.
     Nothing creates one from a date of birth: see careplans/services.py transition_plan."""
@@ -391,10 +428,30 @@ class Transition(models.Model):
     planned_for = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=12, choices=TransitionStatus.choices,
+                              default=TransitionStatus.PLANNED, db_default=TransitionStatus.PLANNED)
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=500, blank=True, db_default="")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["planned_for", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                                   name="transition_cancelled_with_a_reason"),
+        ]
 
     def __str__(self):
         return f"{self.service_user}: {self.from_specialty} to {self.to_specialty}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (TransitionStatus.PLANNED, TransitionStatus.AGREED)

@@ -2,15 +2,30 @@
 
 import difflib
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from cap.models import ServiceUser
 from core.audit import record_access_log
 from scheduling.models import DiaryEntry, Practitioner
+from triage.models import WaitTarget
+from triage.presenters import duration_text
 
-from .models import SECTIONS, CarePlan, CarePlanVersion, Episode, StepUpEpisode, TeamAroundMember
+from .models import (
+    SECTIONS,
+    CarePlan,
+    CarePlanVersion,
+    Episode,
+    StepUpEpisode,
+    TeamAroundMember,
+    Transition,
+    TransitionStatus,
+)
+
+# The wait target of naming a care coordinator after a handover (triage migration 0026).
+CARE_COORDINATOR_TARGET = "care_coordinator_named"
 
 
 def practitioner_of(user: User | AnonymousUser) -> Practitioner | None:
@@ -105,3 +120,55 @@ def _lines(value: str | list[object] | None) -> list[str]:
     if isinstance(value, list):
         return [str(item) for item in value]
     return (value or "").splitlines()
+
+
+# Caseloads: the people a team has taken on (its open episodes)
+
+def caseload_for(user: User | AnonymousUser) -> QuerySet[Episode]:
+    """The open episodes of the user's teams (every team's, for a manager who is in none),
+    each with `coordinator_due_at`, the due instant of its running care coordinator
+    target. Most at risk first: a coordinator still to be named, earliest due, then the
+    rest by the day they opened."""
+    practitioner = practitioner_of(user)
+    episodes = Episode.objects.open()
+    if practitioner is not None:
+        episodes = episodes.filter(team__in=practitioner.teams.all())
+    elif not user.has_perm("careplans.view_episode"):
+        return Episode.objects.none()
+    due = (WaitTarget.objects.running().filter(referral=OuterRef("referral"),
+                                               definition__code=CARE_COORDINATOR_TARGET)
+           .order_by("due_at").values("due_at")[:1])
+    return (episodes.annotate(coordinator_due_at=Subquery(due))
+            .select_related("service_user", "team", "care_coordinator__discipline", "referral")
+            .order_by(F("coordinator_due_at").asc(nulls_last=True), "opened_on", "pk"))
+
+
+def time_left_text(due_at: datetime | None, now: datetime) -> str:
+    if due_at is None:
+        return ""
+    seconds = (due_at - now).total_seconds()
+    # A target due at 12:00 is met at 12:00: overdue only after it.
+    if seconds < 0:
+        return f"Overdue by {duration_text(int(-seconds // 60))}"
+    return duration_text(int(seconds // 60))
+
+
+def coordinator_target(episode: Episode) -> WaitTarget | None:
+    """The episode's care coordinator target: the latest run on its referral."""
+    if episode.referral_id is None:
+        return None
+    return (WaitTarget.objects.select_related("definition")
+            .filter(referral_id=episode.referral_id, definition__code=CARE_COORDINATOR_TARGET)
+            .order_by("-started_at", "-pk").first())
+
+
+def transitions_to_agree(user: User | AnonymousUser) -> QuerySet[Transition]:
+    """Planned transitions awaiting the user's team's agreement (every team's, for a manager
+    in none), the soonest planned first."""
+    practitioner = practitioner_of(user)
+    planned = Transition.objects.filter(status=TransitionStatus.PLANNED)
+    if practitioner is not None:
+        planned = planned.filter(to_team__in=practitioner.teams.all())
+    elif not user.has_perm("careplans.change_transition"):
+        return Transition.objects.none()
+    return planned.select_related("service_user", "from_team", "to_team").order_by("planned_for", "pk")

@@ -8,11 +8,14 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cap.models import ServiceUser
+from cap.models import Referral, ServiceUser
 from core.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from core.history import save_as
+from core.locks import lock_referral
 from directory.models import CommunityService, Expertise
 from scheduling.models import Practitioner, Team
+from triage.models import WaitTarget
+from triage.services import next_due_refresh, target_cancel, target_meet, target_start
 
 from . import selectors
 from .models import (
@@ -22,6 +25,7 @@ from .models import (
     CarePlan,
     CarePlanVersion,
     Episode,
+    EpisodeCloseReason,
     ExpertiseRequest,
     ExpertiseRequestEvent,
     OtherNeed,
@@ -36,6 +40,7 @@ from .models import (
     SupportSlot,
     TeamAroundMember,
     Transition,
+    TransitionStatus,
 )
 
 
@@ -167,11 +172,19 @@ def other_need_add(*, actor: User, care_plan: CarePlan, need: str, level: str,
 # The care coordinator and the team around the person
 
 @transaction.atomic
-def care_coordinator_set(*, actor: User, care_plan: CarePlan, practitioner: Practitioner) -> CarePlan:
+def care_coordinator_set(*, actor: User, care_plan: CarePlan, practitioner: Practitioner,
+                         now: datetime | None = None) -> CarePlan:
+    """The plan's care coordinator (lead professional). Named from the plan, they are also
+    the coordinator of the person's open episode with a team of theirs, whose care
+    coordinator target is then met (care_coordinator_name)."""
     _require_involved(actor, care_plan.service_user)
     plan = _locked_plan(care_plan)
     plan.care_coordinator = practitioner
-    return save_as(plan, actor)
+    save_as(plan, actor)
+    for episode in Episode.objects.open().filter(service_user=plan.service_user,
+                                                 team__practitioners=practitioner):
+        _coordinator_named(actor, episode, practitioner, now or timezone.now())
+    return plan
 
 
 @transaction.atomic
@@ -337,19 +350,222 @@ def support_slot_take(*, actor: User, slot: SupportSlot, request: ExpertiseReque
     return slot
 
 
-# Transitions between specialties
+# Handovers: an assessment opens an episode of care with a team; the team names a care
+# coordinator within a target; an episode closes with a reason. "The person will remain
+# under the Central Access Point until the assessment has taken place" (002): after it,
+# they are on a team's caseload, so nobody is lost between the two.
+
+CARE_COORDINATOR_TARGET = selectors.CARE_COORDINATOR_TARGET
+# Why the care coordinator target stops unmet when an episode closes first.
+COORDINATOR_NOT_NEEDED = "episode closed before a care coordinator was named"
+
+
+@transaction.atomic
+def episode_open_after_assessment(*, actor: User, referral: Referral, team: Team,
+                                  at: datetime) -> Episode:
+    """The handover after an assessment: the person's episode of care with `team` opens,
+    led to by `referral`, and the care coordinator target starts on the referral from `at`.
+    Idempotent: with an episode with that team open already, nothing new is opened (and
+    its target, if any, runs on). Expects the referral locked (core.locks.lock_referral),
+    as the assessment's own service holds it."""
+    existing = Episode.objects.open().filter(service_user_id=referral.service_user_id, team=team).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            episode = save_as(Episode(service_user_id=referral.service_user_id, team=team,
+                                      referral=referral, opened_on=timezone.localdate(at),
+                                      opened_by=actor), actor)
+    except IntegrityError:  # another referral of the person's handed over to the team meanwhile
+        return Episode.objects.open().get(service_user_id=referral.service_user_id, team=team)
+    _coordinator_target_start(referral, at)
+    return episode
+
+
+def _coordinator_target_start(referral: Referral, at: datetime) -> None:
+    # `again`: a referral whose earlier episode had its coordinator named runs the target anew.
+    target_start(referral=referral, code=CARE_COORDINATOR_TARGET, start=at, again=True)
+
+
+def may_act_for_team(actor: User, team: Team) -> bool:
+    """A practitioner of the team, or a manager (who holds the caseloads of all teams)."""
+    practitioner = selectors.practitioner_of(actor)
+    in_team = practitioner is not None and practitioner.teams.filter(pk=team.pk).exists()
+    return in_team or actor.has_perm("careplans.change_episode")
+
+
+def _locked_episode(episode: Episode) -> Episode:
+    if episode.referral_id:
+        lock_referral(episode.referral_id)  # the referral first: its target changes too
+    return Episode.objects.select_for_update().select_related("team").get(pk=episode.pk)
+
+
+def _coordinator_named(actor: User, episode: Episode, practitioner: Practitioner, now: datetime) -> None:
+    episode.care_coordinator = practitioner
+    save_as(episode, actor)
+    if episode.referral is not None:
+        target_meet(referral=episode.referral, code=CARE_COORDINATOR_TARGET, at=now, actor=actor)
+
+
+@transaction.atomic
+def care_coordinator_name(*, actor: User, episode: Episode, practitioner: Practitioner,
+                          now: datetime | None = None) -> Episode:
+    """The team names the person's care coordinator, one of its own practitioners: the
+    care coordinator target is met, and the care plan names them as its lead professional.
+    Locks the referral, then the episode."""
+    now = now or timezone.now()
+    episode = _locked_episode(episode)
+    if episode.closed_on:
+        raise Conflict("This episode of care has closed.")
+    if not may_act_for_team(actor, episode.team):
+        raise NotAllowed(f"Only the {episode.team}'s practitioners, or a manager, name its "
+                         "care coordinators.")
+    if not practitioner.teams.filter(pk=episode.team_id).exists():
+        raise Invalid(f"Choose a practitioner of the {episode.team}.", field="care_coordinator")
+    _coordinator_named(actor, episode, practitioner, now)
+    plan = CarePlan.objects.select_for_update().filter(service_user_id=episode.service_user_id).first()
+    if plan is not None and plan.care_coordinator_id != practitioner.pk:
+        plan.care_coordinator = practitioner
+        save_as(plan, actor)
+    return episode
+
+
+CLOSE_REASONS_OF_A_PAGE = (EpisodeCloseReason.DISCHARGED_TO_GP, EpisodeCloseReason.OTHER)
+
+
+@transaction.atomic
+def episode_close(*, actor: User, episode: Episode, reason: str, detail: str = "",
+                  now: datetime | None = None) -> Episode:
+    """Close an episode of care: discharged to the GP, or another reason, in words. A move
+    to another team closes it through its transition (transition_done), never here, so the
+    person always has a receiving team. Locks the referral, then the episode."""
+    now = now or timezone.now()
+    episode = _locked_episode(episode)
+    if not may_act_for_team(actor, episode.team):
+        raise NotAllowed(f"Only the {episode.team}'s practitioners, or a manager, close its episodes.")
+    if reason not in CLOSE_REASONS_OF_A_PAGE:
+        raise Invalid("Choose why the episode is closing. To move the person to another team, "
+                      "plan a transition.", field="reason")
+    if reason == EpisodeCloseReason.OTHER and not detail.strip():
+        raise Invalid("Say why the episode is closing.", field="detail")
+    if Transition.objects.filter(service_user_id=episode.service_user_id, from_team_id=episode.team_id,
+                                 status__in=[TransitionStatus.PLANNED, TransitionStatus.AGREED]).exists():
+        raise Conflict("A transition from this team is planned: complete or cancel it first.")
+    return _episode_closed(actor, episode, reason, detail.strip(), now)
+
+
+def _episode_closed(actor: User, episode: Episode, reason: str, detail: str, now: datetime) -> Episode:
+    if episode.closed_on:
+        raise Conflict("This episode of care has already closed.")
+    episode.closed_on, episode.closed_by = timezone.localdate(now), actor
+    episode.close_reason, episode.close_detail = reason, detail
+    save_as(episode, actor)
+    if episode.referral is not None and reason != EpisodeCloseReason.TRANSITION:
+        # Moved through a transition, the target carries on for the receiving team.
+        running = WaitTarget.objects.running().filter(referral=episode.referral,
+                                                      definition__code=CARE_COORDINATOR_TARGET)
+        for target in running:
+            target_cancel(target=target, at=now, reason=COORDINATOR_NOT_NEEDED, actor=actor)
+        next_due_refresh(episode.referral)
+    return episode
+
+
+# Transitions between specialties: handovers from the person's current team to another,
+# planned, agreed by the receiving team, then done (the episode moves) or cancelled.
 
 @transaction.atomic
 def transition_plan(*, actor: User, service_user: ServiceUser, from_team: Team, to_team: Team, reason: str,
                     planned_for: date, now: datetime | None = None) -> Transition:
     """A planned move between specialties, agreed on the person's needs by both teams. Nothing
-    calls this from a date of birth: a birthday alone never moves anyone."""
+    calls this from a date of birth: a birthday alone never moves anyone. It moves the person
+    from their current team (an open episode with it), on a day still to come."""
+    now = now or timezone.now()
     _require_involved(actor, service_user)
     if from_team.specialty == to_team.specialty:
         raise Invalid("A transition moves between two specialties.", field="to_team")
+    if not Episode.objects.open().filter(service_user=service_user, team=from_team).exists():
+        raise Invalid(f"{service_user} has no open episode with the {from_team}: a transition moves "
+                      "them from their current team.", field="from_team")
+    if planned_for < timezone.localdate(now):
+        raise Invalid("The planned date cannot be in the past.", field="planned_for")
     if len(reason.strip()) < 10:
         raise Invalid("Describe the needs that call for the move.", field="reason")
+    if Transition.objects.filter(service_user=service_user, from_team=from_team,
+                                 status__in=[TransitionStatus.PLANNED, TransitionStatus.AGREED]).exists():
+        raise Conflict(f"A transition from the {from_team} is already planned for {service_user}.")
     return save_as(Transition(service_user=service_user, from_specialty=from_team.specialty,
                               to_specialty=to_team.specialty, from_team=from_team, to_team=to_team,
                               reason=reason.strip(), planned_for=planned_for, recorded_by=actor,
-                              recorded_at=now or timezone.now()), actor)
+                              recorded_at=now), actor)
+
+
+def _locked_transition(transition: Transition) -> Transition:
+    return (Transition.objects.select_for_update().select_related("from_team", "to_team", "service_user")
+            .get(pk=transition.pk))
+
+
+def _check_status(transition: Transition, *allowed: str, doing: str) -> None:
+    if transition.status not in allowed:
+        raise Conflict(f"A transition that is {transition.get_status_display().lower()} cannot be {doing}.")
+
+
+@transaction.atomic
+def transition_agree(*, actor: User, transition: Transition, now: datetime | None = None) -> Transition:
+    """The receiving team agrees to take the person on: only someone of that team, or a manager."""
+    transition = _locked_transition(transition)
+    if not may_act_for_team(actor, transition.to_team):
+        raise NotAllowed(f"Only the {transition.to_team}, the receiving team, or a manager, agrees "
+                         "a transition.")
+    _check_status(transition, TransitionStatus.PLANNED, doing="agreed")
+    transition.status, transition.agreed_by, transition.agreed_at = (TransitionStatus.AGREED, actor,
+                                                                     now or timezone.now())
+    return save_as(transition, actor)
+
+
+@transaction.atomic
+def transition_done(*, actor: User, transition: Transition, now: datetime | None = None) -> Transition:
+    """The move happens: the from-team's episode closes ("moved to another team through a
+    transition") and one opens with the receiving team, from the same referral. A care
+    coordinator target still running carries on, due when it was; one already met (the
+    from-team named its coordinator) runs again, for the receiving team to name its own.
+    Agreed first; done by either team, or a manager. Locks the transition, then (through
+    the episodes) the referral."""
+    now = now or timezone.now()
+    leaving = Episode.objects.open().filter(service_user_id=transition.service_user_id,
+                                            team_id=transition.from_team_id).first()
+    if leaving is not None:
+        leaving = _locked_episode(leaving)  # its referral first, as every lock order starts
+    transition = _locked_transition(transition)
+    if not (may_act_for_team(actor, transition.to_team) or may_act_for_team(actor, transition.from_team)):
+        raise NotAllowed("Only the two teams of the transition, or a manager, complete it.")
+    _check_status(transition, TransitionStatus.AGREED, doing="done before the receiving team agrees it")
+    if leaving is None or leaving.closed_on:
+        raise Conflict(f"The person's episode with the {transition.from_team} has closed: cancel the "
+                       "transition, or plan a new one from their current team.")
+    _episode_closed(actor, leaving, EpisodeCloseReason.TRANSITION,
+                    f"To the {transition.to_team}", now)
+    arriving = Episode.objects.open().filter(service_user_id=transition.service_user_id,
+                                             team=transition.to_team).first()
+    if arriving is None:
+        arriving = save_as(Episode(service_user_id=transition.service_user_id, team=transition.to_team,
+                                   referral_id=leaving.referral_id, opened_on=timezone.localdate(now),
+                                   opened_by=actor), actor)
+        if leaving.referral is not None:
+            _coordinator_target_start(leaving.referral, now)
+    transition.status, transition.done_by, transition.done_at = TransitionStatus.DONE, actor, now
+    return save_as(transition, actor)
+
+
+@transaction.atomic
+def transition_cancel(*, actor: User, transition: Transition, reason: str,
+                      now: datetime | None = None) -> Transition:
+    """Either team, or a manager, cancels a transition not yet done, saying why."""
+    transition = _locked_transition(transition)
+    if not (may_act_for_team(actor, transition.to_team) or may_act_for_team(actor, transition.from_team)):
+        raise NotAllowed("Only the two teams of the transition, or a manager, cancel it.")
+    _check_status(transition, TransitionStatus.PLANNED, TransitionStatus.AGREED, doing="cancelled")
+    if not reason.strip():
+        raise Invalid("Say why the transition is cancelled.", field="reason")
+    transition.status, transition.cancelled_by = TransitionStatus.CANCELLED, actor
+    transition.cancelled_at, transition.cancel_reason = now or timezone.now(), reason.strip()[:500]
+    return save_as(transition, actor)

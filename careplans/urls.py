@@ -24,4 +24,12 @@ urlpatterns = [
     path("care-plans/expertise-requests/<id:pk>/slots/<id:slot_pk>/", views.support_slot_take,
          name="support_slot_take"),
     path("care-plans/people/<id:pk>/transition/", views.transition_new, name="transition_new"),
+    path("care-plans/caseload/", views.caseload, name="caseload"),
+    path("care-plans/episodes/<id:pk>/", views.episode, name="episode"),
+    path("care-plans/episodes/<id:pk>/care-coordinator/", views.episode_coordinator,
+         name="episode_coordinator"),
+    path("care-plans/episodes/<id:pk>/close/", views.episode_close, name="episode_close"),
+    path("care-plans/transitions/<id:pk>/", views.transition, name="transition"),
+    path("care-plans/transitions/<id:pk>/cancel/", views.transition_cancel, name="transition_cancel"),
+    path("care-plans/transitions/<id:pk>/<str:step>/", views.transition_step, name="transition_step"),
 ]

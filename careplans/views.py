@@ -17,16 +17,22 @@ from .models import (
     Audience,
     CarePlan,
     CarePlanVersion,
+    Episode,
     ExpertiseRequest,
     RequestStatus,
     StepUpEpisode,
     StepUpNotReason,
     SupportSlot,
     TeamAroundMember,
+    Transition,
 )
 
 VIEW = "careplans.view_careplan"
 CONTRIBUTE = "careplans.contribute_care_plan"
+# Managers hold every team's caseload: they name care coordinators and agree transitions.
+VIEW_EPISODES = "careplans.view_episode"
+CHANGE_EPISODES = "careplans.change_episode"
+CHANGE_TRANSITIONS = "careplans.change_transition"
 
 
 def _person_and_plan(request, pk, context="care plan"):
@@ -76,6 +82,7 @@ def person(request, pk):
         "step_ups": [(s, s.state(now)) for s in step_ups],
         "requests": ExpertiseRequest.objects.filter(service_user=person).select_related("expert"),
         "transitions": person.transitions.select_related("from_team", "to_team"),
+        "episodes": person.episodes.select_related("team", "care_coordinator").order_by("-opened_on", "-pk"),
         "other_need_form": forms.OtherNeedForm()})
 
 
@@ -382,13 +389,164 @@ def support_slots(request):
 def transition_new(request, pk):
     person, plan, involved = _plan_or_404(request, pk)
     _involved_or_403(involved)
-    form = forms.TransitionForm(request.POST or None)
+    form = forms.TransitionForm(request.POST or None, service_user=person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.transition_plan(actor=request.user, service_user=person, **form.cleaned_data)
+            made = services.transition_plan(actor=request.user, service_user=person, **form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "Transition planned.")
-            return redirect("careplans:person", pk=person.pk)
+            messages.success(request, "Transition planned: the receiving team agrees it next.")
+            return redirect("careplans:transition", pk=made.pk)
     return _form_page(request, person, "Plan a transition between specialties", form, "Plan transition")
+
+
+# Caseloads and handovers
+
+@permission_required(VIEW, VIEW_EPISODES)
+def caseload(request):
+    """Our caseload: the open episodes of the practitioner's teams, a care coordinator
+    still to be named (earliest due) first; and the transitions awaiting their agreement."""
+    now = timezone.now()
+    episodes = list(selectors.caseload_for(request.user)[:500])
+    return render(request, "careplans/caseload.html", {
+        "rows": [(e, selectors.time_left_text(e.coordinator_due_at, now),
+                  e.coordinator_due_at is not None and e.coordinator_due_at < now) for e in episodes],
+        "to_agree": selectors.transitions_to_agree(request.user)[:100]})
+
+
+def _episode_page(request, episode, coordinator_form=None, close_form=None, status=200):
+    selectors.plan_viewed(request.user, episode.service_user, "episode of care")
+    target = selectors.coordinator_target(episode)
+    running = target is not None and target.met_at is None and target.cancelled_at is None
+    return render(request, "careplans/episode.html", {
+        "episode": episode, "person": episode.service_user, "target": target,
+        "time_left": selectors.time_left_text(target.due_at, timezone.now()) if running and target else "",
+        "can_act": services.may_act_for_team(request.user, episode.team) and not episode.closed_on,
+        "coordinator_form": coordinator_form or forms.EpisodeCoordinatorForm(
+            team=episode.team, initial={"care_coordinator": episode.care_coordinator_id}),
+        "close_form": close_form or forms.EpisodeCloseForm()}, status=status)
+
+
+def _episode_or_404(request, pk) -> Episode:
+    episode = get_object_or_404(Episode.objects.select_related("service_user", "team", "referral",
+                                                               "care_coordinator", "closed_by"), pk=pk)
+    if not (services.may_act_for_team(request.user, episode.team)
+            or selectors.is_involved(request.user, episode.service_user)):
+        raise PermissionDenied("Only the team, practitioners involved in the person's care, or a "
+                               "manager, see this episode.")
+    return episode
+
+
+@permission_required(VIEW, VIEW_EPISODES)
+def episode(request, pk):
+    return _episode_page(request, _episode_or_404(request, pk))
+
+
+@require_POST
+@permission_required(CONTRIBUTE, CHANGE_EPISODES)
+@keeps_typed_work
+def episode_coordinator(request, pk):
+    episode = _episode_or_404(request, pk)
+    form = forms.EpisodeCoordinatorForm(request.POST, team=episode.team)
+    if form.is_valid():
+        try:
+            services.care_coordinator_name(actor=request.user, episode=episode,
+                                           practitioner=form.cleaned_data["care_coordinator"])
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            named = form.cleaned_data["care_coordinator"]
+            messages.success(request, f"{named.name} is the care coordinator.")
+            return redirect("careplans:episode", pk=episode.pk)
+    return _episode_page(request, episode, coordinator_form=form, status=400)
+
+
+@require_POST
+@permission_required(CONTRIBUTE, CHANGE_EPISODES)
+@keeps_typed_work
+def episode_close(request, pk):
+    episode = _episode_or_404(request, pk)
+    form = forms.EpisodeCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.episode_close(actor=request.user, episode=episode, **form.cleaned_data)
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Episode of care closed.")
+            return redirect("careplans:episode", pk=episode.pk)
+    return _episode_page(request, episode, close_form=form, status=400)
+
+
+def _transition_or_404(request, pk) -> Transition:
+    transition = get_object_or_404(Transition.objects.select_related(
+        "service_user", "from_team", "to_team", "recorded_by", "agreed_by", "done_by", "cancelled_by"), pk=pk)
+    if not (services.may_act_for_team(request.user, transition.to_team)
+            or services.may_act_for_team(request.user, transition.from_team)
+            or selectors.is_involved(request.user, transition.service_user)):
+        raise PermissionDenied("Only the two teams, practitioners involved in the person's care, or a "
+                               "manager, see this transition.")
+    return transition
+
+
+def _transition_page(request, transition, cancel_form=None, status=200):
+    selectors.plan_viewed(request.user, transition.service_user, "transition")
+    receiving = services.may_act_for_team(request.user, transition.to_team)
+    either = receiving or services.may_act_for_team(request.user, transition.from_team)
+    return render(request, "careplans/transition.html", {
+        "transition": transition, "person": transition.service_user,
+        "can_agree": receiving and transition.status == "planned",
+        "can_complete": either and transition.status == "agreed",
+        "can_cancel": either and transition.is_open,
+        "cancel_form": cancel_form or forms.TransitionCancelForm()}, status=status)
+
+
+@permission_required(VIEW, CHANGE_TRANSITIONS)
+def transition(request, pk):
+    return _transition_page(request, _transition_or_404(request, pk))
+
+
+TRANSITION_STEPS = {"agree": (services.transition_agree, "Transition agreed by the receiving team."),
+                    "done": (services.transition_done, "Transition done: the person's episode has moved.")}
+
+
+@require_POST
+@permission_required(CONTRIBUTE, CHANGE_TRANSITIONS)
+def transition_step(request, pk, step):
+    transition = _transition_or_404(request, pk)
+    if step not in TRANSITION_STEPS:
+        raise PermissionDenied("No such step.")
+    service, done = TRANSITION_STEPS[step]
+    try:
+        service(actor=request.user, transition=transition)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("careplans:transition", pk=transition.pk)
+
+
+@require_POST
+@permission_required(CONTRIBUTE, CHANGE_TRANSITIONS)
+@keeps_typed_work
+def transition_cancel(request, pk):
+    transition = _transition_or_404(request, pk)
+    form = forms.TransitionCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transition_cancel(actor=request.user, transition=transition, **form.cleaned_data)
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from error
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Transition cancelled.")
+            return redirect("careplans:transition", pk=transition.pk)
+    return _transition_page(request, transition, cancel_form=form, status=400)

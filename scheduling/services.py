@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus
 from cap.referral_status import referral_status_set
+from careplans.services import episode_open_after_assessment
 from core.errors import Conflict, Invalid
 from core.history import save_as
 from core.locks import diary_write_order, lock_booking, lock_bookings_expiring, lock_referral
@@ -248,8 +249,9 @@ def booking_rebook(*, actor: User, booking: Booking, option_id: str, by: str, re
 
 @transaction.atomic
 def booking_attended(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
-    """The person attended: the assessment target is met and they leave the CAP's list.
-    Locks the referral, then the booking."""
+    """The person attended: the assessment target is met and they leave the CAP's list,
+    handed over to the booking's team (an episode of care opens with it, its care
+    coordinator to be named). Locks the referral, then the booking."""
     now = now or timezone.now()
     booking = _happened(booking, now)
     booking.status, booking.outcome_recorded_at = BookingStatus.ATTENDED, now
@@ -258,6 +260,7 @@ def booking_attended(*, actor: User, booking: Booking, now: datetime | None = No
     for code in finder.ASSESSMENT_TARGETS:
         target_meet(referral=referral, code=code, at=booking.starts_at, actor=actor)
     referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor)
+    episode_open_after_assessment(actor=actor, referral=referral, team=booking.team, at=now)
     return booking
 
 

@@ -600,19 +600,49 @@ def _urgent_assessment_completed(actor: User, referral: Referral, action: Urgent
     """The 4-hour or 24-hour target is met when the assessment took place; its diary time
     is attended. A further assessment puts the person on the booking queue for a
     structured assessment with the aligned team, its targets started as a routine triage
-    decision starts them; every other outcome ends the CAP's part (assessed)."""
+    decision starts them; every other outcome ends the CAP's part (assessed), and one that
+    keeps the person in the trust's services (STAYS_IN_SERVICES) hands them over: an
+    episode of care opens with the crisis assessment's team."""
+    from careplans.services import episode_open_after_assessment
     from scheduling.services import crisis_assessment_attended
 
     at = action.when or action.recorded_at
     for code in ("assessment_4h", "assessment_24h"):
         target_meet(referral=referral, code=code, at=at, actor=actor)
+    team = crisis_assessment_team(referral)
     crisis_assessment_attended(actor=actor, referral=referral, now=now)
     if action.outcome == CrisisOutcome.FURTHER_ASSESSMENT:
         assessment_targets_start(referral=referral, urgency=Urgency.ROUTINE)
         referral_status_set(referral=referral, to=ReferralStatus.AWAITING_BOOKING, actor=actor)
-    else:
-        referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor,
-                            reason=f"Urgent assessment completed: {action.get_outcome_display()}")
+        return
+    referral_status_set(referral=referral, to=ReferralStatus.ASSESSED, actor=actor,
+                        reason=f"Urgent assessment completed: {action.get_outcome_display()}")
+    # With no team of the stream at all, the outcome is still recorded (what happened must
+    # not be lost); the person then has no episode, which "accounted for" reports.
+    if action.outcome in STAYS_IN_SERVICES and team is not None:
+        episode_open_after_assessment(actor=actor, referral=referral, team=team, at=now)
+
+
+# Outcomes of a crisis assessment after which the trust's services go on caring for the
+# person. Admitted, they are held by the crisis assessment's team as well as the ward, so
+# a named team follows them up on discharge; a further assessment is not a handover yet:
+# it is booked first.
+STAYS_IN_SERVICES = (CrisisOutcome.HOME_TREATMENT, CrisisOutcome.ADMISSION)
+
+
+def crisis_assessment_team(referral: Referral) -> Team | None:
+    """The team that carried out the crisis assessment: its booking's (the assessing
+    practitioner's team of the decision's stream), else the stream's aligned team."""
+    from scheduling.models import BookingKind
+    from scheduling.selectors import teams_for
+
+    booking = (referral.bookings.filter(kind=BookingKind.CRISIS,
+                                        status__in=[BookingStatus.BOOKED, BookingStatus.ATTENDED])
+               .select_related("team").order_by("-starts_at").first())
+    if booking is not None:
+        return booking.team
+    stream = crisis_assessment_stream(referral)
+    return next(iter(teams_for(referral, stream)), None) if stream else None
 
 
 @transaction.atomic

@@ -380,7 +380,9 @@ def test_practitioner_plans_a_transition_between_specialties(live_server, page, 
     assert_accessible(page)
     page.get_by_role("button", name="Plan transition").click()
 
-    page.get_by_text("Transition planned.").wait_for()
+    page.get_by_text("Transition planned: the receiving team agrees it next.").wait_for()
+    assert page.locator("#transition [data-status]").inner_text() == "Planned"
+    page.get_by_role("link", name="The person's care plan").click()
     assert page.locator("#transitions").inner_text().startswith(
         "Adult Mental Health (City East CTR Team) to Older People (Older People's CTR Team) on 1 Feb 2027")
     transition = Transition.objects.get(service_user=noor)
