@@ -46,11 +46,11 @@ def test_a_cancellation_by_the_person_starts_a_rebooking_target_due_a_working_da
     referral = triaged()
     booking = book(admin_team, referral, MONDAY_8)
     services.booking_cancel(actor=admin_team, booking=booking, by="person", reason="Working that day",
-                            now=at(0, 9))
+                            now=at(0, 11))
     [run] = rebooking_runs(referral)
-    assert (run.started_at, run.due_at, run.met_at) == (at(0, 9), at(1, 9), None)
+    assert (run.started_at, run.due_at, run.met_at) == (at(0, 11), at(1, 11), None)
     referral.refresh_from_db()
-    assert referral.next_due_at == at(1, 9)
+    assert referral.next_due_at == at(1, 11)
     row = queued(referral)
     assert (row.why_back, row.cancelled_by_person, row.cancelled_by_service, row.did_not_attend) == (
         "Cancelled by the person", 1, 0, 0)
@@ -92,10 +92,10 @@ def test_a_person_back_after_a_cancellation_is_ahead_of_referrals_due_later_not_
         admin_team, triaged, staff, room):
     cancelled = triaged()
     services.booking_cancel(actor=admin_team, booking=book(admin_team, cancelled, MONDAY_8), by="person",
-                            reason="Working that day", now=at(1, 9))
-    due_sooner = triaged(received=at(1, 8))  # booking target due Tuesday 17:00
-    due_later = triaged(received=at(1, 10))  # booking target due Wednesday 10:00
-    assert [r.pk for r in selectors.booking_queue(now=at(1, 11))] == [
+                            reason="Working that day", now=at(1, 11))  # rebooking due Wednesday 11:00
+    due_sooner = triaged(received=at(1, 10))  # booking target due Wednesday 10:00
+    due_later = triaged(received=at(1, 12))  # booking target due Wednesday 12:00
+    assert [r.pk for r in selectors.booking_queue(now=at(1, 13))] == [
         due_sooner.pk, cancelled.pk, due_later.pk]
 
 
