@@ -114,7 +114,10 @@ ROLES = (
          _perms(_REFERRALS, _TRIAGE, _CHILDREN_HUB, _SIGNPOST, _CALLS, _IDENTITY, "directory.view_expertise",
                 # Urgent triage books the crisis assessment into a practitioner's diary,
                 # so it reads the diaries (and the booking it made).
-                "scheduling.view_practitioner", "scheduling.view_booking")),
+                "scheduling.view_practitioner", "scheduling.view_booking",
+                # A third missed appointment, or a vulnerable person's, is reviewed by a
+                # clinician before anyone books the person again.
+                "scheduling.record_clinical_review")),
     Role(ADMIN_TEAM, "scheduling:booking_queue",
          (("Booking queue", "scheduling:booking_queue"),
           ("Under the CAP", "scheduling:under_cap"),

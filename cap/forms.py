@@ -261,3 +261,15 @@ class ChildrenHubResponseForm(NHSFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].needed_by_choice = True
+
+
+class VulnerableForm(NHSFormMixin, forms.Form):
+    """Whether the person is flagged vulnerable, and why (any missed appointment then asks
+    for a clinical review)."""
+
+    vulnerable = forms.TypedChoiceField(
+        label="Is this person vulnerable?", widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+        choices=[("yes", "Yes: any missed appointment needs a clinical review first"), ("no", "No")])
+    reason = forms.CharField(label="Why", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="What makes a missed appointment a concern, or why the flag "
+                                       "is removed. Shown to whoever books and reviews.")

@@ -85,6 +85,13 @@ class ServiceUser(models.Model):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="Set when a person confirmed this provisional record is someone already known.")
+    # A person for whom one missed appointment is a concern (cap.services.
+    # service_user_vulnerable_set): any "did not attend" asks for a clinical review first.
+    vulnerable = models.BooleanField(default=False, db_default=False)
+    vulnerable_reason = models.CharField(max_length=300, blank=True, db_default="")
+    vulnerable_set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    vulnerable_set_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
@@ -399,6 +406,9 @@ class TaskKind(models.TextChoices):
     APPOINTMENT_CHANGE = "appointment_change", "Change an appointment"
     ROUTED_CALL = "routed_call", "Act on a call routed to your team"
     ROUTED_REFERRAL = "routed_referral", "Act on a referral triage routed to your team"
+    # A child, or an adult who depends on others to attend, was not brought to their
+    # assessment: a safeguarding concern for the team, never a reason to discharge.
+    SAFEGUARDING_REVIEW = "safeguarding_review", "Review a safeguarding concern: not brought"
 
 
 class TaskQuerySet(models.QuerySet["Task"]):

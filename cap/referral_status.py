@@ -36,6 +36,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.BOOKED, S.BOOKED): "Assessment rebooked",
     (S.BOOKED, S.AWAITING_BOOKING): "Booking cancelled, or the person did not attend",
     (S.BOOKED, S.ASSESSED): "Attended the assessment",
+    # A clinician's review after missed appointments (scheduling.services.
+    # clinical_review_record) may end the CAP's part; "was not brought" never asks for one.
+    (S.AWAITING_BOOKING, S.CLOSED): "Clinical review: discharged to the GP",
+    (S.AWAITING_BOOKING, S.ROUTED): "Clinical review: routed to another service",
     (S.REDIRECTED_CHILDREN_HUB, S.ACCEPTED_CHILDREN_HUB): "Accepted by the children's hub",
     (S.REDIRECTED_CHILDREN_HUB, S.AWAITING_TRIAGE): "Returned by the children's hub to CAP triage",
     # A crisis call about someone triaged routine (cap.services.call_log): the referral

@@ -566,3 +566,19 @@ def task_complete(*, actor: User, task: Task) -> Task:
         raise Conflict("This task has already been marked done.")
     task.done_at, task.done_by = timezone.now(), actor
     return save_as(task, actor)
+
+
+@transaction.atomic
+def service_user_vulnerable_set(*, actor: User, service_user: ServiceUser, vulnerable: bool,
+                                reason: str, now: datetime | None = None) -> ServiceUser:
+    """Flag the person vulnerable, or remove the flag, saying why; the person's history
+    records who changed it and when. Flagged, any "did not attend" asks for a clinical
+    review before they are booked again (scheduling.services.booking_did_not_attend).
+    Locks the person."""
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("Say why." if vulnerable else "Say why the flag is removed.", field="reason")
+    person = ServiceUser.objects.select_for_update().get(pk=service_user.pk)
+    person.vulnerable, person.vulnerable_reason = vulnerable, reason
+    person.vulnerable_set_by, person.vulnerable_set_at = actor, now or timezone.now()
+    return save_as(person, actor)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("referrals/<id:pk>/information/", views.referral_add_information,
          name="referral_add_information"),
     path("referrals/<id:pk>/identity/", views.referral_identity, name="referral_identity"),
+    path("referrals/<id:pk>/vulnerable/", views.person_vulnerable, name="person_vulnerable"),
     path("identity-checks/", views.match_reviews, name="match_reviews"),
     path("identity-checks/<id:pk>/", views.match_review, name="match_review"),
     path("tasks/", views.admin_tasks, name="admin_tasks"),

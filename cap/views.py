@@ -18,6 +18,7 @@ from .forms import (
     ChildrenHubResponseForm,
     IdentityForm,
     PersonSearchForm,
+    VulnerableForm,
     WrittenReferralForm,
 )
 from .models import (
@@ -164,7 +165,8 @@ def _known_to_services(request, person):
 @permission_required("cap.view_referral")
 def referral(request, pk):
     referral = get_object_or_404(
-        Referral.objects.select_related("service_user", "service_user__gp_practice"), pk=pk)
+        Referral.objects.select_related("service_user", "service_user__gp_practice",
+                                        "service_user__vulnerable_set_by"), pk=pk)
     record_access_log(actor=request.user, service_user=referral.service_user, view="referral page",
                       referral=referral)
     return render(request, "cap/referral.html", {
@@ -174,6 +176,7 @@ def referral(request, pk):
         "bookings": referral.bookings.select_related("team", "room").order_by("-created_at"),
         "calls": selectors.calls_about(referral),
         "risk_indicators": RiskIndicator.labels_of(referral.risk_indicators),
+        "clinical_reviews": referral.clinical_reviews.select_related("decided_by").order_by("requested_at"),
         "information_form": AdditionalInformationForm(),
         "can_complete_identity": request.user.has_perm("cap.change_serviceuser"),
         "can_add_information": request.user.has_perm("cap.log_written_referral"),
@@ -383,3 +386,25 @@ def referral_identity(request, pk):
     record_access_log(actor=request.user, service_user=person, view="identity to complete",
                       referral=referral)
     return render(request, "cap/referral_identity.html", {"form": form, "referral": referral})
+
+
+@permission_required("cap.change_serviceuser")
+@keeps_typed_work
+def person_vulnerable(request, pk):
+    """Flag the person of a referral vulnerable, or remove the flag, with the reason."""
+    referral = get_object_or_404(
+        Referral.objects.select_related("service_user", "service_user__vulnerable_set_by"), pk=pk)
+    person = referral.service_user
+    form = VulnerableForm(request.POST or None, initial={"vulnerable": "yes" if person.vulnerable else "no"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_user_vulnerable_set(actor=request.user, service_user=person, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            said = "flagged vulnerable" if form.cleaned_data["vulnerable"] else "no longer flagged vulnerable"
+            messages.success(request, f"{person} is {said}.")
+            return redirect("cap:referral", pk=pk)
+    record_access_log(actor=request.user, service_user=person, view="vulnerable flag", referral=referral)
+    return render(request, "cap/person_vulnerable.html",
+                  {"form": form, "referral": referral, "person": person})

@@ -3,7 +3,7 @@ from django import forms
 from core.forms import NHSFormMixin
 from triage.models import AssessmentSetting
 
-from .models import CancelledBy, Team
+from .models import CancelledBy, ClinicalReviewDecision, Team
 
 WEEKDAYS = [("", "Every day"), ("0", "Mondays"), ("1", "Tuesdays"), ("2", "Wednesdays"),
             ("3", "Thursdays"), ("4", "Fridays"), ("5", "Saturdays"), ("6", "Sundays")]
@@ -52,3 +52,19 @@ class RebookForm(NHSFormMixin, forms.Form):
     by = forms.ChoiceField(choices=CancelledBy.choices, widget=forms.RadioSelect,
                            label="Who asked to change it")
     reason = forms.CharField(max_length=300, label="Reason for the change")
+
+
+class ClinicalReviewForm(NHSFormMixin, forms.Form):
+    decision = forms.ChoiceField(choices=ClinicalReviewDecision.choices, widget=forms.RadioSelect,
+                                 label="What happens next")
+    note = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+                           label="Your reasons", help_text="What you considered: risk, who you spoke to.")
+    letter = forms.CharField(max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                             label="Letter to the GP", help_text="Needed to discharge to the GP.")
+    routed_to = forms.CharField(max_length=200, required=False, label="Service routed to",
+                                help_text="Needed to route to another service.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("letter", "routed_to"):
+            self.fields[name].needed_by_choice = True  # type: ignore[attr-defined]

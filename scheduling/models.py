@@ -222,6 +222,9 @@ class BookingStatus(models.TextChoices):
     BOOKED = "booked", "Booked"
     ATTENDED = "attended", "Attended"
     DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+    # For children and adults who depend on others to attend: not the person's choice, so
+    # a safeguarding review, never a step towards discharge (services.booking_was_not_brought).
+    WAS_NOT_BROUGHT = "was_not_brought", "Was not brought"
     CANCELLED = "cancelled", "Cancelled"
     EXPIRED = "expired", "Hold expired"
 
@@ -390,3 +393,55 @@ class SlotIssue(models.Model):
         ordering = ["target_due_at"]
         constraints = [models.UniqueConstraint(fields=["referral"], condition=Q(resolved_at__isnull=True),
                                                name="one_open_slot_issue_per_referral")]
+
+
+class ClinicalReviewReason(models.TextChoices):
+    THIRD_DID_NOT_ATTEND = "third_did_not_attend", "Did not attend three times"
+    VULNERABLE = "vulnerable", "Did not attend, and flagged vulnerable"
+
+
+class ClinicalReviewDecision(models.TextChoices):
+    """What a clinician decided after reviewing a person who did not attend. The codes are
+    stored."""
+
+    REBOOK = "rebook", "Offer another appointment"
+    DISCHARGE_TO_GP = "discharge_to_gp", "Discharge to the GP, with a letter"
+    ROUTE_ELSEWHERE = "route_elsewhere", "Route to another service"
+
+
+class ClinicalReviewQuerySet(models.QuerySet["ClinicalReview"]):
+    def open(self) -> Self:
+        return self.filter(decided_at__isnull=True)
+
+
+class ClinicalReview(models.Model):
+    """A person who did not attend a third time, or who is flagged vulnerable and did not
+    attend, is reviewed by a clinician before anything else: until the decision is
+    recorded, the referral cannot be booked (services.clinical_review_record)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="clinical_reviews")
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="+",
+                                help_text="The missed appointment that asked for it.")
+    reason = models.CharField(max_length=30, choices=ClinicalReviewReason.choices)
+    requested_at = models.DateTimeField()
+    decision = models.CharField(max_length=20, choices=ClinicalReviewDecision.choices, blank=True)
+    note = models.TextField(max_length=4000, blank=True, help_text="The clinician's reasoning.")
+    letter = models.TextField(max_length=4000, blank=True, help_text="The letter to the GP, on discharge.")
+    routed_to = models.CharField(max_length=200, blank=True, help_text="The service routed to.")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ClinicalReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requested_at"]
+        permissions = [("record_clinical_review", "Can record a clinical review of a missed appointment")]
+        constraints = [
+            models.UniqueConstraint(fields=["referral"], condition=Q(decided_at__isnull=True),
+                                    name="one_open_clinical_review_per_referral"),
+            models.CheckConstraint(condition=Q(decided_at__isnull=True, decision="")
+                                   | Q(decided_at__isnull=False) & ~Q(decision=""),
+                                   name="a_decided_review_has_a_decision"),
+        ]

@@ -3,14 +3,25 @@ appointment slot issues list, each ordered by what is closest to breaching."""
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus
 from triage.models import DecisionOutcome, TriageDecision
 from triage.selectors import with_next_due
 
-from .models import Booking, BookingStatus, DiaryEntry, DiaryException, SlotIssue, Team
+from .models import (
+    Booking,
+    BookingKind,
+    BookingStatus,
+    CancelledBy,
+    ClinicalReview,
+    DiaryEntry,
+    DiaryException,
+    SlotIssue,
+    Team,
+)
 
 # Statuses that end the CAP's hold on a person triaged for assessment: assessed, or
 # closed by a recorded decision. Everyone else triaged for assessment stays listed.
@@ -31,13 +42,58 @@ def _with_next_booking(queryset: QuerySet[Referral], now: datetime) -> QuerySet[
                              next_booking_status=Subquery(live.values("status")[:1]))
 
 
+# Why a person is back on the booking queue, from their latest structured booking (a
+# hold that ran out says nothing: the person was never booked).
+CANCELLED = BookingStatus.CANCELLED
+WHY_BACK = [
+    (Q(last_status=CANCELLED, last_cancelled_by=CancelledBy.PERSON), "Cancelled by the person"),
+    (Q(last_status=CANCELLED, last_cancelled_by=CancelledBy.SERVICE), "Cancelled by the service"),
+    (Q(last_status=BookingStatus.DID_NOT_ATTEND), "Did not attend"),
+    (Q(last_status=BookingStatus.WAS_NOT_BROUGHT), "Was not brought"),
+]
+
+
+def _count(bookings: QuerySet[Booking], **where: object) -> Coalesce:
+    counted = bookings.filter(**where).order_by().values("referral").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
+def with_why_back(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Each referral with why it is back on the queue (`why_back`: cancelled by the
+    person or by the service, did not attend, was not brought; "" the first time), how
+    many times each happened, and whether a clinical review is needed first. Cancellations
+    that moved the booking (rebooked) are not counted: the person was never back."""
+    structured = Booking.objects.filter(referral=OuterRef("pk"), kind=BookingKind.STRUCTURED)
+    latest = structured.exclude(status=BookingStatus.EXPIRED).order_by("-created_at", "-pk")
+    returned = structured.filter(status=BookingStatus.CANCELLED, rebooked_as__isnull=True)
+    return queryset.annotate(
+        last_status=Subquery(latest.values("status")[:1]),
+        last_cancelled_by=Subquery(latest.values("cancelled_by")[:1]),
+        why_back=Case(*(When(q, then=Value(label)) for q, label in WHY_BACK), default=Value(""),
+                      output_field=CharField()),
+        cancelled_by_person=_count(returned, cancelled_by=CancelledBy.PERSON),
+        cancelled_by_service=_count(returned, cancelled_by=CancelledBy.SERVICE),
+        did_not_attend=_count(structured, status=BookingStatus.DID_NOT_ATTEND),
+        was_not_brought=_count(structured, status=BookingStatus.WAS_NOT_BROUGHT),
+        review_needed=Exists(ClinicalReview.objects.open().filter(referral=OuterRef("pk"))),
+    )
+
+
 def booking_queue(now: datetime | None = None) -> QuerySet[Referral]:
     """Triaged referrals waiting for their first assessment to be booked, most at risk
-    first: routine ones after triage, and anyone whose booking was cancelled or missed."""
+    first: routine ones after triage, and anyone whose booking was cancelled or missed
+    (the rebooking target puts them near the top), with why they are back."""
     now = now or timezone.now()
-    return _with_next_booking(with_next_due(_with_latest_decision(
+    return with_why_back(_with_next_booking(with_next_due(_with_latest_decision(
         Referral.objects.filter(status=ReferralStatus.AWAITING_BOOKING)
-        .select_related("service_user", "service_user__gp_practice"))), now)
+        .select_related("service_user", "service_user__gp_practice"))), now))
+
+
+def clinical_reviews_needed() -> QuerySet[ClinicalReview]:
+    """Reviews a clinician must record before a person who missed appointments is booked
+    again, the referral most at risk of breaching first."""
+    return (ClinicalReview.objects.open().select_related("referral__service_user", "booking")
+            .order_by(F("referral__next_due_at").asc(nulls_last=True), "requested_at", "pk"))
 
 
 def under_cap_until_assessed(now: datetime | None = None) -> QuerySet[Referral]:

@@ -1,5 +1,6 @@
 """Scheduling actions: holding and booking a structured assessment into clinical diaries,
-and what happens afterwards (rebook, cancel, attended, did not attend).
+and what happens afterwards (rebook, cancel, attended, did not attend, was not brought,
+and the clinical review that missed appointments may need before anything else).
 
 Every booking's diary entries are written in one transaction, or none. The database's
 exclusion constraints are the guarantee against double booking; their violation becomes
@@ -12,20 +13,23 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
-from cap.models import Referral, ReferralStatus
+from cap.models import Referral, ReferralStatus, Task, TaskKind
 from cap.referral_status import referral_status_set
 from careplans.services import episode_open_after_assessment
 from core.errors import Conflict, Invalid
 from core.history import save_as
 from core.locks import diary_write_order, lock_booking, lock_bookings_expiring, lock_referral
-from triage.models import AssessmentSetting
-from triage.services import target_meet
+from triage.models import AssessmentSetting, WaitTarget
+from triage.services import next_due_refresh, target_cancel, target_meet, target_start
 
 from . import options as finder
 from .models import (
     Booking,
     BookingKind,
     BookingStatus,
+    ClinicalReview,
+    ClinicalReviewDecision,
+    ClinicalReviewReason,
     CrisisPlace,
     DiaryEntry,
     PersonUnavailability,
@@ -38,6 +42,13 @@ HOLD_MINUTES = 5
 DOUBLE_BOOKING = ("no_double_booking_of_a_practitioner", "no_double_booking_of_a_room")
 DEADLOCK_DETECTED = "40P01"
 TAKEN = "That time was taken meanwhile: choose from the fresh options."
+# Run again, as a new run (ADR 0010), each time a person is back on the booking queue.
+REBOOKING = "rebooking"
+# "Did not attend" this many times (or once, for a person flagged vulnerable) asks for a
+# clinical review before the person is booked again.
+DID_NOT_ATTEND_REVIEW_AT = 3
+REVIEW_NEEDED = ("{ref} needs a clinical review before it is booked again: a triage clinician "
+                 "records it from the triage worklist.")
 
 
 def options_for(*, referral: Referral, team: Team | None = None, setting: str = "",
@@ -83,6 +94,8 @@ def _book(actor: User, referral: Referral | None, option_id: str, status: str, n
                 referral = lock_referral(referral.pk)
                 if referral.status != ReferralStatus.AWAITING_BOOKING:
                     raise Conflict(f"{referral.reference} is not waiting for a booking.")
+                if ClinicalReview.objects.open().filter(referral=referral).exists():
+                    raise Conflict(REVIEW_NEEDED.format(ref=referral.reference), field="option")
             else:
                 rebooked_from = lock_booking(rebook[0].pk)
                 referral = rebooked_from.referral
@@ -135,6 +148,7 @@ def _write(actor: User, referral: Referral, plan: finder.AssessmentPlan, option:
 def _booked(actor: User, booking: Booking, now: datetime) -> None:
     referral = booking.referral
     target_meet(referral=referral, code="booking", at=now, actor=actor)
+    target_meet(referral=referral, code=REBOOKING, at=now, actor=actor)
     referral_status_set(referral=referral, to=ReferralStatus.BOOKED, actor=actor)
     SlotIssue.objects.filter(referral=referral, resolved_at__isnull=True).update(resolved_at=now)
 
@@ -203,9 +217,17 @@ def _cancel(actor: User, booking: Booking, by: str, reason: str, now: datetime, 
     # their urgent assessment (its clock running); only a structured one goes back to
     # the booking queue.
     if reopen and not booking.is_crisis:
-        referral_status_set(referral=booking.referral, to=ReferralStatus.AWAITING_BOOKING, actor=actor,
-                            reason=f"Booking cancelled by the {by}: {reason}")
+        _back_to_the_queue(actor, booking, since=now, reason=f"Booking cancelled by the {by}: {reason}")
     return booking
+
+
+def _back_to_the_queue(actor: User, booking: Booking, *, since: datetime, reason: str) -> None:
+    """The person is back on the booking queue, with a new run of the rebooking target
+    from `since` (the cancellation, or the missed appointment), so they are at the top of
+    the queue instead of sinking behind the routine targets their first booking met."""
+    referral = booking.referral
+    referral_status_set(referral=referral, to=ReferralStatus.AWAITING_BOOKING, actor=actor, reason=reason)
+    target_start(referral=referral, code=REBOOKING, start=since, again=True)
 
 
 NOT_BOOKED: dict[str, str] = {
@@ -213,6 +235,7 @@ NOT_BOOKED: dict[str, str] = {
     BookingStatus.EXPIRED: "was a hold that ran out",
     BookingStatus.ATTENDED: "has been recorded as attended",
     BookingStatus.DID_NOT_ATTEND: "has been recorded as not attended",
+    BookingStatus.WAS_NOT_BROUGHT: "has been recorded as not brought",
 }
 
 
@@ -266,16 +289,98 @@ def booking_attended(*, actor: User, booking: Booking, now: datetime | None = No
 
 @transaction.atomic
 def booking_did_not_attend(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
-    """The person did not attend: the time stays used, the target keeps running, and the
-    person goes back to the booking queue for another appointment. Locks the referral,
-    then the booking."""
+    """The person did not attend: the time stays used, the assessment target keeps
+    running, and the person goes back to the booking queue on the rebooking target from
+    the missed appointment. A third time, or any time for a person flagged vulnerable, a
+    clinical review is asked for, and they cannot be booked again until it is recorded.
+    Locks the referral, then the booking."""
     now = now or timezone.now()
     booking = _happened(booking, now)
     booking.status, booking.outcome_recorded_at = BookingStatus.DID_NOT_ATTEND, now
     save_as(booking, actor)
-    referral_status_set(referral=booking.referral, to=ReferralStatus.AWAITING_BOOKING, actor=actor,
-                        reason="Did not attend the assessment")
+    _back_to_the_queue(actor, booking, since=booking.starts_at, reason="Did not attend the assessment")
+    reason = _review_reason(booking)
+    if reason:
+        save_as(ClinicalReview(referral=booking.referral, booking=booking, reason=reason, requested_at=now),
+                actor)
     return booking
+
+
+def _review_reason(booking: Booking) -> str:
+    """Why this missed appointment needs a clinical review, or "" when it does not. Only
+    "did not attend" counts: "was not brought" is not the person's choice."""
+    if booking.referral.service_user.vulnerable:
+        return ClinicalReviewReason.VULNERABLE
+    missed = Booking.objects.filter(referral=booking.referral, kind=BookingKind.STRUCTURED,
+                                    status=BookingStatus.DID_NOT_ATTEND).count()
+    return ClinicalReviewReason.THIRD_DID_NOT_ATTEND if missed >= DID_NOT_ATTEND_REVIEW_AT else ""
+
+
+@transaction.atomic
+def booking_was_not_brought(*, actor: User, booking: Booking, now: datetime | None = None) -> Booking:
+    """A child, or an adult who depends on others to attend, was not brought: a
+    safeguarding review task for the team that was to assess them, and the person back
+    on the booking queue with the rebooking target from the missed appointment. It never
+    discharges anyone, and never asks for the review that may discharge (it is not the
+    person's choice). Locks the referral, then the booking."""
+    now = now or timezone.now()
+    booking = _happened(booking, now)
+    booking.status, booking.outcome_recorded_at = BookingStatus.WAS_NOT_BROUGHT, now
+    save_as(booking, actor)
+    _back_to_the_queue(actor, booking, since=booking.starts_at, reason="Was not brought to the assessment")
+    referral = booking.referral
+    save_as(Task(kind=TaskKind.SAFEGUARDING_REVIEW, team=booking.team, service_user=referral.service_user,
+                 created_by=actor, created_at=now,
+                 description=(f"{referral.reference}: {referral.service_user} was not brought to their "
+                              f"assessment on {timezone.localtime(booking.starts_at):%a %d %b %Y %H:%M}. "
+                              "Review the safeguarding concern with those who care for them; the "
+                              "admin team is booking another appointment.")), actor)
+    return booking
+
+
+def clinical_review_record(*, actor: User, review: ClinicalReview, decision: str, note: str, letter: str = "",
+                           routed_to: str = "", now: datetime | None = None) -> ClinicalReview:
+    """A clinician's review after missed appointments: offer another appointment (the
+    person can be booked again, the rebooking target still running), discharge to the GP
+    with a letter, or route to another service (each stops the referral's running
+    targets). Two clinicians recording at once: the second is told. Locks the referral,
+    then the review."""
+    note, letter, routed_to = note.strip(), letter.strip(), routed_to.strip()
+    if decision not in ClinicalReviewDecision.values:
+        raise Invalid("Choose what happens next.", field="decision")
+    if not note:
+        raise Invalid("Give the reasons for the decision.", field="note")
+    if decision == ClinicalReviewDecision.DISCHARGE_TO_GP and not letter:
+        raise Invalid("Write the letter to the GP.", field="letter")
+    if decision == ClinicalReviewDecision.ROUTE_ELSEWHERE and not routed_to:
+        raise Invalid("Say which service the person is routed to.", field="routed_to")
+    now = now or timezone.now()
+    with transaction.atomic():
+        referral = lock_referral(review.referral_id)
+        review = ClinicalReview.objects.select_for_update().get(pk=review.pk)
+        if review.decided_at:
+            raise Conflict("This review has already been recorded: see the referral.")
+        review.decision, review.note, review.decided_by, review.decided_at = decision, note, actor, now
+        review.letter = letter if decision == ClinicalReviewDecision.DISCHARGE_TO_GP else ""
+        review.routed_to = routed_to if decision == ClinicalReviewDecision.ROUTE_ELSEWHERE else ""
+        save_as(review, actor)
+        if decision != ClinicalReviewDecision.REBOOK:
+            _leave_the_cap(actor, referral, review, now)
+    return review
+
+
+def _leave_the_cap(actor: User, referral: Referral, review: ClinicalReview, now: datetime) -> None:
+    if referral.status != ReferralStatus.AWAITING_BOOKING:
+        raise Conflict(f"{referral.reference} is {ReferralStatus(referral.status).label.lower()}, no "
+                       "longer waiting for a booking: only another appointment can be decided now.")
+    discharged = review.decision == ClinicalReviewDecision.DISCHARGE_TO_GP
+    why = "discharged to the GP after a clinical review" if discharged else \
+        f"routed to {review.routed_to} after a clinical review"
+    referral_status_set(referral=referral, to=ReferralStatus.CLOSED if discharged else ReferralStatus.ROUTED,
+                        actor=actor, reason=f"Clinical review: {why}")
+    for target in WaitTarget.objects.running().filter(referral=referral):
+        target_cancel(target=target, at=now, reason=why[:120], actor=actor)
+    next_due_refresh(referral)
 
 
 CRISIS_IS_URGENT_TRIAGES = ("Urgent triage arranged this crisis assessment: record it completed, with "

@@ -12,6 +12,7 @@ urlpatterns = [
     path("scheduling/bookings/<id:pk>/rebook/", views.rebook, name="rebook"),
     path("scheduling/bookings/<id:pk>/letter/", views.letter, name="letter"),
     path("scheduling/bookings/<id:pk>/gp-letter/", views.gp_letter, name="gp_letter"),
+    path("scheduling/clinical-reviews/<id:pk>/", views.clinical_review, name="clinical_review"),
     path("scheduling/under-cap/", views.under_cap, name="under_cap"),
     path("scheduling/slot-issues/", views.slot_issues, name="slot_issues"),
     path("diaries/", views.diaries, name="diaries"),

@@ -14,13 +14,21 @@ from django.views.decorators.http import require_POST
 
 from accounts.kept_work import keeps_typed_work
 from cap.models import Referral
+from core.audit import record_access_log
 from core.errors import DomainError
 from core.permissions import permission_required
 from triage import selectors as triage_selectors
 
 from . import calendar, selectors, services
-from .forms import CancelForm, OptionChoiceForm, OptionsFilterForm, RebookForm, UnavailableTimeForm
-from .models import Booking, BookingKind, BookingStatus, DiaryEntry, Practitioner
+from .forms import (
+    CancelForm,
+    ClinicalReviewForm,
+    OptionChoiceForm,
+    OptionsFilterForm,
+    RebookForm,
+    UnavailableTimeForm,
+)
+from .models import Booking, BookingKind, BookingStatus, ClinicalReview, DiaryEntry, Practitioner
 from .options import OptionSearch, latest_assessment_decision
 
 BOOK = "scheduling.book_assessment"
@@ -77,6 +85,7 @@ def _options_page(request, referral, *, form=None, rebook=None, status=200):
         "rebook_form": RebookForm() if rebook else None,
         "unavailable": referral.unavailable_times.all(), "bookings": selectors.bookings_of(referral),
         "crisis_assessment": triage_selectors.crisis_assessment_of(referral),
+        "review_needed": referral.clinical_reviews.open().first(),
     }, status=status)
 
 
@@ -127,7 +136,8 @@ def booking(request, pk):
 
 
 BOOKING_ACTIONS = {"confirm": services.booking_confirm, "release": services.booking_release,
-                   "attended": services.booking_attended, "did_not_attend": services.booking_did_not_attend}
+                   "attended": services.booking_attended, "did_not_attend": services.booking_did_not_attend,
+                   "was_not_brought": services.booking_was_not_brought}
 
 
 def _booking_action(request, booking, cancel_form) -> bool:
@@ -241,3 +251,32 @@ def under_cap(request):
 def slot_issues(request):
     return render(request, "scheduling/slot_issues.html", {
         "issues": selectors.appointment_slot_issues(), "now": timezone.now()})
+
+
+@permission_required("scheduling.record_clinical_review")
+@keeps_typed_work
+def clinical_review(request, pk):
+    """A triage clinician reviews a person who did not attend a third time, or who is
+    flagged vulnerable and did not attend, before anyone books them again."""
+    review = get_object_or_404(ClinicalReview.objects.select_related(
+        "referral__service_user__gp_practice", "booking__team", "decided_by"), pk=pk)
+    referral = review.referral
+    form = ClinicalReviewForm(request.POST or None)
+    if request.method == "POST" and review.decided_at:
+        messages.error(request, "This review has already been recorded.")
+        return redirect("scheduling:clinical_review", pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clinical_review_record(actor=request.user, review=review, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Clinical review recorded for {referral.reference}: "
+                                      f"{review.get_decision_display().lower()}.")
+            return redirect("triage:worklist")
+    record_access_log(actor=request.user, service_user=referral.service_user, view="clinical review",
+                      referral=referral)
+    return render(request, "scheduling/clinical_review.html", {
+        "review": review, "referral": referral, "person": referral.service_user, "form": form,
+        "bookings": selectors.bookings_of(referral),
+    }, status=400 if request.method == "POST" and not form.is_valid() else 200)

@@ -122,6 +122,25 @@ def demo(transactional_db, reference_data, settings):
         person=PersonDetails(given_name="Maya", family_name="Khan", date_of_birth=date(2011, 5, 2),
                              postcode="LE4 6PN"),
         referrer=Referrer(name="Dr Rachel Moore", role="GP"), reason="Withdrawn, not attending school")
+    missed_appointment_needing_review()
+
+
+def missed_appointment_needing_review():
+    """A demo referral awaiting booking whose person, flagged vulnerable, did not attend: the
+    booking queue shows why they are back, and the triage worklist links to the clinical
+    review page."""
+    from cap.models import Referral, ReferralStatus
+    from cap.services import service_user_vulnerable_set
+    from scheduling import services as scheduling
+
+    admin = User.objects.get(username="admin.team")
+    referral = Referral.objects.filter(status=ReferralStatus.AWAITING_BOOKING).order_by("pk").first()
+    assert referral is not None, "the demo data triages referrals for booking"
+    service_user_vulnerable_set(actor=admin, service_user=referral.service_user, vulnerable=True,
+                                reason="Lives alone; relies on a neighbour for reminders")
+    option = scheduling.options_for(referral=referral).options[0]
+    booking = scheduling.booking_create(actor=admin, referral=referral, option_id=option.id)
+    scheduling.booking_did_not_attend(actor=admin, booking=booking, now=booking.ends_at)
 
 
 def test_every_page_each_role_reaches_works_has_one_heading_and_is_accessible(demo, live_server, page,

@@ -10,6 +10,7 @@ from cap.models import ChildrenHubResponse, Referral, RiskIndicator
 from core.audit import record_access_log
 from core.errors import DomainError
 from core.permissions import permission_required
+from scheduling import selectors as scheduling_selectors
 
 from .. import services
 from ..forms import TriageDecisionForm
@@ -28,7 +29,12 @@ def worklist(request):
     for key in ("urgent", "non-urgent"):
         rows, more = queue_rows(QUEUES[key].rows, now, request.user, limit=WORKLIST_LIMIT)
         sections.append({"queue": QUEUES[key], "rows": rows, "more": more})
+    # People who missed appointments and wait for a clinician's review before anyone
+    # books them again (scheduling.services.booking_did_not_attend).
+    reviews = (scheduling_selectors.clinical_reviews_needed()[:WORKLIST_LIMIT]
+               if request.user.has_perm("scheduling.record_clinical_review") else [])
     return render(request, "triage/worklist.html", {
+        "clinical_reviews": reviews,
         "sections": sections, "referrals": [row.referral for s in sections for row in s["rows"]],
         "can_decide": request.user.has_perm("triage.record_triage_decision"),
         "here": request.path, "limit": WORKLIST_LIMIT, "queues": visible_queues(request.user),
