@@ -302,9 +302,10 @@ class Booking(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("first_entry_at")),
                                    name="booking_ends_after_it_starts"),
-            # Two admins booking the same person at once: one wins.
-            models.UniqueConstraint(fields=["referral"], condition=Q(status__in=LIVE_STATUSES),
-                                    name="one_live_booking_per_referral"),
+            # Two admins booking the same person at once: one wins. A crisis assessment may
+            # be booked while a structured one is kept (a crisis call after a routine triage).
+            models.UniqueConstraint(fields=["referral", "kind"], condition=Q(status__in=LIVE_STATUSES),
+                                    name="one_live_booking_of_each_kind_per_referral"),
             models.CheckConstraint(
                 condition=Q(kind=BookingKind.CRISIS, template__isnull=True)
                 | Q(kind=BookingKind.STRUCTURED, template__isnull=False),

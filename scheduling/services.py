@@ -116,7 +116,7 @@ def _book(actor: User, referral: Referral | None, option_id: str, status: str, n
     except IntegrityError as error:
         if any(name in str(error) for name in DOUBLE_BOOKING):
             raise Conflict(TAKEN, field="option") from None
-        if "one_live_booking_per_referral" in str(error):
+        if "one_live_booking_of_each_kind_per_referral" in str(error):
             who = referral.reference if referral is not None else "The referral"
             raise Conflict(f"{who} already has a booking or a hold.", field="option") from None
         raise

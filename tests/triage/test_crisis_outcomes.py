@@ -18,7 +18,15 @@ from core.errors import Conflict, Invalid
 from directory.models import CommunityService
 from scheduling import selectors as scheduling_selectors
 from scheduling import services as scheduling_services
-from scheduling.models import Booking, BookingKind, BookingStatus, DiaryEntry, DiaryException, WorkingPattern
+from scheduling.models import (
+    AssessmentTemplate,
+    Booking,
+    BookingKind,
+    BookingStatus,
+    DiaryEntry,
+    DiaryException,
+    WorkingPattern,
+)
 from tests.factories import PractitionerFactory, TeamFactory
 from triage import services
 from triage.models import CrisisOutcome, UrgentAction, WaitTarget
@@ -411,3 +419,36 @@ def test_the_page_says_the_time_is_before_the_first_contact(very_urgent, triage_
     assert response.status_code == 200
     assert "The time is before the first contact (Mon 23 Nov 2026 12:00)" in text
     assert "Advice given" in text
+
+
+def test_a_crisis_assessment_is_booked_beside_the_structured_booking_a_crisis_call_kept(
+        admin_team, person, gp_referrer, triage_clinician, call_handler, crisis_team):
+    """Triaged routine and booked; a crisis call puts it back on urgent triage, its booking
+    kept; triaged very urgent, the crisis assessment is booked into a diary all the same."""
+    from cap.services import Call, call_log
+    from tests.cap.test_calls import decide
+
+    with at(FIRST_CONTACT - timedelta(days=7)):
+        referral = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                        reason="Low mood")
+        decide(triage_clinician, referral, urgency="routine", outcome="assessment", stream="AMH")
+    starts = FIRST_CONTACT + timedelta(days=10)
+    kept = Booking.objects.create(
+        referral=referral, template=AssessmentTemplate.objects.first(),
+        team=crisis_team, setting="clinic", starts_at=starts, first_entry_at=starts,
+        ends_at=starts + timedelta(hours=2), status=BookingStatus.BOOKED, booked_by=admin_team)
+    type(referral).objects.filter(pk=referral.pk).update(status="booked")
+    with at(FIRST_CONTACT):
+        call_log(actor=call_handler, service_user=referral.service_user, call=Call(
+            started_at=FIRST_CONTACT, caller_type="carer", nature="clinical",
+            outcome_kind="passed_to_triage", outcome="Passed to urgent triage",
+            details="Plan to end his life tonight"))
+    with at(DECIDED):
+        decide(triage_clinician, referral, urgency="very_urgent", outcome="assessment", stream="AMH")
+
+    action = arrange(triage_clinician, referral, ARRANGING, nurse("Grace Obi"),
+                     datetime(2026, 11, 23, 14, tzinfo=LONDON))
+
+    assert (action.booking.kind, action.booking.status) == (BookingKind.CRISIS, BookingStatus.BOOKED)
+    kept.refresh_from_db()
+    assert kept.status == BookingStatus.BOOKED
