@@ -23,7 +23,7 @@ from scheduling.models import Booking, BookingStatus, ClinicRoom, Discipline, Sl
 from tests.factories import GPPracticeFactory, PCNFactory, PractitionerFactory, TeamFactory, UserFactory
 from triage import accounted, dashboard
 from triage.accounted import OWNER_BY_STATUS, accounted_watch, not_accounted_for
-from triage.models import DutyShift, Notification, UnaccountedAlert, WaitTarget
+from triage.models import DutyShift, Notification, TriageDecision, UnaccountedAlert, WaitTarget
 from triage.services import next_due_refresh, triage_decision_record
 from triage.tasks import watch_accounted_task
 
@@ -187,8 +187,11 @@ def test_awaiting_booking_in_a_stream_with_no_team_until_it_is_on_the_slot_issue
     assert whys() == {}
 
 
-def test_awaiting_booking_with_no_assessment_decision_has_no_stream_to_book(triaged):
-    referral = triaged(stream="")
+def test_awaiting_booking_with_no_stream_on_its_assessment_decision_has_no_stream_to_book(triaged):
+    referral = triaged()
+    # Triage asks for a stream today; a decision recorded without one (older data) must not
+    # leave the person waiting where no team can book them.
+    TriageDecision.objects.filter(referral=referral).update(stream="")
     assert whys() == {referral.reference: accounted.WHY[accounted.A_STREAM_TO_BOOK]}
 
 
