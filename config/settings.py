@@ -259,6 +259,8 @@ PERFORMANCE_REFRESH_SECONDS = env_int("PERFORMANCE_REFRESH_SECONDS", 300)
 PERFORMANCE_TARGET_SHARE = env_int("PERFORMANCE_TARGET_SHARE", 95)
 # Unacknowledged breaches of 24/7 targets are told again at this interval until met.
 ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 15)
+# Every open referral accounted for (triage.accounted): checked this often.
+ACCOUNTED_WATCH_SECONDS = env_int("ACCOUNTED_WATCH_SECONDS", 300)
 CELERY_BEAT_SCHEDULE = {
     "scan-breaches": {
         "task": "triage.tasks.scan_breaches_task",
@@ -279,6 +281,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cap.tasks.remove_old_held_uploads_task",
         "schedule": 3600,
         "options": {"expires": 3600},
+    },
+    "watch-accounted": {
+        "task": "triage.tasks.watch_accounted_task",
+        "schedule": ACCOUNTED_WATCH_SECONDS,
+        "options": {"expires": ACCOUNTED_WATCH_SECONDS},
     },
     "send-alert-emails": {
         "task": "triage.tasks.send_alert_emails_task",

@@ -34,7 +34,7 @@ from django.utils import timezone
 from cap.models import TriageQueue
 from core.errors import Conflict
 
-from .models import BreachAlert, DutyShift, Notification, ScanHeartbeat
+from .models import BreachAlert, DutyShift, Notification, ScanHeartbeat, UnaccountedAlert
 
 log = logging.getLogger(__name__)
 
@@ -320,6 +320,14 @@ def first_alerts_told(notifications: list[Notification], limit: int) -> dict[int
     return first
 
 
+def unaccounted_told(notifications: list[Notification]) -> dict[int, list[UnaccountedAlert]]:
+    """The not-accounted-for alerts each notification told (docs/adr/0011), oldest first, in
+    one query."""
+    ids = {i for n in notifications for i in n.unaccounted_ids}
+    found = {a.pk: a for a in UnaccountedAlert.objects.filter(pk__in=ids).select_related("referral")}
+    return {n.pk: [found[i] for i in sorted(n.unaccounted_ids) if i in found] for n in notifications}
+
+
 def unread_count(user) -> int:
     return notifications_for(user).filter(read_at__isnull=True).count()
 
@@ -403,6 +411,8 @@ EMAIL_LISTS = 50  # alerts listed in one email; the rest are counted, and in the
 
 def _email(notification: Notification) -> tuple[str, str]:
     """No personal details in an email: referral references, targets and a link only."""
+    if notification.unaccounted_ids:
+        return _unaccounted_email(notification)
     told = list(alerts_told(notification)[:EMAIL_LISTS])
     total = len(notification.alert_ids)
     again = "Reminder: " if notification.reminder else ""
@@ -420,4 +430,18 @@ def _email(notification: Notification) -> tuple[str, str]:
         lines.append(f"... and {total - len(told)} more.")
     body = ("\n".join(lines) + "\n\n"
             f"Acknowledge them in the notification centre: {settings.SITE_URL}{reverse('alerts:index')}\n")
+    return subject, body
+
+
+def _unaccounted_email(notification: Notification) -> tuple[str, str]:
+    told = unaccounted_told([notification])[notification.pk]
+    if len(told) == 1:
+        subject = f"Not accounted for: {told[0].referral.reference}"
+    else:
+        subject = f"{len(told)} referrals not accounted for"
+    lines = [f"{a.referral.reference}: {a.why}." for a in told[:EMAIL_LISTS]]
+    if len(told) > EMAIL_LISTS:
+        lines.append(f"... and {len(told) - EMAIL_LISTS} more.")
+    body = ("\n".join(lines) + "\n\n"
+            f"See them on the wait dashboard: {settings.SITE_URL}{reverse('triage:dashboard')}\n")
     return subject, body

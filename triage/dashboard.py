@@ -14,7 +14,7 @@ from django.utils import timezone
 from cap.models import Referral, ReferralStatus, TriageQueue
 from hub.selectors import hub_figures
 
-from . import clock
+from . import accounted, clock
 from .alerts import BOOKING_QUEUE
 from .models import BreachAlert, ScanHeartbeat, WaitTarget
 from .presenters import duration_text
@@ -152,6 +152,10 @@ def figure_referrals(figure: str, now: datetime, params) -> tuple[str, object]:
     if figure == "breaches_today":
         ids = breaches_today(now).values("target__referral_id")
         return "Referrals that breached a target today", Referral.objects.filter(id__in=ids)
+    if figure == "not_accounted_for":
+        # The same selector as the count: one definition for both (hazard H27).
+        return ("Open referrals not accounted for",
+                accounted.with_unaccounted_since(accounted.not_accounted_for(now)))
     if figure == "urgent_waiting":
         ids = urgent_waits(now).values("referral_id")
         return "Very urgent and urgent referrals waiting", Referral.objects.filter(id__in=ids)
@@ -168,6 +172,7 @@ def live_figures(now: datetime) -> dict:
                            "by_time_left": dict(r["cells"])} for r in by_queue],
         "open_total": sum(r["total"] for r in by_queue),
         "urgent_waiting": urgent_waits(now).count(),
+        "not_accounted_for": accounted.not_accounted_for_count(now),
         "breaches_today": breaches_today(now).count(),
         "unacknowledged_breaches": BreachAlert.objects.unacknowledged()
         .filter(kind=BreachAlert.Kind.BREACHED, target__met_at__isnull=True,

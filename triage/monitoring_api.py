@@ -110,6 +110,9 @@ class DashboardOutput(serializers.Serializer):
     open_total = serializers.IntegerField()
     open_by_queue = QueueFigures(many=True)
     urgent_waiting = serializers.IntegerField()
+    not_accounted_for = serializers.IntegerField(
+        help_text="Open referrals lacking an owner, a running target with a due instant or a next "
+                  "step its owner can see (triage.accounted); 0 when everyone is accounted for.")
     breaches_today = serializers.IntegerField()
     unacknowledged_breaches = serializers.IntegerField()
     watcher_last_scan = serializers.DateTimeField(allow_null=True)

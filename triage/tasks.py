@@ -28,3 +28,19 @@ def performance_refresh_task() -> int:
     from .performance import performance_refresh
 
     return performance_refresh()
+
+
+@shared_task
+def watch_accounted_task() -> int:
+    """Beat runs this every ACCOUNTED_WATCH_SECONDS: alerts the duty manager to each referral
+    newly not accounted for, and closes the alerts of those accounted for again. Idempotent
+    (one open alert per referral, in the database), so late acknowledgement and redelivery
+    are safe; a lost run is made good by the next. Returns the alerts raised."""
+    from django.utils import timezone
+
+    from .accounted import accounted_watch
+
+    raised = accounted_watch(now=timezone.now()).raised
+    if raised:
+        send_alert_emails_task.delay()
+    return raised

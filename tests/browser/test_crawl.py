@@ -20,9 +20,13 @@ from django.core.management import call_command
 from django.core.signals import got_request_exception
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from accounts import demo_data
 from cap.services import PersonDetails, Referrer, referral_log_written
+from triage.accounted import accounted_watch
+from triage.models import WaitTarget
+from triage.services import next_due_refresh
 
 from .pages import assert_accessible, sign_in
 
@@ -122,6 +126,16 @@ def demo(transactional_db, reference_data, settings):
         person=PersonDetails(given_name="Maya", family_name="Khan", date_of_birth=date(2011, 5, 2),
                              postcode="LE4 6PN"),
         referrer=Referrer(name="Dr Rachel Moore", role="GP"), reason="Withdrawn, not attending school")
+    # A referral not accounted for (its targets stopped), found by the watch, so the
+    # dashboard's red figure, its drill-down and the duty manager's alert are crawled.
+    lost = referral_log_written(
+        actor=User.objects.get(username=demo_data.DEMO_REFERRALS_LOGGED_BY),
+        person=PersonDetails(given_name="Lee", family_name="Grant", date_of_birth=date(1979, 8, 9),
+                             postcode="LE2 1AB"),
+        referrer=Referrer(name="Dr Rachel Moore", role="GP"), reason="Low mood")
+    WaitTarget.objects.filter(referral=lost).update(cancelled_at=timezone.now())
+    next_due_refresh(lost)
+    accounted_watch(now=timezone.now())
     missed_appointment_needing_review()
 
 

@@ -19,6 +19,6 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("triage", "0024_a_target_kind_may_run_again_after_it_stopped")]
+    dependencies = [("triage", "0025_referrals_not_accounted_for_alerts")]
 
     operations = [migrations.RunPython(add, remove)]

@@ -9,6 +9,7 @@ from .alerts import (
                      DutyShift,
                      Notification,
                      ScanHeartbeat,
+                     UnaccountedAlert,
 )
 from .decisions import (
                      CONCLUDING_OUTCOMES,
@@ -35,5 +36,6 @@ __all__ = [
     "HuddleItem",
     "InformationRequest", "Notification", "OutcomeDay", "PhysicalHealthCheck", "ScanHeartbeat",
     "Stream", "SummaryWatermark", "TargetDay", "TargetDefinition", "TriageClaim", "TriageDecision",
-    "Urgency", "UrgencyRule", "UrgentAction", "WAIT_BUCKET_EDGES", "WaitTarget", "WaitTargetQuerySet",
+    "UnaccountedAlert", "Urgency", "UrgencyRule", "UrgentAction", "WAIT_BUCKET_EDGES", "WaitTarget",
+    "WaitTargetQuerySet",
 ]

@@ -9,6 +9,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cap.models import Referral
+
 from .targets import WaitTarget
 
 
@@ -107,7 +109,14 @@ class Notification(models.Model):
     its insert returned: alerts are never deleted, and the array costs one row a recipient
     where a row an alert cost 40,000 rows and their foreign-key checks a busy scan."""
 
-    alert_ids = ArrayField(models.BigIntegerField(), help_text="The alerts told, by id.")
+    alert_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                           help_text="The wait alerts told, by id.")
+    # A referral not accounted for has no target to alert on: its alerts are rows of their
+    # own (UnaccountedAlert, docs/adr/0011), told to the duty manager in the same centre.
+    unaccounted_ids = ArrayField(models.BigIntegerField(), default=list, blank=True,
+                                 db_default=models.Value(
+                                     [], output_field=ArrayField(models.BigIntegerField())),
+                                 help_text="The not-accounted-for alerts told, by id.")
     reminder = models.BooleanField(default=False,
                                    help_text="A reminder of breaches still unacknowledged.")
     queue = models.CharField(max_length=30, blank=True)
@@ -128,7 +137,8 @@ class Notification(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(user__isnull=True) ^ models.Q(queue=""),
                                    name="notification_to_a_queue_or_a_user"),
-            models.CheckConstraint(condition=models.Q(alert_ids__len__gte=1),
+            models.CheckConstraint(condition=models.Q(alert_ids__len__gte=1)
+                                   | models.Q(unaccounted_ids__len__gte=1),
                                    name="notification_tells_an_alert"),
         ]
         indexes = [
@@ -145,8 +155,34 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        told = len(self.alert_ids)
+        told = len(self.alert_ids) + len(self.unaccounted_ids)
         return f"{told} alert{'s' if told != 1 else ''} for {self.queue or self.user}"
+
+
+class UnaccountedAlert(models.Model):
+    """A referral found not accounted for (triage.accounted): one row per episode of falling
+    out, from the watch that found it until one finds it accounted for again. At most one
+    open row per referral (a partial unique constraint): the watch inserts `ON CONFLICT DO
+    NOTHING` and tells the duty manager only the rows its own insert returned, so a second
+    beat scheduler or a redelivered task tells no one twice (docs/adr/0011). Falling out
+    again later is a new episode and a new row."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="unaccounted_alerts",
+                                 db_index=False)
+    why = models.CharField(max_length=120, help_text="Why it was not accounted for, when found.")
+    raised_at = models.DateTimeField(help_text="When the watch found it and told the duty manager.")
+    accounted_for_at = models.DateTimeField(null=True, blank=True,
+                                            help_text="When a watch found it accounted for again.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referral"], condition=models.Q(accounted_for_at__isnull=True),
+                                    name="one_open_unaccounted_alert_per_referral"),
+        ]
+        indexes = [models.Index(fields=["referral", "raised_at"], name="unaccounted_referral_idx")]
+
+    def __str__(self):
+        return f"{self.referral}: not accounted for ({self.why})"
 
 
 class DutyShift(models.Model):

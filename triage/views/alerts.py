@@ -28,8 +28,8 @@ def _describe(notification, told: list, now) -> None:
         alert.time_left, alert.overdue = time_left_text(target.due_at, now)
         alert.running = target.met_at is None and target.cancelled_at is None
     notification.told = told
-    notification.total = len(notification.alert_ids)
-    notification.more = notification.total - len(told)
+    notification.total = len(notification.alert_ids) + len(notification.unaccounted_ids)
+    notification.more = len(notification.alert_ids) - len(told)
     notification.audience = (QUEUE_LABELS.get(notification.queue, notification.queue) if notification.queue
                              else "You (duty manager)")
 
@@ -42,8 +42,10 @@ def index(request):
         notifications = notifications.filter(read_at__isnull=True)
     rows = list(notifications[:CENTRE_LIMIT])
     first = alerts.first_alerts_told(rows, SHOWN_PER_NOTIFICATION)
+    unaccounted = alerts.unaccounted_told(rows)
     for n in rows:
         _describe(n, first[n.pk], now)
+        n.unaccounted = unaccounted[n.pk]
     return render(request, "triage/alerts.html", {
         "notifications": rows, "show": show, "limit": CENTRE_LIMIT,
         "can_acknowledge": request.user.has_perm("triage.acknowledge_alert"),
@@ -55,6 +57,7 @@ def notification(request, pk):
     told = get_object_or_404(alerts.notifications_for(request.user), pk=pk)
     page = Paginator(alerts.alerts_told(told), ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     _describe(told, list(page.object_list), timezone.now())
+    told.unaccounted = alerts.unaccounted_told([told])[told.pk]
     return render(request, "triage/notification.html", {
         "n": told, "page": page, "can_acknowledge": request.user.has_perm("triage.acknowledge_alert"),
     })

@@ -16,10 +16,11 @@ from core.permissions import permission_required
 from hub.selectors import hub_figures
 from scheduling import selectors as scheduling_selectors
 
+from .. import accounted, performance, selectors
 from .. import dashboard as dashboard_reads
-from .. import performance, selectors
 from ..forms import PerformanceForm
 from ..models import OutcomeDay, TargetDefinition
+from ..presenters import duration_text
 
 
 def filters_from(request) -> tuple[PerformanceForm, performance.Filters | None]:
@@ -127,6 +128,7 @@ def dashboard(request):
         "bands": [*dashboard_reads.BANDS, dashboard_reads.Band("none", "No target running", None, None)],
         "urgent": dashboard_reads.with_time_left(list(urgent[:LIST_LIMIT]), now, lambda t: t.due_at),
         "urgent_count": urgent.count(),
+        "not_accounted_for": accounted.not_accounted_for_count(now),
         "breaches": list(dashboard_reads.breaches_today(now)),
         "slot_issues": list(scheduling_selectors.appointment_slot_issues()[:LIST_LIMIT]),
         "never_lost": dashboard_reads.with_time_left(list(never_lost[:LIST_LIMIT]), now,
@@ -149,24 +151,34 @@ def figure(request, name):
         title, referrals = dashboard_reads.figure_referrals(name, now, request.GET)
     except KeyError:
         raise Http404("No such figure.") from None
-    return referral_list_response(request, title, referrals, now)
+    return referral_list_response(request, title, referrals, now, why=name == "not_accounted_for")
 
 
-def referral_list_response(request, title, referrals, now):
+def referral_list_response(request, title, referrals, now, *, why: bool = False):
+    """The referrals behind a figure, most at risk first; `why` adds why each is not
+    accounted for and since when the watch found it."""
     rows = dashboard_reads.with_time_left(
         list(referrals.select_related("service_user").order_by(
             F("next_due_at").asc(nulls_last=True), "received_at")[:FIGURE_LIMIT + 1]),
         now, lambda r: r.next_due_at)
     if request.GET.get("format") == "csv":
+        extra = ["why", "unaccounted_since"] if why else []
         return csv_response(
-            slugify(title), ["reference", "received_at", "channel", "status", "next_due_at"],
+            slugify(title), ["reference", "received_at", "channel", "status", "next_due_at", *extra],
             [[r.reference, r.received_at.isoformat(), r.channel, r.status,
-              r.next_due_at.isoformat() if r.next_due_at else ""] for r in rows[:FIGURE_LIMIT]])
+              r.next_due_at.isoformat() if r.next_due_at else "",
+              *([r.why, r.unaccounted_since.isoformat() if r.unaccounted_since else ""] if why else [])]
+             for r in rows[:FIGURE_LIMIT]])
+    if why:
+        for r in rows:
+            r.waited = duration_text(int((now - r.received_at).total_seconds() // 60))
+            r.unaccounted_for = (duration_text(int((now - r.unaccounted_since).total_seconds() // 60))
+                                 if r.unaccounted_since else "")
     query = request.GET.copy()
     query["format"] = "csv"
     return render(request, "triage/figure.html", {
         "title": title, "rows": rows[:FIGURE_LIMIT], "more": len(rows) > FIGURE_LIMIT,
-        "limit": FIGURE_LIMIT, "csv_query": query.urlencode(), "now": now,
+        "limit": FIGURE_LIMIT, "csv_query": query.urlencode(), "now": now, "why": why,
     })
 
 
