@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "careplans",
     "directory",
     "hub",
+    "simulation",
 ]
 
 MIDDLEWARE = [
