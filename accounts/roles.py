@@ -95,6 +95,8 @@ ROLES = (
                 _maintain("scheduling", "assessmenttemplate", "templaterole", "templatestep", "discipline",
                           "clinicroom", "practitioner", "workingpattern", "diaryexception", "team"),
                 "scheduling.view_booking", "scheduling.view_slotissue",
+                # Giving a slot issue an owner, an action and a note.
+                "scheduling.change_slotissue",
                 "careplans.view_stepupepisode",
                 _SIGNPOST, "directory.view_unmet_need_report", "directory.view_expertise",
                 "directory.manage_expertise")),
