@@ -9,9 +9,9 @@ a slot issue, and a time the person cannot do changed and removed.
   (scheduling:slot_issue, from scheduling:slot_issues)
   -> test_a_psychologist_no_one_in_the_team_is_is_listed_and_a_manager_takes_it_on
 - admin team: change a time the person cannot do (scheduling:unavailable_time_change, from scheduling:book)
-  -> test_admin_team_changes_then_removes_a_time_the_person_cannot_do
+  -> test_admin_team_changes_a_time_the_person_cannot_do
 - admin team: remove a time the person cannot do (scheduling:unavailable_time_remove, from scheduling:book)
-  -> test_admin_team_changes_then_removes_a_time_the_person_cannot_do
+  -> test_admin_team_removes_a_time_the_person_cannot_do
 """
 
 from datetime import time
@@ -99,9 +99,9 @@ def test_a_psychologist_no_one_in_the_team_is_is_listed_and_a_manager_takes_it_o
     assert "No practitioner of a discipline needed: No one in City East CTR Team is a psychologist" in (
         row.inner_text())
     row.get_by_role("link", name=f"Take on the slot issue for {referral.reference}").click()
-    page.get_by_label("Owner", exact=True).select_option(value=str(manager.pk))
+    page.get_by_label("Owner (optional)").select_option(value=str(manager.pk))
     page.get_by_label("Ask another team").check()
-    page.get_by_label("Note", exact=True).fill("Asked City West for their psychologist's clinic.")
+    page.get_by_label("Note (optional)").fill("Asked City West for their psychologist's clinic.")
     page.get_by_role("button", name="Save", exact=True).click()
 
     page.get_by_text("Saved.").wait_for()
@@ -114,8 +114,7 @@ def test_a_psychologist_no_one_in_the_team_is_is_listed_and_a_manager_takes_it_o
     assert latest_history(issue, manager).note == "Asked City West for their psychologist's clinic."
 
 
-def test_admin_team_changes_then_removes_a_time_the_person_cannot_do(
-        live_server, page, admin_team, password, triaged):
+def test_admin_team_changes_a_time_the_person_cannot_do(live_server, page, admin_team, password, triaged):
     referral = triaged("MHSOP_MEMORY", "LLR Memory Assessment Service")
     unavailable = services.unavailable_time_add(actor=admin_team, referral=referral, weekday=0,
                                                 starts=time(9), ends=time(12), note="Mistyped")
@@ -130,11 +129,20 @@ def test_admin_team_changes_then_removes_a_time_the_person_cannot_do(
 
     page.get_by_text("Changed: the options now avoid the corrected time.").wait_for()
     assert "Tuesdays 14:00 to 16:00" in page.locator("#unavailable-times").inner_text()
+    assert_accessible(page)
     unavailable.refresh_from_db()
     assert (unavailable.weekday, unavailable.starts, latest_history(unavailable, admin_team).note) == (
         1, time(14), "Carer's day off")
 
-    page.get_by_role("button", name="Remove Tuesdays 14:00 to 16:00").click()
+
+def test_admin_team_removes_a_time_the_person_cannot_do(live_server, page, admin_team, password, triaged):
+    referral = triaged("MHSOP_MEMORY", "LLR Memory Assessment Service")
+    unavailable = services.unavailable_time_add(actor=admin_team, referral=referral, weekday=None,
+                                                starts=time(9), ends=time(12))
+    sign_in(page, live_server.url, admin_team.username, password)
+    page.get_by_role("link", name=f"Find times {referral.reference}").click()
+    page.get_by_role("button", name="Remove Every day 09:00 to 12:00").click()
+
     page.get_by_text("Removed: the options may use that time again.").wait_for()
     assert page.locator("#unavailable-times").count() == 0
     assert_accessible(page)
