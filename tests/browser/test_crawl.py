@@ -122,6 +122,21 @@ def demo(transactional_db, reference_data, settings):
         person=PersonDetails(given_name="Maya", family_name="Khan", date_of_birth=date(2011, 5, 2),
                              postcode="LE4 6PN"),
         referrer=Referrer(name="Dr Rachel Moore", role="GP"), reason="Withdrawn, not attending school")
+    # A referral awaiting booking with a time the person cannot do and on the slot issues
+    # list, so changing the time and taking on the slot issue are crawled too.
+    from datetime import time
+
+    from django.utils import timezone
+
+    from cap.models import Referral, ReferralStatus
+    from scheduling import services as scheduling
+
+    waiting = Referral.objects.filter(status=ReferralStatus.AWAITING_BOOKING).order_by("pk").first()
+    assert waiting is not None, "the demo data triages referrals for booking"
+    scheduling.unavailable_time_add(actor=User.objects.get(username="admin.team"), referral=waiting,
+                                    weekday=4, starts=time(13), ends=time(17), note="Collects grandchildren")
+    scheduling.slot_issue_raise(referral=waiting, reason="none_within_target", detail="", target_due_at=None,
+                                first_option_at=None, now=timezone.now())
 
 
 def test_every_page_each_role_reaches_works_has_one_heading_and_is_accessible(demo, live_server, page,
