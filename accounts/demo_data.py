@@ -192,10 +192,15 @@ OLDER_PEOPLES_TEAMS = {
     "Melton and Rutland Older People's Mental Health Team": _MELTON_AND_RUTLAND,
 }
 
-# All-age specialist teams that cover every PCN in LLR: team name -> stream.
+# Teams that cover every PCN in LLR: team name -> stream. Every stream triage may choose
+# has a team, so a referral of any stream can be booked in the demo (added at the end, so
+# the practitioners' demo names, numbered in this order, stay as they were).
 LLR_WIDE_TEAMS = {
     "LLR Community Learning Disabilities Team": Stream.LD,
     "LLR Community CAMHS Team": Stream.CAMHS,
+    "LLR Memory Assessment Service": Stream.MHSOP_MEMORY,
+    "LLR Specialist Services Team": Stream.SPECIALIST,
+    "LLR Mixed Specialty Assessment Team": Stream.MIXED,
 }
 
 # The make-up of every demo team: discipline code -> how many practitioners.

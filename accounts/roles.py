@@ -95,6 +95,8 @@ ROLES = (
                 _maintain("scheduling", "assessmenttemplate", "templaterole", "templatestep", "discipline",
                           "clinicroom", "practitioner", "workingpattern", "diaryexception", "team"),
                 "scheduling.view_booking", "scheduling.view_slotissue",
+                # Giving a slot issue an owner, an action and a note.
+                "scheduling.change_slotissue",
                 "careplans.view_stepupepisode",
                 # Every team's caseload: naming a care coordinator, closing an episode and
                 # agreeing a transition where a team cannot (careplans.services.may_act_for_team).

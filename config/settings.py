@@ -257,6 +257,9 @@ BREACH_SCAN_CONNECTIONS = env_int("BREACH_SCAN_CONNECTIONS", 2)
 # The performance summaries take in changes this often; the dashboard's line for the share
 # of each target met in time.
 PERFORMANCE_REFRESH_SECONDS = env_int("PERFORMANCE_REFRESH_SECONDS", 300)
+# Referrals waiting for a booking are searched this often for slot issues (no time before
+# the target, or no team, template or practitioner for what triage decided).
+SLOT_ISSUE_SCAN_SECONDS = env_int("SLOT_ISSUE_SCAN_SECONDS", 15 * 60)
 PERFORMANCE_TARGET_SHARE = env_int("PERFORMANCE_TARGET_SHARE", 95)
 # Unacknowledged breaches of 24/7 targets are told again at this interval until met.
 ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 15)
@@ -272,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "scheduling.tasks.release_expired_holds_task",
         "schedule": 60,
         "options": {"expires": 60},
+    },
+    "find-slot-issues": {
+        "task": "scheduling.tasks.find_slot_issues_task",
+        "schedule": SLOT_ISSUE_SCAN_SECONDS,
+        "options": {"expires": SLOT_ISSUE_SCAN_SECONDS},
     },
     "refresh-performance": {
         "task": "triage.tasks.performance_refresh_task",

@@ -1,9 +1,11 @@
 from django import forms
+from django.contrib.auth import get_user_model
 
+from accounts import roles
 from core.forms import NHSFormMixin
 from triage.models import AssessmentSetting
 
-from .models import CancelledBy, ClinicalReviewDecision, Team
+from .models import CancelledBy, ClinicalReviewDecision, SlotIssueAction, Team
 
 WEEKDAYS = [("", "Every day"), ("0", "Mondays"), ("1", "Tuesdays"), ("2", "Wednesdays"),
             ("3", "Thursdays"), ("4", "Fridays"), ("5", "Saturdays"), ("6", "Sundays")]
@@ -68,3 +70,26 @@ class ClinicalReviewForm(NHSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("letter", "routed_to"):
             self.fields[name].needed_by_choice = True  # type: ignore[attr-defined]
+
+
+class SlotIssueForm(NHSFormMixin, forms.Form):
+    """A manager takes on a slot issue: its owner, what is being done and a note."""
+
+    owner = forms.ModelChoiceField(
+        get_user_model().objects.none(), required=False, empty_label="No one yet",
+        help_text="A manager or a member of the admin team.")
+    action = forms.ChoiceField(choices=[("", "Not decided yet")] + SlotIssueAction.choices, required=False,
+                               widget=forms.RadioSelect, label="What is being done")
+    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="For example the clinic time asked for, or the team asked. "
+                                     "Needed to book outside the target: say why.")
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = (get_user_model().objects.filter(
+            is_active=True, groups__name__in=[roles.MANAGER, roles.ADMIN_TEAM])
+            .distinct().order_by("first_name", "last_name", "username"))
+        owner.label_from_instance = lambda user: user.get_full_name() or user.username

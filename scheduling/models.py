@@ -196,6 +196,9 @@ class PersonUnavailability(models.Model):
     starts = models.TimeField()
     ends = models.TimeField()
     note = models.CharField(max_length=200, blank=True)
+    # Changed and removed by the admin team: a mistyped time must not block a person for
+    # good, and who changed it is kept.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["weekday", "starts"]
@@ -378,15 +381,49 @@ class DiaryEntry(models.Model):
         ]
 
 
+class SlotIssueReason(models.TextChoices):
+    """Why a referral is on the appointment slot issues list. The codes are stored."""
+
+    NONE_WITHIN_TARGET = "none_within_target", "No time before the target"
+    NO_TEAM = "no_team", "No team provides the stream"
+    NO_TEMPLATE = "no_template", "No assessment template"
+    NO_ROLE = "no_role", "The template has no role for what triage asked for"
+    NO_PRACTITIONER = "no_practitioner", "No practitioner of a discipline needed"
+
+
+class SlotIssueAction(models.TextChoices):
+    """What the manager who owns a slot issue is doing about it. The codes are stored."""
+
+    ADD_CLINIC_TIME = "add_clinic_time", "Add clinic time"
+    ASK_ANOTHER_TEAM = "ask_another_team", "Ask another team"
+    BOOK_OUTSIDE_TARGET = "book_outside_target", "Book outside the target, with the reason"
+    ASK_TRIAGE = "ask_triage", "Ask triage to review what the assessment needs"
+
+
 class SlotIssue(models.Model):
-    """Nothing could be found before the referral's target: for a manager to resolve
-    (the appointment slot issues list). Resolved when the person is booked."""
+    """A referral that cannot be booked within its target, or cannot be searched at all
+    (no team, template or practitioner for what triage decided): for a manager to
+    resolve (the appointment slot issues list). Found by a background task as well as
+    the booking page; resolved when the person is booked, or when the task finds a time
+    within the target again."""
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="slot_issues")
     raised_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=30, choices=SlotIssueReason.choices,
+                              default=SlotIssueReason.NONE_WITHIN_TARGET,
+                              db_default=SlotIssueReason.NONE_WITHIN_TARGET)
+    reason_detail = models.CharField(max_length=300, blank=True, db_default="",
+                                     help_text="The reason in words: which team, role or discipline.")
     target_due_at = models.DateTimeField(null=True, blank=True)
     first_option_at = models.DateTimeField(null=True, blank=True,
                                            help_text="The first option after the target, if any.")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", help_text="Who is resolving it.")
+    note = models.TextField(max_length=2000, blank=True, db_default="")
+    action = models.CharField(max_length=30, choices=SlotIssueAction.choices, blank=True, db_default="")
+    # Bumped by each change of owner, note or action: a form posted from an older version
+    # is refused, so one manager never silently undoes another's note.
+    version = models.PositiveIntegerField(default=0, db_default=0)
     resolved_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 

@@ -27,8 +27,10 @@ from triage.models import AssessmentSetting, DecisionOutcome, TriageDecision, Wa
 from .models import (
     AssessmentTemplate,
     ClinicRoom,
+    Discipline,
     PersonUnavailability,
     Practitioner,
+    SlotIssueReason,
     Team,
     TemplateRole,
     WorkingPattern,
@@ -44,6 +46,16 @@ _SALT = "scheduling.option"
 
 
 # --- What is needed -------------------------------------------------------------------
+
+class CannotSearch(Invalid):
+    """The referral's options cannot be searched at all: what triage decided has no team,
+    template or practitioner to meet it. `reason` is the slot issue's (SlotIssueReason),
+    so the person is listed as stuck with why, not left waiting in the booking queue."""
+
+    def __init__(self, message: str, *, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
 
 @dataclass(frozen=True)
 class Step:
@@ -100,7 +112,8 @@ def template_for(stream: str, setting: str) -> AssessmentTemplate:
         Q(stream=stream) | Q(stream=""), setting=setting)}
     template = templates.get(stream) or templates.get("")
     if template is None:
-        raise Invalid(f"There is no assessment template for {setting} assessments.")
+        raise CannotSearch(f"There is no assessment template for {setting} assessments.",
+                           reason=SlotIssueReason.NO_TEMPLATE)
     return template
 
 
@@ -121,7 +134,8 @@ def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "")
     if team is None:
         teams = teams_for(referral, decision.stream)
         if not teams:
-            raise Invalid(f"No team provides the {decision.get_stream_display()} stream.")
+            raise CannotSearch(f"No team provides the {decision.get_stream_display()} stream.",
+                               reason=SlotIssueReason.NO_TEAM)
         team = teams[0]
     template_roles = TemplateRole.objects.filter(template=template).prefetch_related("disciplines")
     roles = {r.id: Role(r.id, r.name, frozenset(d.id for d in r.disciplines.all()), r.by_phone)
@@ -132,13 +146,15 @@ def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "")
         role = next((r for r in roles.values()
                      if practitioner.discipline_id in r.discipline_ids and r.pinned is None), None)
         if role is None:
-            raise Invalid(f"The {template.name} template has no role for {practitioner}, whom triage "
-                          "named: change the template or the decision.")
+            raise CannotSearch(f"The {template.name} template has no role for {practitioner}, whom "
+                               "triage named: change the template or the decision.",
+                               reason=SlotIssueReason.NO_ROLE)
         role.pinned = practitioner.id
     uncovered = wanted - set().union(*(r.discipline_ids for r in roles.values()))
     if uncovered:
         names = ", ".join(sorted(str(d) for d in decision.disciplines.all() if d.id in uncovered))
-        raise Invalid(f"The {template.name} template has no role for {names}, which triage asked for.")
+        raise CannotSearch(f"The {template.name} template has no role for {names}, which triage "
+                           "asked for.", reason=SlotIssueReason.NO_ROLE)
     included = {i: r for i, r in roles.items()
                 if i not in optional or r.pinned or r.discipline_ids & wanted}
     steps = []
@@ -426,6 +442,19 @@ def _candidates(plan: AssessmentPlan) -> dict[int, list[int]]:
                       [p for p, d in members if d in role.discipline_ids]) for role in plan.roles}
 
 
+def _check_someone_can_fill_each_role(plan: AssessmentPlan, candidates: dict[int, list[int]]) -> None:
+    """A role nobody in the team can fill: no time would ever be found, so the search
+    says so at once (and why) rather than looking through six weeks for nothing."""
+    empty = [role for role in plan.roles if not candidates[role.id]]
+    if not empty:
+        return
+    wanted = sorted({str(d) for d in Discipline.objects.filter(
+        pk__in=set().union(*(r.discipline_ids for r in empty)))})
+    raise CannotSearch(f"No one in {plan.team} is a {' or '.join(wanted).lower()} for the "
+                       f"{', '.join(r.name.lower() for r in empty)} role.",
+                       reason=SlotIssueReason.NO_PRACTITIONER)
+
+
 def _room_ids(plan: AssessmentPlan) -> list[int]:
     if plan.setting != AssessmentSetting.CLINIC:
         return []
@@ -518,6 +547,7 @@ def options_find(plan: AssessmentPlan, *, limit: int = 10, now: datetime | None 
     deadline = plan.deadline
     horizon = max(deadline or now, now) + SEARCH_BEYOND_TARGET
     candidates = _candidates(plan)
+    _check_someone_can_fill_each_role(plan, candidates)
     room_ids = _room_ids(plan)
     availability = Availability({p for ps in candidates.values() for p in ps}, room_ids, now, ignore_booking)
     unavailable = _unavailable_masks(plan.referral)

@@ -31,7 +31,9 @@ OFF_THE_LIST = [ReferralStatus.ASSESSED, ReferralStatus.CLOSED]
 def _with_latest_decision(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     latest = TriageDecision.objects.filter(referral=OuterRef("pk")).order_by("-decided_at", "-pk")
     return queryset.annotate(stream=Subquery(latest.values("stream")[:1]),
-                             urgency=Subquery(latest.values("urgency")[:1]))
+                             urgency=Subquery(latest.values("urgency")[:1]),
+                             target_timescale=Subquery(latest.values("target_timescale")[:1]),
+                             timescale_sets_due=Subquery(latest.values("timescale_sets_due")[:1]))
 
 
 def _with_next_booking(queryset: QuerySet[Referral], now: datetime) -> QuerySet[Referral]:
@@ -112,7 +114,8 @@ def appointment_slot_issues() -> QuerySet[SlotIssue]:
     """Referrals for which nothing could be found before their target: the earliest
     target first, with the first option after it when there was one."""
     return (SlotIssue.objects.filter(resolved_at__isnull=True)
-            .select_related("referral", "referral__service_user").order_by("target_due_at", "raised_at"))
+            .select_related("referral", "referral__service_user", "owner")
+            .order_by(F("target_due_at").asc(nulls_last=True), "raised_at"))
 
 
 def bookings_to_rearrange(now: datetime | None = None) -> QuerySet[Booking]:

@@ -16,8 +16,8 @@ from django.utils import timezone
 from cap.models import Referral, ReferralStatus, Task, TaskKind
 from cap.referral_status import referral_status_set
 from careplans.services import episode_open_after_assessment
-from core.errors import Conflict, Invalid
-from core.history import save_as
+from core.errors import Conflict, Invalid, StaleVersion
+from core.history import history_user_set, save_as
 from core.locks import diary_write_order, lock_booking, lock_bookings_expiring, lock_referral
 from triage.models import AssessmentSetting, WaitTarget
 from triage.services import next_due_refresh, target_cancel, target_meet, target_start
@@ -35,6 +35,8 @@ from .models import (
     PersonUnavailability,
     Practitioner,
     SlotIssue,
+    SlotIssueAction,
+    SlotIssueReason,
     Team,
 )
 
@@ -54,19 +56,103 @@ REVIEW_NEEDED = ("{ref} needs a clinical review before it is booked again: a tri
 def options_for(*, referral: Referral, team: Team | None = None, setting: str = "",
                 now: datetime | None = None, limit: int = 10) -> finder.OptionSearch:
     """The earliest options for the referral's assessment. When none is within its
-    target, the referral goes on the appointment slot issues list (once), with the
-    first option after the target."""
+    target, or the options cannot be searched at all (finder.CannotSearch: no team,
+    template or practitioner for what triage decided), a referral waiting for a booking
+    goes on the appointment slot issues list (once), with the reason."""
     now = now or timezone.now()
-    search = finder.options_find(finder.plan_for(referral, team=team, setting=setting), limit=limit, now=now)
-    if search.none_within_target and referral.status == ReferralStatus.AWAITING_BOOKING:
-        first = search.options[0].starts_at if search.options else None
-        issue, created = SlotIssue.objects.get_or_create(
-            referral=referral, resolved_at=None,
-            defaults={"raised_at": now, "target_due_at": search.plan.deadline, "first_option_at": first})
-        if not created and issue.first_option_at != first:
-            issue.first_option_at = first
-            issue.save(update_fields=["first_option_at"])
+    waiting = referral.status == ReferralStatus.AWAITING_BOOKING
+    try:
+        search = finder.options_find(finder.plan_for(referral, team=team, setting=setting), limit=limit,
+                                     now=now)
+    except finder.CannotSearch as stuck:
+        if waiting:
+            slot_issue_raise(referral=referral, reason=stuck.reason, detail=stuck.message,
+                             target_due_at=finder.assessment_deadline(referral), first_option_at=None,
+                             now=now)
+        raise
+    if search.none_within_target and waiting:
+        slot_issue_raise(referral=referral, reason=SlotIssueReason.NONE_WITHIN_TARGET, detail="",
+                         target_due_at=search.plan.deadline,
+                         first_option_at=search.options[0].starts_at if search.options else None, now=now)
     return search
+
+
+def slot_issue_raise(*, referral: Referral, reason: str, detail: str, target_due_at: datetime | None,
+                     first_option_at: datetime | None, now: datetime) -> SlotIssue:
+    """Put the referral on the slot issues list, or bring its open issue up to date (the
+    reason may change: a team added, then no time before the target). Idempotent: one
+    open issue a referral (a partial unique constraint; get_or_create retries the read
+    when a concurrent search created it first). A system change: no actor."""
+    issue, created = SlotIssue.objects.get_or_create(
+        referral=referral, resolved_at=None,
+        defaults={"raised_at": now, "reason": reason, "reason_detail": detail[:300],
+                  "target_due_at": target_due_at, "first_option_at": first_option_at})
+    found = {"reason": reason, "reason_detail": detail[:300], "target_due_at": target_due_at,
+             "first_option_at": first_option_at}
+    changed = [name for name, value in found.items() if getattr(issue, name) != value]
+    if not created and changed:
+        for name in changed:
+            setattr(issue, name, found[name])
+        save_as(issue, None, update_fields=changed)
+    return issue
+
+
+SLOT_ISSUE_SCAN_BATCH = 200
+
+
+def slot_issues_find(*, now: datetime | None = None) -> int:
+    """Search every referral waiting for a booking, as the booking page would: those
+    that cannot be booked within their target, or searched at all, go on the slot
+    issues list with the reason; an open issue whose referral now has a time within its
+    target is resolved. Run by a beat task; idempotent (each referral in a transaction of
+    its own, so a failure leaves the others done). Returns how many are listed."""
+    now = now or timezone.now()
+    listed = 0
+    waiting = Referral.objects.filter(status=ReferralStatus.AWAITING_BOOKING).order_by("next_due_at", "pk")
+    for referral in waiting.iterator(chunk_size=SLOT_ISSUE_SCAN_BATCH):
+        with transaction.atomic():
+            listed += slot_issue_check(referral=referral, now=now)
+    return listed
+
+
+def slot_issue_check(*, referral: Referral, now: datetime) -> bool:
+    """True when the referral is (now) on the slot issues list."""
+    try:
+        search = options_for(referral=referral, now=now, limit=1)
+    except finder.CannotSearch:
+        return True
+    except Invalid:
+        return False  # not triaged for an assessment: nothing to book
+    if search.none_within_target:
+        return True
+    for issue in SlotIssue.objects.filter(referral=referral, resolved_at__isnull=True):
+        issue.resolved_at = now
+        save_as(issue, None, update_fields=["resolved_at"])
+    return False
+
+
+def slot_issue_update(*, actor: User, issue: SlotIssue, seen_version: int, owner: User | None, note: str,
+                      action: str) -> SlotIssue:
+    """A manager takes on a slot issue: who owns it, what they are doing and a note.
+    Refused when made from an older version (another manager changed it meanwhile), and
+    "book outside the target" needs the reason in the note. Locks the issue."""
+    note = note.strip()
+    if action and action not in SlotIssueAction.values:
+        raise Invalid("Choose an action from the list.", field="action")
+    if action == SlotIssueAction.BOOK_OUTSIDE_TARGET and not note:
+        raise Invalid("Give the reason for booking outside the target in the note.", field="note")
+    with transaction.atomic():
+        issue = SlotIssue.objects.select_for_update().get(pk=issue.pk)
+        if issue.resolved_at is not None:
+            raise Conflict("This slot issue has been resolved: the person was booked, or a time "
+                           "within the target was found.")
+        if issue.version != seen_version:
+            raise StaleVersion("Someone changed this slot issue while you were editing it: check "
+                               "what they saved, then make your change again.",
+                               current_version=issue.version)
+        issue.owner, issue.note, issue.action = owner, note, action
+        issue.version += 1
+        return save_as(issue, actor)
 
 
 def booking_hold(*, actor: User, referral: Referral, option_id: str, now: datetime | None = None) -> Booking:
@@ -400,10 +486,32 @@ def _happened(booking: Booking, now: datetime) -> Booking:
 def unavailable_time_add(*, actor: User, referral: Referral, weekday: int | None, starts: time, ends: time,
                          note: str = "") -> PersonUnavailability:
     """A time the person said they cannot do; options avoid it."""
+    _check_unavailable_time(weekday, starts, ends)
+    return save_as(PersonUnavailability(referral=referral, weekday=weekday, starts=starts, ends=ends,
+                                        note=note.strip()), actor)
+
+
+def unavailable_time_change(*, actor: User, unavailable: PersonUnavailability, weekday: int | None,
+                            starts: time, ends: time, note: str = "") -> PersonUnavailability:
+    """Correct a time the person cannot do (mistyped, or changed since they said it)."""
+    _check_unavailable_time(weekday, starts, ends)
+    unavailable.weekday, unavailable.starts, unavailable.ends = weekday, starts, ends
+    unavailable.note = note.strip()
+    return save_as(unavailable, actor)
+
+
+def unavailable_time_remove(*, actor: User, unavailable: PersonUnavailability) -> None:
+    """The person can do that time after all: options may use it again. Its history
+    keeps what it was and who removed it."""
+    history_user_set(unavailable, actor)
+    unavailable.delete()
+
+
+def _check_unavailable_time(weekday: int | None, starts: time, ends: time) -> None:
+    if weekday is not None and weekday not in range(7):
+        raise Invalid("Choose a day from the list.", field="weekday")
     if ends <= starts:
         raise Invalid("The end must be after the start.", field="ends")
-    return PersonUnavailability.objects.create(referral=referral, weekday=weekday, starts=starts,
-                                               ends=ends, note=note)
 
 
 # --- Urgent crisis assessments -----------------------------------------------------------

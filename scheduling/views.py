@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.kept_work import keeps_typed_work
 from cap.models import Referral
 from core.audit import record_access_log
-from core.errors import DomainError
+from core.errors import DomainError, StaleVersion
 from core.permissions import permission_required
 from triage import selectors as triage_selectors
 
@@ -26,9 +26,19 @@ from .forms import (
     OptionChoiceForm,
     OptionsFilterForm,
     RebookForm,
+    SlotIssueForm,
     UnavailableTimeForm,
 )
-from .models import Booking, BookingKind, BookingStatus, ClinicalReview, DiaryEntry, Practitioner
+from .models import (
+    Booking,
+    BookingKind,
+    BookingStatus,
+    ClinicalReview,
+    DiaryEntry,
+    PersonUnavailability,
+    Practitioner,
+    SlotIssue,
+)
 from .options import OptionSearch, latest_assessment_decision
 
 BOOK = "scheduling.book_assessment"
@@ -119,6 +129,42 @@ def unavailable_time_add(request, pk):
     else:
         messages.error(request, "Enter a start and an end time, the end after the start.")
     return redirect("scheduling:book", pk)
+
+
+@permission_required(BOOK)
+@keeps_typed_work
+def unavailable_time_change(request, pk):
+    """Correct a time the person cannot do; the booking page links here."""
+    unavailable = get_object_or_404(PersonUnavailability.objects.select_related("referral__service_user"),
+                                    pk=pk)
+    referral = unavailable.referral
+    initial = {"weekday": "" if unavailable.weekday is None else str(unavailable.weekday),
+               "starts": unavailable.starts, "ends": unavailable.ends, "note": unavailable.note}
+    form = UnavailableTimeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unavailable_time_change(actor=request.user, unavailable=unavailable, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Changed: the options now avoid the corrected time.")
+            return redirect("scheduling:book", referral.pk)
+    record_access_log(actor=request.user, service_user=referral.service_user,
+                      view="changing a time the person cannot do", referral=referral)
+    return render(request, "scheduling/unavailable_time_change.html", {
+        "unavailable": unavailable, "referral": referral, "form": form,
+        "history": unavailable.history.select_related("history_user").order_by("-history_date")[:20],
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+@permission_required(BOOK)
+def unavailable_time_remove(request, pk):
+    unavailable = get_object_or_404(PersonUnavailability, pk=pk)
+    referral_pk = unavailable.referral_id
+    services.unavailable_time_remove(actor=request.user, unavailable=unavailable)
+    messages.success(request, "Removed: the options may use that time again.")
+    return redirect("scheduling:book", referral_pk)
 
 
 @permission_required(BOOK)
@@ -250,7 +296,44 @@ def under_cap(request):
 @permission_required(BOOK, "scheduling.view_booking")
 def slot_issues(request):
     return render(request, "scheduling/slot_issues.html", {
-        "issues": selectors.appointment_slot_issues(), "now": timezone.now()})
+        "issues": selectors.appointment_slot_issues(), "now": timezone.now(),
+        "can_change": request.user.has_perm(CHANGE_SLOT_ISSUE)})
+
+
+CHANGE_SLOT_ISSUE = "scheduling.change_slotissue"
+
+
+@permission_required(CHANGE_SLOT_ISSUE)
+@keeps_typed_work
+def slot_issue(request, pk):
+    """A manager gives a slot issue an owner, an action and a note."""
+    issue = get_object_or_404(SlotIssue.objects.select_related("referral__service_user", "owner"), pk=pk)
+    initial = {"owner": issue.owner_id, "action": issue.action, "note": issue.note, "version": issue.version}
+    form = SlotIssueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.slot_issue_update(actor=request.user, issue=issue, seen_version=data["version"],
+                                       owner=data["owner"], note=data["note"], action=data["action"])
+        except StaleVersion as error:
+            # What this manager typed is kept, against the version saved now: the page shows
+            # what the other saved, and saving again is a deliberate choice.
+            issue.refresh_from_db()
+            form = SlotIssueForm({**request.POST.dict(), "version": error.current_version})
+            form.is_valid()
+            form.add_error(None, error.message)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("scheduling:slot_issues")
+    referral = issue.referral
+    record_access_log(actor=request.user, service_user=referral.service_user, view="slot issue",
+                      referral=referral)
+    return render(request, "scheduling/slot_issue.html", {
+        "issue": issue, "referral": referral, "form": form, "now": timezone.now(),
+        "history": issue.history.select_related("history_user", "owner").order_by("-history_date")[:20],
+    }, status=400 if form.errors else 200)
 
 
 @permission_required("scheduling.record_clinical_review")

@@ -18,6 +18,7 @@ REFERENCE_DATA_MIGRATIONS = [
     ("triage.migrations.0002_default_wait_targets", "add_defaults"),
     ("scheduling.migrations.0002_disciplines", "add"),
     ("scheduling.migrations.0007_default_assessment_templates", "add"),
+    ("scheduling.migrations.0011_templates_have_a_role_for_every_discipline", "add"),
     ("triage.migrations.0005_default_urgency_rules_and_queue_groups", "forwards"),
     ("triage.migrations.0009_alert_thresholds_backfill", "forwards"),
     ("triage.migrations.0019_urgent_triage_response_target", "add"),

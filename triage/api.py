@@ -130,7 +130,14 @@ class TriageDecisionApi(APIView):
         stream = serializers.ChoiceField(choices=Stream.choices, required=False, allow_blank=True)
         rationale = serializers.CharField(max_length=4000)
         # For an assessment.
-        target_timescale = serializers.CharField(max_length=40, required=False, allow_blank=True)
+        target_timescale = serializers.CharField(
+            max_length=40, required=False, allow_blank=True,
+            help_text="A whole number and hours, days or weeks (\"14 days\"); it sets the assessment "
+                      "target's due instant. Empty: the urgency's default. Longer than the default: "
+                      "routine only, with timescale_reason.")
+        timescale_reason = serializers.CharField(
+            max_length=2000, required=False, allow_blank=True,
+            help_text="Why the assessment may wait longer than the default: needed then.")
         disciplines = serializers.SlugRelatedField(
             many=True, slug_field="code", queryset=Discipline.objects.all(), required=False,
             help_text="Discipline codes, e.g. nurse, consultant_psychiatrist.")

@@ -1,6 +1,7 @@
 from django import forms
 
 from cap.models import Channel
+from core.errors import DomainError
 from core.forms import NHSFormMixin
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
@@ -8,12 +9,13 @@ from scheduling.models import Discipline, Practitioner, Team
 from . import performance
 from .models import AssessmentSetting, DecisionOutcome, InformationRequest, Stream, Urgency
 from .services import ADULT_AGE, ADULT_STREAMS, Decision, TargetSettings
+from .timescale import timescale_parse
 
 # The fields each outcome needs, grouped on the page under a legend of their own.
 FIELDSETS = [
     ("If streamed for an assessment",
-     ["stream", "confirm_age_stream", "target_timescale", "disciplines", "named_practitioners", "setting",
-      "requirements"]),
+     ["stream", "confirm_age_stream", "target_timescale", "timescale_reason", "disciplines",
+      "named_practitioners", "setting", "requirements"]),
     ("If routed elsewhere", ["external_service", "external_agency", "existing_team"]),
     ("If asking for missing information", ["information_from", "information_needed"]),
     ("If taking it to the MDT huddle", ["huddle_question"]),
@@ -35,9 +37,16 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
     confirm_age_stream = forms.BooleanField(
         required=False, label="I confirm this adult or older people's stream is right for them")
     target_timescale = forms.CharField(
-        max_length=40, required=False,
-        help_text="Leave empty for the default of the urgency: 4 hours if very urgent, "
-                  "24 hours if urgent, 28 days otherwise.")
+        max_length=40, required=False, widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
+        help_text="A number and hours, days or weeks, for example 14 days. It sets the assessment's "
+                  "due date, counted from receipt (urgent: from first contact). Leave empty for the "
+                  "default of the urgency: 4 hours if very urgent, 24 hours if urgent, 28 days "
+                  "otherwise. Longer than the default only for a routine assessment, with a reason.")
+    timescale_reason = forms.CharField(
+        label="Reason for a timescale longer than the default", max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the timescale is longer than the default, for example the person is "
+                  "away until a date.")
     disciplines = forms.ModelMultipleChoiceField(
         Discipline.objects.all(), to_field_name="code", required=False,
         widget=forms.CheckboxSelectMultiple, label="Disciplines required (optional)")
@@ -93,6 +102,16 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
                 f"{said}. Needed to stream them to "
                 f"{' or '.join(sorted(Stream(s).label for s in ADULT_STREAMS))}.")
 
+    def clean_target_timescale(self) -> str:
+        """Strictly a number and a unit, said on the field; the service checks the rest
+        (shorter, or longer with a reason), which depends on the referral's targets."""
+        text = self.cleaned_data["target_timescale"]
+        try:
+            chosen = timescale_parse(text)
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+        return str(chosen) if chosen else ""
+
     def fieldsets(self):
         """The outcome-specific fields as (legend, bound fields), in page order."""
         return [(legend, [self[name] for name in names if name in self.fields])
@@ -103,6 +122,7 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
         return Decision(
             urgency=data["urgency"], outcome=data["outcome"], rationale=data["rationale"],
             stream=data["stream"], target_timescale=data["target_timescale"],
+            timescale_reason=data["timescale_reason"],
             disciplines=tuple(data["disciplines"]),
             named_practitioners=tuple(data["named_practitioners"]), setting=data["setting"],
             requirements=data["requirements"], external_service=data["external_service"],

@@ -39,6 +39,7 @@ from .models import (
     UrgentAction,
     WaitTarget,
 )
+from .timescale import timescale_parse
 
 # Which targets a decision starts, and from which instant of the referral.
 ASSESSMENT_TARGETS: dict[str, list[tuple[str, str]]] = {
@@ -287,6 +288,8 @@ class Decision:
     rationale: str
     stream: str = ""
     target_timescale: str = ""
+    # Why an assessment may wait longer than its urgency's default: needed then.
+    timescale_reason: str = ""
     disciplines: tuple[Discipline, ...] = ()
     named_practitioners: tuple[Practitioner, ...] = ()
     setting: str = ""
@@ -357,9 +360,13 @@ def triage_decision_record(*, actor: User, referral: Referral, decision: Decisio
     existing_team = d.existing_team
     if d.outcome == DecisionOutcome.ROUTE_EXISTING_TEAM and existing_team is None:
         existing_team = _existing_team_of(referral.service_user)
-    record = _save_decision(actor, referral, d, existing_team, now)
+    timescale_due = _timescale_due(referral, d, now)
+    record = _save_decision(actor, referral, d, existing_team, now, timescale_due is not None)
     OUTCOME_ACTIONS[d.outcome](actor=actor, referral=referral, decision=d, record=record, now=now)
     _intake_clocks_settle(actor=actor, referral=referral, decision=d, now=now)
+    if timescale_due is not None:
+        _assessment_due_set(actor=actor, referral=referral, code=ASSESSMENT_TARGET_OF[d.urgency],
+                            due=timescale_due)
     if d.outcome in CONCLUDING_OUTCOMES:  # its action moved (and saved) the referral
         target_meet(referral=referral, code="triage_review", at=now, actor=actor)
         TriageClaim.objects.filter(referral=referral).delete()
@@ -368,14 +375,77 @@ def triage_decision_record(*, actor: User, referral: Referral, decision: Decisio
     return record
 
 
+# The target whose due instant triage's timescale sets, by urgency.
+ASSESSMENT_TARGET_OF: dict[str, str] = {
+    Urgency.VERY_URGENT: "assessment_4h", Urgency.URGENT: "assessment_24h",
+    Urgency.ROUTINE: "routine_assessment"}
+
+
+def _timescale_due(referral: Referral, d: Decision, now: datetime) -> datetime | None:
+    """The assessment target's due instant set by the decision's timescale, counted from
+    the target's start (as its default is); None when the timescale is empty or comes to
+    the default. Shorter is the clinician's to choose; longer needs a reason, and only a
+    routine assessment may wait longer: the 4 and 24 hours of an urgent one are the
+    seed's, for the person's safety (a longer wait is a routine decision)."""
+    if d.outcome != DecisionOutcome.ASSESSMENT:
+        return None
+    chosen = timescale_parse(d.target_timescale)
+    if chosen is None:
+        return None
+    start, default = _assessment_target_span(referral, ASSESSMENT_TARGET_OF[d.urgency])
+    due = chosen.due_from(start)
+    if due == default:
+        return None
+    if due <= now:
+        raise Invalid(f"{chosen} from {timezone.localtime(start):%d %b %Y %H:%M} has already passed: "
+                      "enter a longer timescale, or leave it empty for the default.",
+                      field="target_timescale")
+    if due > default and d.urgency != Urgency.ROUTINE:
+        label = Urgency(d.urgency).label.lower()
+        raise Invalid(f"{'An' if label[0] in 'aeiou' else 'A'} {label} assessment is due within "
+                      f"{DEFAULT_TIMESCALES[d.urgency]}: enter a shorter timescale, or decide a routine "
+                      "assessment.", field="target_timescale")
+    if due > default and not d.timescale_reason.strip():
+        raise Invalid(f"Give the reason the assessment may wait longer than the default of "
+                      f"{DEFAULT_TIMESCALES[d.urgency]}.", field="timescale_reason")
+    return due
+
+
+def _assessment_target_span(referral: Referral, code: str) -> tuple[datetime, datetime]:
+    """(start, default due) of the assessment target: the running one's (a provisional
+    target started at intake), else what starting it now would give."""
+    running = WaitTarget.objects.running().filter(referral=referral, definition__code=code).first()
+    if running is not None:
+        return running.started_at, running.due_at
+    definition = TargetDefinition.objects.get(code=code)
+    start_field = next(f for c, f in sum(ASSESSMENT_TARGETS.values(), []) if c == code)
+    start = getattr(referral, start_field)
+    return start, clock.due_at(start, definition.clock, definition.amount, business_calendar())
+
+
+def _assessment_due_set(*, actor: User, referral: Referral, code: str, due: datetime) -> None:
+    """Give the running assessment target triage's due instant, its at-risk time from the
+    definition's thresholds, and the watcher's next alert to match (the watcher's insert
+    is idempotent on (target, kind), so an alert already raised is not raised again)."""
+    target = WaitTarget.objects.running().select_related("definition").get(referral=referral,
+                                                                           definition__code=code)
+    target.due_at = due
+    target.at_risk_at = target.definition.at_risk_at(target.started_at, due)
+    save_as(target, actor)
+    AlertSchedule.objects.update_or_create(target=target,
+                                           defaults={"next_alert_at": target.at_risk_at or due})
+    next_due_refresh(referral)
+
+
 def _save_decision(actor: User, referral: Referral, d: Decision, existing_team: Team | None,
-                   now: datetime) -> TriageDecision:
+                   now: datetime, timescale_sets_due: bool) -> TriageDecision:
     suggested = referral.suggested_urgency
     record = save_as(TriageDecision(
         referral=referral, urgency=d.urgency, suggested_urgency=suggested,
         urgency_overridden=bool(suggested) and suggested != d.urgency, outcome=d.outcome,
         stream=d.stream if d.outcome == DecisionOutcome.ASSESSMENT else "", rationale=d.rationale,
-        target_timescale=d.target_timescale or DEFAULT_TIMESCALES.get(d.urgency, ""),
+        target_timescale=_timescale_text(d), timescale_sets_due=timescale_sets_due,
+        timescale_reason=d.timescale_reason.strip() if timescale_sets_due else "",
         setting=d.setting, requirements=d.requirements, external_service=d.external_service,
         external_agency=d.external_agency, existing_team=existing_team, decided_by=actor,
         decided_at=now,
@@ -383,6 +453,15 @@ def _save_decision(actor: User, referral: Referral, d: Decision, existing_team: 
     record.disciplines.set(d.disciplines)
     record.named_practitioners.set(d.named_practitioners)
     return record
+
+
+def _timescale_text(d: Decision) -> str:
+    """The timescale as recorded: an assessment's in one form ("14 days"), else as typed;
+    empty is the urgency's default."""
+    chosen = timescale_parse(d.target_timescale) if d.outcome == DecisionOutcome.ASSESSMENT else None
+    if chosen is not None:
+        return str(chosen)
+    return d.target_timescale or DEFAULT_TIMESCALES.get(d.urgency, "")
 
 
 DEFAULT_TIMESCALES: dict[str, str] = {Urgency.VERY_URGENT: "4 hours", Urgency.URGENT: "24 hours",

@@ -136,6 +136,19 @@ def demo(transactional_db, reference_data, settings):
     WaitTarget.objects.filter(referral=lost).update(cancelled_at=timezone.now())
     next_due_refresh(lost)
     accounted_watch(now=timezone.now())
+    # A referral awaiting booking with a time the person cannot do and on the slot issues
+    # list, so changing the time and taking on the slot issue are crawled too.
+    from datetime import time
+
+    from cap.models import Referral, ReferralStatus
+    from scheduling import services as scheduling
+
+    waiting = Referral.objects.filter(status=ReferralStatus.AWAITING_BOOKING).order_by("-pk").first()
+    assert waiting is not None, "the demo data triages referrals for booking"
+    scheduling.unavailable_time_add(actor=User.objects.get(username="admin.team"), referral=waiting,
+                                    weekday=4, starts=time(13), ends=time(17), note="Collects grandchildren")
+    scheduling.slot_issue_raise(referral=waiting, reason="none_within_target", detail="", target_due_at=None,
+                                first_option_at=None, now=timezone.now())
     missed_appointment_needing_review()
 
 

@@ -19,6 +19,6 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("triage", "0026_care_coordinator_named_target")]
+    dependencies = [("triage", "0027_triage_timescale_sets_the_assessment_due")]
 
     operations = [migrations.RunPython(add, remove)]

@@ -65,6 +65,10 @@ class TriageDecision(models.Model):
     rationale = models.TextField(max_length=4000)
     # For an assessment: what the admin team needs to book it.
     target_timescale = models.CharField(max_length=40, blank=True)
+    # The timescale set the assessment target's due instant (it differed from the
+    # urgency's default); a longer one says why.
+    timescale_sets_due = models.BooleanField(default=False, db_default=False)
+    timescale_reason = models.TextField(max_length=2000, blank=True, db_default="")
     disciplines = models.ManyToManyField("scheduling.Discipline", blank=True, related_name="+")
     named_practitioners = models.ManyToManyField("scheduling.Practitioner", blank=True,
                                                  related_name="+")

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cap', '0016_urgent_care_hub_channel'),
-        ('scheduling', '0009_crisis_assessments_in_the_diary'),
+        ('scheduling', '0011_templates_have_a_role_for_every_discipline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

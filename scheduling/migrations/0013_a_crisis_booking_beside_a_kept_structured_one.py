@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cap', '0017_a_person_flagged_vulnerable_and_safeguarding_review_tasks'),
-        ('scheduling', '0011_was_not_brought_and_clinical_reviews'),
+        ('scheduling', '0012_was_not_brought_and_clinical_reviews'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
