@@ -467,6 +467,9 @@ class RecordAccess(models.Model):
                                  help_text="The referral the record was read for, if any.")
     accessed_at = models.DateTimeField(default=timezone.now)
     context = models.CharField(max_length=60)  # What was shown: the page, letter or API.
+    # Set when the reader had no care relationship with the person and broke the glass:
+    # the reason they gave, reported to the managers.
+    break_glass_reason = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         indexes = [models.Index(fields=["service_user", "accessed_at"])]
