@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cap import services as cap
@@ -49,9 +49,12 @@ from triage.models import (
     DecisionOutcome,
     InformationRequest,
     Stream,
+    TriageClaim,
+    TriageDecision,
     Urgency,
     UrgentAction,
 )
+from triage.selectors import with_next_due
 
 from .world import CrisisNurse, World, local_midnight
 
@@ -477,24 +480,38 @@ def _crisis_assessment_done(run: Run, booking_pk: int) -> Action:
 def urgent_desk_next(run: Run, actor: User) -> bool:
     """The urgent triage clinician takes the most at-risk referral on the 24/7 queue that
     needs them: a triage decision, or a crisis assessment to arrange. The hub's own
-    arrivals are the hub staff's."""
+    arrivals are the hub staff's. What the clinician reads off each row (claimed, waiting
+    for information, decided, booked) comes with the queue in one query: the desk looks
+    at the head of the queue hundreds of times a day."""
     now = timezone.now()
-    for referral in triage_selectors.urgent_queue(limit=40):
+    for referral in _urgent_desk_view(now):
         if referral.status == ReferralStatus.AWAITING_TRIAGE:
-            claim = getattr(referral, "claim", None)
-            if (claim is not None and claim.active(now)) or InformationRequest.objects.filter(
-                    referral=referral, received_at__isnull=True).exists():
+            if referral.claimed or referral.waiting_for_information:
                 continue
             return triage_one(run, referral, actor)
-        if referral.status == ReferralStatus.AWAITING_URGENT_ASSESSMENT:
-            has_decision = triage.crisis_assessment_stream(referral)
-            booked = Booking.objects.filter(referral=referral, kind=BookingKind.CRISIS,
-                                            status=BookingStatus.BOOKED).exists()
-            if has_decision and not booked:
-                run.attempt("crisis assessment arranged",
-                            lambda r=referral: crisis_assessment_arrange(run, r, actor))
-                return True
+        if (referral.status == ReferralStatus.AWAITING_URGENT_ASSESSMENT and referral.crisis_stream
+                and not referral.crisis_booked):
+            run.attempt("crisis assessment arranged",
+                        lambda r=referral: crisis_assessment_arrange(run, r, actor))
+            return True
     return False
+
+
+def _urgent_desk_view(now: datetime) -> QuerySet[Referral]:
+    """The urgent queue's first 40 rows, as the desk sees them: whether another clinician
+    holds it, whether it waits for information, the stream of its latest assessment
+    decision (triage.services.crisis_assessment_stream) and whether a crisis assessment is
+    booked."""
+    stream = (TriageDecision.objects.filter(referral=OuterRef("pk"), outcome=DecisionOutcome.ASSESSMENT)
+              .order_by("-decided_at", "-pk").values("stream")[:1])
+    queue = triage_selectors.urgent_queue().annotate(
+        claimed=Exists(TriageClaim.objects.filter(referral=OuterRef("pk"), expires_at__gt=now)),
+        waiting_for_information=Exists(InformationRequest.objects.filter(referral=OuterRef("pk"),
+                                                                         received_at__isnull=True)),
+        crisis_stream=Subquery(stream),
+        crisis_booked=Exists(Booking.objects.filter(referral=OuterRef("pk"), kind=BookingKind.CRISIS,
+                                                    status=BookingStatus.BOOKED)))
+    return queue[:40]
 
 
 # --- The admin team: booking, rebooking, outcomes -----------------------------------------
@@ -511,12 +528,20 @@ def admin_next(run: Run, actor: User) -> bool:
                                                                     "The practitioner is away"))
     retry = now - timedelta(days=1)
     skipped = [pk for pk, at in run.tried_booking.items() if at > retry]
-    referral = (scheduling_selectors.booking_queue(now).exclude(pk__in=skipped)
-                .order_by("next_due", "received_at").first())
+    referral = _booking_queue_head(skipped)
     if referral is None:
         return False
     run.tried_booking[referral.pk] = now
     return run.attempt("booking", lambda: _book(run, actor, referral))
+
+
+def _booking_queue_head(skipped: list[int]) -> Referral | None:
+    """The head of the booking queue: scheduling.selectors.booking_queue's rows in its
+    order (triage.selectors.with_next_due), without the columns its page shows. The admin
+    team reads the head hundreds of times a day, and the page's twenty subqueries take
+    longer to plan than to run."""
+    return (with_next_due(Referral.objects.filter(status=ReferralStatus.AWAITING_BOOKING))
+            .exclude(pk__in=skipped).select_related("service_user__gp_practice").first())
 
 
 def _pick(run: Run, options: list[finder.Option]) -> finder.Option:
@@ -615,7 +640,15 @@ def absence_recorded(run: Run) -> None:
 def watcher_tick(now: datetime) -> int:
     """The watcher runs every minute: a scan with nothing due writes only its heartbeat,
     so the simulation runs it at each instant something happens when something is due
-    (and every hour), which raises the same alerts at the same minutes."""
-    due = (AlertSchedule.objects.filter(next_alert_at__lte=now).exists()
-           or BreachAlert.objects.filter(next_repeat_at__lte=now).exists())
+    (and every hour), which raises the same alerts at the same minutes. Whether anything
+    is due is one query: it is asked before every event."""
+    with connection.cursor() as cursor:
+        cursor.execute(WATCHER_DUE_SQL.format(schedule=AlertSchedule._meta.db_table,
+                                              alerts=BreachAlert._meta.db_table), [now, now])
+        due = cursor.fetchone()[0]
     return triage.scan_breaches(now=now) if due else 0
+
+
+# A first alert due (at risk, or breached), or a repeat of an unacknowledged one.
+WATCHER_DUE_SQL = """SELECT EXISTS (SELECT 1 FROM {schedule} WHERE next_alert_at <= %s)
+    OR EXISTS (SELECT 1 FROM {alerts} WHERE next_repeat_at <= %s)"""

@@ -6,8 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from django.contrib.auth.models import User
-from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus, ServiceUser
@@ -67,7 +66,9 @@ def target_start(*, referral: Referral, code: str, start: datetime, provisional:
     latest = (runs.running() if again else runs).order_by("-started_at", "-id").first()
     if latest is not None:
         return latest
-    due = clock.due_at(start, definition.clock, definition.amount, business_calendar())
+    # Only a working-day clock reads the closure days (a query, on every target started).
+    calendar = business_calendar() if definition.clock == clock.BUSINESS else clock.BusinessCalendar()
+    due = clock.due_at(start, definition.clock, definition.amount, calendar)
     at_risk = definition.at_risk_at(start, due)
     target = WaitTarget.objects.create(referral=referral, definition=definition, started_at=start,
                                        due_at=due, at_risk_at=at_risk, provisional=provisional)
@@ -80,6 +81,8 @@ def target_start(*, referral: Referral, code: str, start: datetime, provisional:
 def target_meet(*, referral: Referral, code: str, at: datetime, actor: User | None = None) -> None:
     """Stop a running target's clock (met, or breached and now met)."""
     targets = list(WaitTarget.objects.running().filter(referral=referral, definition__code=code))
+    if not targets:
+        return  # none of this kind running: nothing changes
     # The watcher's row goes first: a scan holding it (FOR UPDATE) finishes its batch before
     # the target stops, and a scan after this skips the locked row, then finds it gone.
     AlertSchedule.objects.filter(target__in=targets).delete()
@@ -227,13 +230,30 @@ def _intake_clocks_settle(*, actor: User, referral: Referral, decision: "Decisio
 def next_due_refresh(referral: Referral) -> None:
     """Write the referral's earliest running due instant (what the queues order by);
     every change to its running targets goes through here. The watcher forgets the
-    referral's targets that are no longer running."""
-    earliest = (WaitTarget.objects.running().filter(referral=OuterRef("pk"))
-                .order_by("due_at").values("due_at")[:1])
-    Referral.objects.filter(pk=referral.pk).update(next_due_at=Subquery(earliest))
-    referral.next_due_at = Referral.objects.values_list("next_due_at", flat=True).get(pk=referral.pk)
-    AlertSchedule.objects.filter(target__referral=referral).exclude(
-        target__met_at__isnull=True, target__cancelled_at__isnull=True).delete()
+    referral's targets that are no longer running. One statement: it runs on every
+    claim, decision, booking and outcome."""
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_DUE_REFRESH_SQL.format(
+            schedule=AlertSchedule._meta.db_table, targets=WaitTarget._meta.db_table,
+            referrals=Referral._meta.db_table), {"referral": referral.pk})
+        row = cursor.fetchone()
+    referral.next_due_at = row[0] if row else None
+
+
+# The earliest due instant of the running targets (WaitTarget.objects.running()), and the
+# watcher's rows of the stopped ones deleted; the two tables differ, so one snapshot serves.
+NEXT_DUE_REFRESH_SQL = """
+WITH stopped AS (
+    DELETE FROM {schedule} s USING {targets} t
+     WHERE s.target_id = t.id AND t.referral_id = %(referral)s
+       AND (t.met_at IS NOT NULL OR t.cancelled_at IS NOT NULL)
+)
+UPDATE {referrals} SET next_due_at = (
+    SELECT min(t.due_at) FROM {targets} t
+     WHERE t.referral_id = %(referral)s AND t.met_at IS NULL AND t.cancelled_at IS NULL)
+ WHERE id = %(referral)s
+RETURNING next_due_at
+"""
 
 
 CLAIM_MINUTES = 30
