@@ -4,7 +4,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from core.forms import LocalDateTimeField, NHSFormMixin
-from core.uploads import pdf_problem, too_large_message
+from core.uploads import RefusedUpload, pdf_problem, too_large_message
 
 from .models import (
     CallerType,
@@ -69,7 +69,7 @@ class AttachmentField(forms.FileField):
         if not upload:
             return upload
         limit = settings.REFERRAL_ATTACHMENT_MAX_BYTES
-        if upload.size > limit:
+        if upload.size > limit or isinstance(upload, RefusedUpload):  # not read past the page's limit
             raise forms.ValidationError(too_large_message(limit))
         if not upload.name.lower().endswith(".pdf"):
             raise forms.ValidationError("The file must be a PDF.")
