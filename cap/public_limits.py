@@ -10,7 +10,7 @@ its turn: PUBLIC_REFERRAL_WAIT_SECONDS after the address's last referral for the
 over the count, twice that for the second, and so on up to MAX_WAIT. A genuine person at a
 busy library waits half a minute with their answers kept, and the page tells them how to
 get help now (999, NHS 111 option 2) while they wait; a script sending junk from one
-address is held to a few referrals an hour, so the triage worklist is not flooded.
+address is held to a couple of dozen referrals an hour, so the triage worklist is not flooded.
 
 The counts live in the cache (Redis). If Redis cannot be reached the form stays open:
 PostgreSQL's unique submission token, not the limit, keeps a referral from being received
