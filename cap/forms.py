@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from core.forms import LocalDateTimeField, NHSFormMixin
+from core.uploads import RefusedUpload, pdf_problem, too_large_message
 
 from .models import (
     CallerType,
@@ -60,20 +61,20 @@ class PersonForm(NHSFormMixin, forms.Form):
 
 class AttachmentField(forms.FileField):
     """A referral letter: a PDF no larger than REFERRAL_ATTACHMENT_MAX_BYTES, checked by
-    its content, not by the name or type the browser claims."""
+    its content (core.uploads.pdf_problem: it parses and holds no JavaScript, launch
+    action or embedded file), not by the name or type the browser claims."""
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         if not upload:
             return upload
         limit = settings.REFERRAL_ATTACHMENT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file must be smaller than {limit // (1024 * 1024)} MB.")
-        head = upload.read(5)
-        upload.seek(0)
-        if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
+        if upload.size > limit or isinstance(upload, RefusedUpload):  # not read past the page's limit
+            raise forms.ValidationError(too_large_message(limit))
+        if not upload.name.lower().endswith(".pdf"):
             raise forms.ValidationError("The file must be a PDF.")
+        if problem := pdf_problem(upload):
+            raise forms.ValidationError(problem)
         return upload
 
 

@@ -10,19 +10,18 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from core.errors import DomainError
 
-from . import services
+from . import public_limits, services
 from .models import CallerType, Channel, ContactPreference, Referral
 from .public_forms import (
     AboutYouForm,
@@ -152,18 +151,12 @@ def step(request, name):
     })
 
 
-def submission_rate(group, request) -> str:
-    return settings.PUBLIC_REFERRAL_RATE
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=submission_rate, method="POST", block=False)
 def check(request):
-    """Check the answers, consent and send. Sending is rate limited per client address
-    (REMOTE_ADDR), guarded by a one-time token, and answered with a redirect."""
-    if request.method == "POST" and request.limited:
-        return render(request, "public/rate_limited.html", status=429)
+    """Check the answers, consent and send. Sending is guarded by a one-time token,
+    answered with a redirect, and paced per client address (cap.public_limits): a
+    referral beyond the address's count waits its turn, with everything kept."""
     if request.method == "POST" and (sent := _sent_reference(request, request.POST.get("token", ""))):
         return redirect("public:sent", signed=sent)
     flow = _flow(request)
@@ -183,6 +176,8 @@ def check(request):
             return _pretend_sent(request, flow["token"])  # a bot: say nothing, keep nothing
         if form.is_valid() and form.cleaned_data["token"] != flow["token"]:
             return redirect("public:check")  # a page from an earlier visit: show the current answers
+        if form.is_valid() and (wait := public_limits.wait_before_sending(request, now=timezone.now())):
+            return _check_page(request, form, forms, answers, wait=wait)
         if form.is_valid():
             try:
                 signed = _send(request, flow["token"], forms)
@@ -190,11 +185,21 @@ def check(request):
                 form.add_domain_error(error)
             else:
                 return redirect("public:sent", signed=signed)
+    return _check_page(request, form, forms, answers)
+
+
+def _check_page(request, form: SubmitForm, forms: dict[str, PublicForm], answers: dict, *, wait: int = 0):
+    """The answers to check and the send button; with `wait`, the send was held back
+    (429, Retry-After) and the page says how long to wait, the answers and consent kept."""
     about_self = _about_self(answers)
-    return render(request, "public/check.html", {
+    response = render(request, "public/check.html", {
         "form": form, "rows": _summary(forms, about_self), "about_self": about_self,
         "back_url": _back_url(answers, None), "risk_signalled": _risk_signalled(answers),
-    })
+        "wait_seconds": wait,
+    }, status=429 if wait else 200)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @login_not_required
@@ -236,6 +241,7 @@ def _send(request, token: str, forms: dict[str, PublicForm]) -> str:
         if first is None:
             raise
         return _remember_sent(request, token, first)
+    public_limits.referral_sent_from(request, now=timezone.now())
     return _remember_sent(request, token, receipt.referral.reference)
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.kept_work import keeps_typed_work
+from core import uploads
 from core.audit import record_access_log
 from core.errors import DomainError
 from core.permissions import permission_required
@@ -39,10 +40,12 @@ def written_referral(request):
     """Log a letter or electronic referral. A valid letter survives an error elsewhere on
     the form: it is held server-side against the form (cap.held_uploads), shown as
     attached, and can be removed."""
-    form = WrittenReferralForm(request.POST or None, request.FILES or None,
+    posted = request.method == "POST"  # bound even when empty: an empty POST is a form error
+    form = WrittenReferralForm(request.POST if posted else None,
+                               uploads.files_of(request) if posted else None,
                                initial={"received_at": timezone.localtime()})
     held = None
-    if request.method == "POST":
+    if posted:
         valid = form.is_valid()
         new_letter = form.cleaned_data.get("attachment")  # valid, even when another field is not
         held = _earlier_letter(request, replaced=bool(new_letter))
@@ -249,8 +252,9 @@ def referral_attachment(request, pk):
         raise Http404("This referral has no attachment.")
     record_access_log(actor=request.user, service_user=referral.service_user, view="letter of referral",
                       referral=referral)
+    # Downloaded, never shown inline: a letter is never rendered in the service's origin.
     return FileResponse(referral.attachment.open("rb"), content_type="application/pdf",
-                        filename=f"{referral.reference}.pdf")
+                        as_attachment=True, filename=f"{referral.reference}.pdf")
 
 
 @require_POST

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.no_store",  # below WhiteNoise: static files keep their cache lifetimes
+    "core.middleware.api_json_as_download",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,7 +144,15 @@ STORAGES = {
 # Attachments (referral letters) live outside the web root and are served only
 # through views that check the user's role.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / ".local" / "private")))
-REFERRAL_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# The largest file a page takes (a referral letter), unless its view declares another
+# (core.uploads.upload_limit): a request is not read past it (core.uploads).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+REFERRAL_ATTACHMENT_MAX_BYTES = UPLOAD_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Sessions, login and lockout ------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)  # idle timeout
@@ -216,7 +227,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",  # at most core.api.MAX_PAGE_SIZE rows
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -296,6 +307,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": ACCOUNTED_WATCH_SECONDS,
         "options": {"expires": ACCOUNTED_WATCH_SECONDS},
     },
+    # Expired sessions hold what people typed (a self-referral's answers) until deleted.
+    "clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions_task",
+        "schedule": crontab(hour=3, minute=15),  # daily, in the quiet of the night (UTC)
+        "options": {"expires": 3600},
+    },
     "send-alert-emails": {
         "task": "triage.tasks.send_alert_emails_task",
         "schedule": 5 * BREACH_SCAN_SECONDS,
@@ -306,8 +323,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- The service's own settings ----------------------------------------------------
 # The address people reach the service on, for links in emails.
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
-# Submissions of the public online form per client address (django-ratelimit syntax).
-PUBLIC_REFERRAL_RATE = env_str("PUBLIC_REFERRAL_RATE", "5/h")
+# Referrals sent from the public online form per client address that go straight through
+# (django-ratelimit syntax); beyond it each waits its turn (cap.public_limits): the first
+# PUBLIC_REFERRAL_WAIT_SECONDS after the address's last, the next twice that, and so on.
+PUBLIC_REFERRAL_RATE = env_str("PUBLIC_REFERRAL_RATE", "10/h")
+PUBLIC_REFERRAL_WAIT_SECONDS = env_int("PUBLIC_REFERRAL_WAIT_SECONDS", 30)
 # The public form stays open if Redis is down: PostgreSQL, not the rate limiter, keeps
 # submissions from being duplicated.
 RATELIMIT_FAIL_OPEN = True

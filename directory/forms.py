@@ -10,6 +10,7 @@ from core.forms import NHSFormMixin
 from scheduling.models import Practitioner
 
 from . import postcodes
+from .links import validate_link
 from .models import Access, CommunityService, Need, Specialty
 from .selectors import Search
 from .services import ExpertiseDetails, HelplineDetails, LocationDetails, Opening, ServiceDetails
@@ -100,7 +101,7 @@ class ServiceForm(NHSFormMixin, forms.Form):
     contact_name = forms.CharField(label="Contact name", max_length=120, required=False)
     phone = forms.CharField(max_length=40, required=False)
     email = forms.EmailField(required=False)
-    url = forms.URLField(label="Website", required=False, assume_scheme="https")
+    url = forms.URLField(label="Website", required=False, assume_scheme="https", validators=[validate_link])
     location_name = forms.CharField(label="Venue", max_length=160, required=False)
     address = forms.CharField(label="Address", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=80, required=False)

@@ -21,6 +21,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .links import validate_link
+
 
 class Need(models.TextChoices):
     """The categories of need: the seeds' list (benefits, housing, loneliness and
@@ -58,7 +60,7 @@ class Organisation(models.Model):
                                   help_text="Its Open Referral UK id.")
     name = models.CharField(max_length=160)
     description = models.TextField(max_length=4000, blank=True)
-    url = models.URLField(blank=True)
+    url = models.URLField(blank=True, validators=[validate_link])
     email = models.EmailField(blank=True)
     history = HistoricalRecords()
 
@@ -101,7 +103,7 @@ class CommunityService(models.Model):
     contact_name = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
-    url = models.URLField(blank=True)
+    url = models.URLField(blank=True, validators=[validate_link])
     access = models.CharField("how people get to it", max_length=20, choices=Access.choices,
                               default=Access.SELF_REFERRAL)
     how_to_access = models.TextField(max_length=2000, blank=True)

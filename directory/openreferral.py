@@ -25,6 +25,7 @@ from django.utils import timezone
 from core.errors import DomainError
 
 from . import postcodes
+from .links import is_allowed_link
 from .models import Access, CommunityService, Need
 from .services import LocationDetails, Opening, ServiceDetails, service_import
 
@@ -129,6 +130,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # Links left out of records that were loaded (directory.links: only http(s), tel, mailto).
+    links_dropped: list[Problem] = field(default_factory=list)
 
     @property
     def loaded(self) -> int:
@@ -181,6 +184,9 @@ def import_services(*, actor, text: str) -> ImportReport:
     seen: dict[str, str] = {}
     for where, record in records(text):
         record_id = str(record.get("id") or "") if isinstance(record, dict) else ""
+        if isinstance(record, dict):
+            record, dropped = _without_unsafe_links(record)
+            report.links_dropped += [Problem(where, record_id, message) for message in dropped]
         try:
             if isinstance(record, BadRecord):
                 raise record
@@ -194,6 +200,24 @@ def import_services(*, actor, text: str) -> ImportReport:
             continue
         setattr(report, outcome, getattr(report, outcome) + 1)
     return report
+
+
+def _without_unsafe_links(record: dict) -> tuple[dict, list[str]]:
+    """The record with each link of another scheme (javascript:, data:, file:, none) left
+    out, and a line for the report about each: the entry is still loaded without it."""
+    dropped = []
+    record = dict(record)
+    organisation = record.get("organization")
+    for owner, key, label in ((record, "url", "url"),
+                              (organisation if isinstance(organisation, dict) else {}, "url",
+                               "organization url")):
+        value = owner.get(key)
+        if isinstance(value, str) and not is_allowed_link(value.strip()):
+            if owner is not record:
+                owner = record["organization"] = dict(owner)
+            owner[key] = ""
+            dropped.append(f"{label} {value[:80]!r} left out: only http(s), tel and mailto links are kept")
+    return record, dropped
 
 
 def _text(record: dict, key: str, *, required=False, limit=None) -> str:

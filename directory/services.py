@@ -21,6 +21,7 @@ from core.history import history_user_set, save_as
 from scheduling.models import Practitioner
 
 from . import postcodes
+from .links import is_allowed_link
 from .models import (
     Access,
     CommunityService,
@@ -99,6 +100,10 @@ def _validated(details: ServiceDetails) -> ServiceDetails:
     unknown = [n for n in details.needs if n not in Need.values]
     if unknown:
         raise Invalid(f"Unknown category of need: {', '.join(unknown)}.", field="needs")
+    for field, link in (("url", details.url), ("organisation_url", details.organisation_url)):
+        if not is_allowed_link(link):
+            raise Invalid("A website must start https:// or http:// (or be a tel: or mailto: link).",
+                          field=field)
     if details.access not in Access.values:
         raise Invalid(f"Unknown way to get to the service: {details.access!r}.", field="access")
     if (details.minimum_age is not None and details.maximum_age is not None

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.kept_work import keeps_typed_work
 from core.errors import DomainError
 from core.permissions import permission_required
+from core.uploads import files_of, upload_limit
 
 from . import openreferral, selectors, services
 from .forms import (
@@ -122,8 +123,9 @@ def to_check(request):
 
 @permission_required(MANAGE)
 @keeps_typed_work
+@upload_limit(ImportForm.MAX_BYTES)
 def import_services(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, files_of(request) or None)
     report = None
     if request.method == "POST" and form.is_valid():
         report = openreferral.import_services(actor=request.user, text=form.cleaned_data["file"])

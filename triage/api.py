@@ -5,13 +5,13 @@ so a call handler is refused here exactly as in the UI."""
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cap.models import Referral, RiskIndicator
-from core.api import requires
+from core.api import page_size_from, requires
 from core.audit import record_access_log
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
@@ -101,12 +101,21 @@ def referral_output(referrals, *, many=False):
     return ReferralOutput(referrals, many=many, context={"now": timezone.now()}).data
 
 
+WORKLIST_MAX = 500
+
+
 class WorklistApi(APIView):
+    """The most at risk of breaching first, as one list (not paginated: its contract is a
+    list): up to `page_size` of them, at most WORKLIST_MAX."""
+
     permission_classes = [requires("cap.view_referral")]
 
-    @extend_schema(responses=ReferralOutput(many=True))
+    @extend_schema(responses=ReferralOutput(many=True), parameters=[OpenApiParameter(
+        "page_size", int, description=f"How many of the most at risk to return, 1 to {WORKLIST_MAX}; "
+                                      f"default {WORKLIST_MAX}.")])
     def get(self, request):
-        referrals = selectors.with_api_detail(selectors.triage_worklist())[:500]
+        size = page_size_from(request, default=WORKLIST_MAX, maximum=WORKLIST_MAX)
+        referrals = selectors.with_api_detail(selectors.triage_worklist())[:size]
         return Response(referral_output(referrals, many=True))
 
 

@@ -1,5 +1,7 @@
 from django import template
 
+from directory.links import is_allowed_link
+
 register = template.Library()
 
 KM_PER_MILE = 1.609344
@@ -29,3 +31,11 @@ def history_summary(record) -> str:
         return verb
     changed = [change.field.replace("_", " ") for change in record.diff_against(previous).changes]
     return f"{verb}: {', '.join(changed)}" if changed else f"{verb}, nothing different"
+
+
+@register.filter
+def safe_link(value) -> str:
+    """The link if it is http(s), tel or mailto, else nothing: whatever got into the
+    database, a template never renders another scheme (directory.links)."""
+    value = str(value or "")
+    return value if is_allowed_link(value) else ""

@@ -1,15 +1,27 @@
 """Written referrals logged by the admin team: the letter, bad input, children, information."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from cap.models import Referral, ServiceUser
 from tests.factories import GPPracticeFactory
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+def _one_page_pdf() -> bytes:
+    """A real PDF: letters are checked by parsing them (core.uploads.pdf_problem)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _one_page_pdf()
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         report = import_services(actor=actor, text=text)
         for problem in report.problems:
             self.stderr.write(str(problem))
+        for dropped in report.links_dropped:
+            self.stderr.write(str(dropped))
         self.stdout.write(f"{report.created} added, {report.updated} updated, {report.unchanged} unchanged, "
                           f"{len(report.problems)} not loaded.")
         if report.problems:
