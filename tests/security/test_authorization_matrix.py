@@ -432,6 +432,12 @@ def outcomes(django_db_setup, django_db_blocker, tmp_path_factory):
     return results
 
 
+def test_the_walk_finds_namespaced_pages_the_api_and_the_admin_site():
+    names = set(url_names())
+    assert {"home", "cap:referral", "api:care_plan", "followup:huddle_day", "admin:index"} <= names
+    assert ADMIN_GROUP in project_rows() and "admin:index" not in project_rows()
+
+
 def test_every_url_pattern_has_a_row():
     missing = sorted(project_rows() - set(MATRIX))
     assert not missing, "URL patterns with no row in the authorization matrix:\n" + "\n".join(missing)
@@ -446,6 +452,13 @@ def test_every_row_names_a_url_that_exists():
 def test_every_role_gets_what_the_matrix_says(outcomes):
     wrong = [str(o) for o in outcomes if o.actual != o.expected]
     assert not wrong, f"{len(wrong)} of {len(outcomes)} requests answered otherwise:\n" + "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_no_request_is_a_server_error(outcomes):
+    errors = [str(o) for o in outcomes if o.actual >= 500 or o.actual == 0]
+    assert not errors, (f"{len(errors)} server errors (or URLs the dataset gave no object):\n"
+                        + "\n".join(errors))
 
 
 @pytest.mark.django_db
