@@ -28,14 +28,19 @@ REFERENCE_DATA_MIGRATIONS = [
 ]
 
 
-@pytest.fixture
-def reference_data(db):
-    """The rows migrations create (roles, wait targets, disciplines, templates, urgency
-    rules). A transactional test's flush removes them; they are put back here."""
+def reference_data_load() -> None:
+    """Put back the rows migrations create, if a transactional test's flush removed them."""
     if not TargetDefinition.objects.exists():
         roles.roles_sync()
         for module, function in REFERENCE_DATA_MIGRATIONS:
             getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def reference_data(db):
+    """The rows migrations create (roles, wait targets, disciplines, templates, urgency
+    rules). A transactional test's flush removes them; they are put back here."""
+    reference_data_load()
 
 
 @pytest.fixture

@@ -354,6 +354,9 @@ def outcome_referrals(filters: Filters, outcome: str):
              "existing_team": "route_existing_team", "emergency": "emergency_services"}
     if outcome == "awaiting":
         referrals = referrals.exclude(decisions__outcome__in=CONCLUDING_OUTCOMES)
+    elif outcome not in codes:
+        # Calls the call handler resolved never became referrals: nothing to list.
+        return Referral.objects.none()
     else:
         latest = (TriageDecision.objects.filter(referral=OuterRef("pk"), outcome__in=CONCLUDING_OUTCOMES)
                   .order_by("-decided_at", "-pk"))

@@ -175,6 +175,13 @@ def test_a_figure_drills_down_to_its_referrals(page, history):
 
 
 @pytest.mark.django_db
+def test_the_calls_resolved_by_the_call_handler_drill_down_to_no_referrals(page):
+    base = reverse("triage:performance_figure") + "?start=2026-11-02&end=2026-11-15&period=week"
+    resolved = page.get(base + "&outcome=resolved")
+    assert resolved.status_code == 200 and '<span data-count="rows">0</span>' in resolved.content.decode()
+
+
+@pytest.mark.django_db
 def test_every_table_downloads_as_csv(page):
     rows = list(csv.reader(io.StringIO(page.get(URL + "&csv=triage_review").content.decode())))
     assert rows[0][:4] == ["period", "met", "met_in_time", "share_in_time"]
