@@ -51,11 +51,16 @@ class DecisionOutput(serializers.Serializer):
     stream = serializers.CharField(allow_null=True)
     decided_by = serializers.CharField(source="decided_by.username")
     decided_at = serializers.DateTimeField()
+    # The timescale triage chose for the assessment, whether it set the target's due
+    # instant, and why a longer one was allowed (null: none chosen, or no reason needed).
+    target_timescale = serializers.CharField(allow_null=True)
+    timescale_sets_due = serializers.BooleanField()
+    timescale_reason = serializers.CharField(allow_null=True)
 
     def to_representation(self, decision):
         data = super().to_representation(decision)
         # Blank means "none": the API says null, as it does for the referral's stream.
-        for name in ("suggested_urgency", "stream"):
+        for name in ("suggested_urgency", "stream", "target_timescale", "timescale_reason"):
             data[name] = data[name] or None
         return data
 
