@@ -101,6 +101,15 @@ def referral_output(referrals, *, many=False):
     return ReferralOutput(referrals, many=many, context={"now": timezone.now()}).data
 
 
+def _readable_by(user):
+    """The referrals `user` may read here. A referring system (accounts.roles.SYSTEM_ROLES)
+    reads back only those it sent: another sender's answers 404, as one that does not
+    exist, so a system learns nothing of referrals that are not its own."""
+    if user.has_perm("cap.view_referral"):
+        return Referral.objects.all()
+    return Referral.objects.filter(logged_by=user)
+
+
 class WorklistApi(APIView):
     permission_classes = [requires("cap.view_referral")]
 
@@ -111,11 +120,11 @@ class WorklistApi(APIView):
 
 
 class ReferralDetailApi(APIView):
-    permission_classes = [requires("cap.view_referral")]
+    permission_classes = [requires("cap.view_referral", "accounts.view_sent_referrals")]
 
     @extend_schema(responses=ReferralOutput)
     def get(self, request, pk):
-        referral = get_object_or_404(selectors.with_api_detail(Referral.objects.all()), pk=pk)
+        referral = get_object_or_404(selectors.with_api_detail(_readable_by(request.user)), pk=pk)
         record_access_log(actor=request.user, service_user=referral.service_user, view="referral API",
                           referral=referral)
         return Response(referral_output(referral))
