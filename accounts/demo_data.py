@@ -246,6 +246,10 @@ DEMO_USERS = (
     (roles.URGENT_CARE_HUB_STAFF, "hub.staff", "Grace", "Adebayo"),
 )
 
+# The demo's system that sends referrals through the API: (name, contact). It has no
+# login; `manage.py api_client_rotate "<name>"` prints a token for it.
+DEMO_API_CLIENT = ("GP practice system: EMIS (demo)", "LLR primary care IT service desk, 0116 496 0999")
+
 # The practitioner record the `practitioner` login is: (discipline, team).
 DEMO_PRACTITIONER_USERNAME = "practitioner"
 DEMO_PRACTITIONER_ROLE = ("nurse", "City East CTR Team")

@@ -27,6 +27,16 @@ class Role:
 
 
 @dataclass(frozen=True)
+class SystemRole:
+    """The role of a service account another system acts as (accounts.ApiClient): it
+    calls the API with a token and never signs in to pages, so it has no home or
+    navigation."""
+
+    group: str
+    permissions: frozenset[str]
+
+
+@dataclass(frozen=True)
 class QueueGroup:
     """A group a triage clinician may hold as well as their role, to work a specific
     triage queue; it has no home or navigation of its own."""
@@ -44,6 +54,7 @@ COMMUNITY_KNOWLEDGE_OFFICER = "Community knowledge officer"
 URGENT_CARE_HUB_STAFF = "Urgent Care Hub staff"
 EATING_DISORDERS_TRIAGE = "Eating disorders triage"
 NURSING_HOME_IN_REACH_TRIAGE = "Nursing home in-reach triage"
+REFERRING_SYSTEM = "Referring system"
 
 
 def _maintain(app_label: str, *models: str) -> tuple[str, ...]:
@@ -172,10 +183,17 @@ QUEUE_GROUPS = (
                _perms("cap.view_referral", _TRIAGE, "triage.work_nursing_home_in_reach_queue")),
 )
 
+# Systems that send referrals (a GP practice system, another trust): sending a referral
+# and reading back the referrals it sent, its status and wait, and nothing else; not the
+# worklist, not another sender's referrals (triage.api.ReferralDetailApi).
+SYSTEM_ROLES = (
+    SystemRole(REFERRING_SYSTEM, _perms("accounts.send_referrals", "accounts.view_sent_referrals")),
+)
+
 
 def group_permissions() -> dict[str, frozenset[str]]:
     """Every group of the table with exactly what it may do."""
-    return {entry.group: entry.permissions for entry in (*ROLES, *QUEUE_GROUPS)}
+    return {entry.group: entry.permissions for entry in (*ROLES, *QUEUE_GROUPS, *SYSTEM_ROLES)}
 
 
 def roles_of(user) -> list[Role]:

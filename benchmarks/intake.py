@@ -179,11 +179,11 @@ def load(target: int, system_user) -> None:
 
 def _user(username: str, role: str):
     from django.contrib.auth.models import Group, User
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     user, _ = User.objects.get_or_create(username=username)
     user.groups.add(Group.objects.get(name=role))
-    return user, Token.objects.get_or_create(user=user)[0].key
+    return user, AuthToken.objects.create(user=user)[1]
 
 
 def _unused_nhs_numbers(count: int) -> list[str]:

@@ -1,9 +1,11 @@
 """The intake API: electronic referrals sent by other systems (a GP system, another
 trust), received through the same intake action as every other channel.
 
-A sending system authenticates with a token for an account that may log written
-referrals (a system account in the Admin team) and should send an Idempotency-Key,
-so a retry after a timeout never makes a second referral (see cap/idempotency.py)."""
+A sending system authenticates with the token of its API client (accounts.ApiClient,
+a service account in the Referring system role; the Admin team's accounts may send too)
+and should send an Idempotency-Key, so a retry after a timeout never makes a second
+referral (see cap/idempotency.py). Each client's referrals are throttled
+(API_THROTTLE_REFERRALS_RATE)."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,14 +13,16 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import ApiTokenAuthentication
 from core.api import requires
 from core.errors import DomainError
 from core.parsers import JSONParser
+from core.throttles import DEFAULT as DEFAULT_THROTTLES
+from core.throttles import ReferralSendingThrottle
 
 from . import idempotency, services
 from .forms import REFERRER_URGENCY
@@ -183,9 +187,10 @@ def _receive(actor, data) -> tuple[int, dict]:
 
 
 class ReferralCreateApi(APIView):
-    authentication_classes = [TokenAuthentication]
-    permission_classes = [requires("cap.log_written_referral")]
+    authentication_classes = [ApiTokenAuthentication]
+    permission_classes = [requires("cap.log_written_referral", "accounts.send_referrals")]
     parser_classes = [JSONParser]
+    throttle_classes = [*DEFAULT_THROTTLES, ReferralSendingThrottle]
 
     @extend_schema(
         operation_id="referrals_create",

@@ -12,7 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "simple_history",
     "axes",
@@ -218,11 +218,23 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Central Access Point <cap@lo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- API -----------------------------------------------------------------------
+# Other systems send `Authorization: Token <key>`: a knox token of an API client
+# (accounts.ApiClient), kept only as a hash and expiring (docs/adr/0012).
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 90 * 24)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be at least 1.")
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS), "AUTO_REFRESH": False}
+# Requests per client (a system or a signed-in user), referrals sent per client, and
+# requests per address to the API's public endpoints: count/period, period s, m, h or d.
+API_THROTTLE_USER_RATE = env_rate("API_THROTTLE_USER_RATE", "3600/h")
+API_THROTTLE_REFERRALS_RATE = env_rate("API_THROTTLE_REFERRALS_RATE", "600/h")
+API_THROTTLE_ANON_RATE = env_rate("API_THROTTLE_ANON_RATE", "60/m")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttles.ClientThrottle", "core.throttles.AnonymousThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],

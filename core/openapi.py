@@ -23,6 +23,10 @@ def _response(description: str, schema: dict[str, Any]) -> dict[str, Any]:
 COMMON = {
     "401": _response("Not signed in: no token, or a token that is not valid.", DETAIL),
     "403": _response("The role of the signed-in user does not allow this.", DETAIL),
+    "429": {**_response("Too many requests from this client (core.throttles): wait the seconds "
+                        "`Retry-After` gives, then send again.", DETAIL),
+            "headers": {"Retry-After": {"description": "Seconds to wait before sending again.",
+                                        "schema": {"type": "integer"}}}},
 }
 WITH_INPUT = {
     "400": _response("The request is not valid: each problem is named.", FIELD_ERRORS),

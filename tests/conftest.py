@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from accounts import roles
 from cap.services import PersonDetails, Referrer
@@ -26,6 +28,19 @@ REFERENCE_DATA_MIGRATIONS = [
     ("triage.migrations.0026_care_coordinator_named_target", "add"),
     ("triage.migrations.0028_rebooking_target", "add"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def api_throttles_counted_afresh():
+    """Each test's API requests are counted from nothing (core.throttles). The counts are
+    in Redis, which keeps them between runs, and a new test database hands out the same
+    user ids again, so without this one run's requests would count against the next's."""
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    try:
+        for key in client.scan_iter(match=cache.make_key("throttle_*")):
+            client.delete(key)
+    except RedisError:
+        pass  # no Redis: nothing counted either
 
 
 def reference_data_load() -> None:

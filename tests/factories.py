@@ -105,3 +105,12 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
         for weekday in range(5):
             WorkingPattern.objects.create(practitioner=self, weekday=weekday,
                                           starts=time(9), ends=time(17))
+
+
+def api_token(user: User) -> str:
+    """A new API token for `user`, as `Authorization: Token <key>` sends it (a knox
+    token: the database keeps only its hash). Systems get theirs as API clients
+    (accounts.services.api_client_add); tests of a role's API use its persona's."""
+    from knox.models import AuthToken
+
+    return AuthToken.objects.create(user=user)[1]

@@ -13,11 +13,11 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from config.wsgi import application
 from tests.factories import UserFactory
+from tests.factories import api_token as new_api_token
 
 EXAMPLES_PER_OPERATION = 25
 CHECKS = [
@@ -43,7 +43,7 @@ def in_process_requests():
 def api_token(reference_data) -> str:
     """A user who may do everything the API offers, so every operation's own code runs."""
     user = UserFactory(username="api.fuzz", is_superuser=True, is_staff=True)
-    return Token.objects.create(user=user).key
+    return new_api_token(user)
 
 
 def operation_failures(operation, headers: dict) -> list[str]:

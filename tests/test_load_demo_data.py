@@ -6,7 +6,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 
-from accounts import demo_data
+from accounts import demo_data, roles
+from accounts.models import ApiClient
 from cap.models import GPPractice, PrimaryCareNetwork, Referral, ReferralStatus
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team, WorkingPattern
@@ -39,6 +40,15 @@ def test_it_adds_nothing_the_second_time(demo_loaded):
 
     assert row_counts() == first
     assert second_output == demo_loaded
+
+
+@pytest.mark.django_db
+def test_it_adds_the_demo_api_client_as_a_referring_system_and_says_how_to_get_its_token(demo_loaded):
+    name, _ = demo_data.DEMO_API_CLIENT
+    client = ApiClient.objects.get(name=name)
+
+    assert [group.name for group in client.user.groups.all()] == [roles.REFERRING_SYSTEM]
+    assert f'python manage.py api_client_rotate "{name}"' in demo_loaded
 
 
 @pytest.mark.django_db

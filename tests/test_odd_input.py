@@ -5,16 +5,15 @@ import json
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def api(reference_data):
-    token = Token.objects.create(user=UserFactory(username="api.user", is_superuser=True)).key
+    token = api_token(UserFactory(username="api.user", is_superuser=True))
     return Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {token}")
 
 

@@ -109,6 +109,15 @@ def referral_output(referrals, *, many=False):
 WORKLIST_MAX = 500
 
 
+def _readable_by(user):
+    """The referrals `user` may read here. A referring system (accounts.roles.SYSTEM_ROLES)
+    reads back only those it sent: another sender's answers 404, as one that does not
+    exist, so a system learns nothing of referrals that are not its own."""
+    if user.has_perm("cap.view_referral"):
+        return Referral.objects.all()
+    return Referral.objects.filter(logged_by=user)
+
+
 class WorklistApi(APIView):
     """The most at risk of breaching first, as one list (not paginated: its contract is a
     list): up to `page_size` of them, at most WORKLIST_MAX."""
@@ -125,11 +134,11 @@ class WorklistApi(APIView):
 
 
 class ReferralDetailApi(APIView):
-    permission_classes = [requires("cap.view_referral")]
+    permission_classes = [requires("cap.view_referral", "accounts.view_sent_referrals")]
 
     @extend_schema(responses=ReferralOutput)
     def get(self, request, pk):
-        referral = get_object_or_404(selectors.with_api_detail(Referral.objects.all()), pk=pk)
+        referral = get_object_or_404(selectors.with_api_detail(_readable_by(request.user)), pk=pk)
         record_access_log(actor=request.user, service_user=referral.service_user, view="referral API",
                           referral=referral)
         return Response(referral_output(referral))

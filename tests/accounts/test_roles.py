@@ -5,10 +5,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from accounts import roles
 from accounts.demo_data import DEMO_USERS
+from tests.factories import api_token
 from triage.models import TriageDecision
 
 HOMES = [
@@ -88,15 +88,15 @@ def test_api_refuses_a_call_handler_and_accepts_a_triage_clinician(client, call_
                                     reason="Low mood")
     url = reverse("api:triage", args=[referral.pk])
     body = {"urgency": "routine", "outcome": "assessment", "stream": "AMH", "rationale": "Stable"}
-    handler_token = Token.objects.create(user=call_handler)
+    handler_token = api_token(call_handler)
     refused = client.post(url, body, content_type="application/json",
-                          HTTP_AUTHORIZATION=f"Token {handler_token.key}")
+                          HTTP_AUTHORIZATION=f"Token {handler_token}")
     assert refused.status_code == 403
     assert not TriageDecision.objects.exists()
 
-    clinician_token = Token.objects.create(user=triage_clinician)
+    clinician_token = api_token(triage_clinician)
     accepted = client.post(url, body, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {clinician_token.key}")
+                           HTTP_AUTHORIZATION=f"Token {clinician_token}")
     assert accepted.status_code == 201
     body = accepted.json()
     assert (body["status"], body["urgency"], body["stream"]) == ("awaiting_booking", "routine", "AMH")
@@ -207,3 +207,10 @@ def test_the_readme_names_the_groups_of_the_specific_triage_queues():
     section = readme.split("## Roles and demo logins", 1)[1].split("\n## ", 1)[0]
     for group in roles.QUEUE_GROUPS:
         assert f"`{group.group}`" in section
+
+
+def test_the_readme_names_the_roles_of_systems_that_call_the_api():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    section = readme.split("## Roles and demo logins", 1)[1].split("\n## ", 1)[0]
+    for system in roles.SYSTEM_ROLES:
+        assert f"`{system.group}`" in section

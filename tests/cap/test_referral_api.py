@@ -9,20 +9,19 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cap import api as cap_api
 from cap.models import IdempotencyKey, RecordAccess, Referral, ServiceUser
 from cap.services import PersonDetails, referral_log_written
-from tests.factories import GPPracticeFactory
+from tests.factories import GPPracticeFactory, api_token
 
 URL = "/api/v1/referrals/"
 
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 
@@ -192,7 +191,7 @@ def test_key_longer_than_255_characters_is_refused(system):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_the_same_key_create_one_referral(reference_data, admin_team, practice,
                                                                   monkeypatch):
-    token = Token.objects.create(user=admin_team).key
+    token = api_token(admin_team)
     receive = cap_api._receive
 
     def slow_receive(*args):

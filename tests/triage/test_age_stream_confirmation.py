@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from cap.services import referral_log_written
 from core.errors import Invalid
+from tests.factories import api_token
 from triage import services
 from triage.models import TriageDecision
 from triage.services import Decision
@@ -107,15 +107,15 @@ def test_an_adults_decide_page_has_no_age_confirmation(refer, client_for, triage
 
 def test_the_api_refuses_the_stream_until_confirmed(refer, client, triage_clinician):
     referral = refer(years_ago(15))
-    token, _ = Token.objects.get_or_create(user=triage_clinician)
+    token = api_token(triage_clinician)
     url = f"/api/v1/referrals/{referral.pk}/triage/"
     body = {"urgency": "routine", "outcome": "assessment", "stream": "AMH", "rationale": "Adult needs."}
-    refused = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
+    refused = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
     assert refused.status_code == 400
     assert refused.json()["confirm_age_stream"] == [
         "Maya Khan is 15: confirm streaming to Adult Mental Health"]
     accepted = client.post(url, {**body, "confirm_age_stream": True}, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {token.key}")
+                           HTTP_AUTHORIZATION=f"Token {token}")
     assert accepted.status_code == 201 and accepted.json()["stream"] == "AMH"
 
 

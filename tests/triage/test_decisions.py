@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts import roles
 from cap.models import RecordAccess, ReferralStatus, Task, TaskKind
@@ -20,7 +19,7 @@ from careplans.models import Episode
 from core.errors import Conflict, Invalid
 from directory.models import CommunityService
 from scheduling.models import Discipline
-from tests.factories import PractitionerFactory, TeamFactory, UserFactory
+from tests.factories import PractitionerFactory, TeamFactory, UserFactory, api_token
 from triage import services
 from triage.models import HuddleItem, InformationRequest, TriageDecision, WaitTarget
 from triage.services import Decision
@@ -460,9 +459,9 @@ def test_only_triage_clinicians_open_or_post_the_decision_form(client_for, reque
 # --- The API ----------------------------------------------------------------------------
 
 def post_decision(client, user, referral, body):
-    token, _ = Token.objects.get_or_create(user=user)
+    token = api_token(user)
     return client.post(reverse("api:triage", args=[referral.pk]), body,
-                       content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
+                       content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
 
 
 def test_api_records_an_assessment_with_its_requirements_and_lists_the_decision(
@@ -582,10 +581,10 @@ def test_referral_detail_lists_decisions_newest_first(client, triage_clinician, 
     decide(triage_clinician, referral, urgency="routine", outcome="information_request",
            information_from="person", information_needed="Consent")
     decide(triage_clinician, referral, urgency="routine", outcome="assessment", stream="CAMHS")
-    token, _ = Token.objects.get_or_create(user=triage_clinician)
+    token = api_token(triage_clinician)
 
     body = client.get(reverse("api:referral", args=[referral.pk]),
-                      HTTP_AUTHORIZATION=f"Token {token.key}").json()
+                      HTTP_AUTHORIZATION=f"Token {token}").json()
 
     assert [d["outcome"] for d in body["decisions"]] == ["assessment", "information_request"]
     assert (body["urgency"], body["stream"]) == ("routine", "CAMHS")

@@ -10,13 +10,12 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cap.services import referral_log_written
 from tests.cap.test_calls import call_form
 from tests.cap.test_referral_api import body
-from tests.factories import GPPracticeFactory
+from tests.factories import GPPracticeFactory, api_token
 from triage import services
 from triage.models import BreachAlert, WaitTarget
 from triage.selectors import urgent_queue
@@ -44,7 +43,7 @@ def test_a_very_urgent_referral_sent_five_hours_ago_is_breached_before_anyone_tr
     GPPracticeFactory(ods_code="C82001")
     received = timezone.now() - timedelta(hours=5)
     sent = APIClient()
-    sent.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin_team).key}")
+    sent.credentials(HTTP_AUTHORIZATION=f"Token {api_token(admin_team)}")
     response = sent.post("/api/v1/referrals/", body(referrer_urgency="very_urgent",
                                                     received_at=received.isoformat()), format="json")
     assert response.status_code == 201, response.json()
@@ -62,7 +61,7 @@ def test_a_very_urgent_referral_sent_five_hours_ago_is_breached_before_anyone_tr
 
 def sending_system(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

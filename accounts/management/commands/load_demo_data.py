@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import demo_data, roles
+from accounts.models import ApiClient
+from accounts.services import api_client_add
 from cap.models import CallOutcome, Enquiry, GPPractice, PrimaryCareNetwork, Referral, ServiceUser
 from cap.services import Call, Caller, PersonDetails, Referrer, call_log, referral_log_written
 from cap.validators import nhs_number_is_valid
@@ -58,7 +60,9 @@ class Command(BaseCommand):
             load_demo_calls(call_handler=users["call.handler"])
             load_care_plans(practitioner_user=users[demo_data.DEMO_PRACTITIONER_USERNAME])
             load_hub_arrivals(staff=users[demo_data.DEMO_HUB_STAFF])
+            load_demo_api_client()
         self.stdout.write(demo_logins_table())
+        self.stdout.write(demo_api_client_note())
 
 
 def refuse_unless_debug(allow_production: bool) -> None:
@@ -169,6 +173,21 @@ def link_practitioner_login(user) -> None:
     if practitioner.user_id != user.pk:
         practitioner.user = user
         practitioner.save()
+
+
+def load_demo_api_client() -> None:
+    """A referring system, made as any API client is (accounts.services). The token it is
+    issued is not printed: the summary's output is the same on every run, and a token is
+    shown only once, so the summary says how to get one."""
+    name, contact = demo_data.DEMO_API_CLIENT
+    if not ApiClient.objects.filter(name=name).exists():
+        api_client_add(actor=None, name=name, contact=contact)
+
+
+def demo_api_client_note() -> str:
+    name, _ = demo_data.DEMO_API_CLIENT
+    return (f'\nThe API client "{name}" sends referrals as a referring system. For a token '
+            f'(printed once), run:\n  python manage.py api_client_rotate "{name}"')
 
 
 # Referrals awaiting triage
