@@ -6,9 +6,11 @@ record; django-simple-history records writes only, so reads are logged here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 if TYPE_CHECKING:  # core imports no app when it loads (ADR 0008); the log is a cap model
     from django.contrib.auth.models import User
@@ -29,6 +31,26 @@ def record_access_log(*, actor: User, service_user: ServiceUser, view: str,
 
     return RecordAccess.objects.create(user=actor, service_user=service_user, referral=referral,
                                        context=view, break_glass_reason=break_glass_reason)
+
+
+def record_access_log_many(*, actor: User, service_users: Iterable[ServiceUser | tuple[ServiceUser, Referral | None]],
+                           view: str) -> list[RecordAccess]:
+    """Log that `actor` was shown each of `service_users` at once, in a list or in
+    search results (`view` names the list): one row per person shown, written in one
+    INSERT so a worklist of 500 people costs one statement, not 500.
+
+    Each item is a person, or a (person, referral) pair when the list shows the person
+    for a referral. A person shown twice (two referrals on one queue) gets a row for
+    each referral: the log says what was shown, not a summary of it."""
+    from cap.models import RecordAccess
+
+    now = timezone.now()
+    rows = []
+    for item in service_users:
+        person, referral = item if isinstance(item, tuple) else (item, None)
+        rows.append(RecordAccess(user=actor, service_user=person, referral=referral,
+                                 context=view, accessed_at=now))
+    return RecordAccess.objects.bulk_create(rows) if rows else []
 
 
 def record_accesses_for(service_user: ServiceUser) -> QuerySet[RecordAccess]:

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from cap.models import Referral, RiskIndicator
 from core.api import requires
-from core.audit import record_access_log
+from core.audit import record_access_log, record_access_log_many
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
 
@@ -106,7 +106,9 @@ class WorklistApi(APIView):
 
     @extend_schema(responses=ReferralOutput(many=True))
     def get(self, request):
-        referrals = selectors.with_api_detail(selectors.triage_worklist())[:500]
+        referrals = list(selectors.with_api_detail(selectors.triage_worklist())[:500])
+        record_access_log_many(actor=request.user, view="worklist API",
+                               service_users=[(r.service_user, r) for r in referrals])
         return Response(referral_output(referrals, many=True))
 
 
