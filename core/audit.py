@@ -33,8 +33,9 @@ def record_access_log(*, actor: User, service_user: ServiceUser, view: str,
                                        context=view, break_glass_reason=break_glass_reason)
 
 
-def record_access_log_many(*, actor: User, service_users: Iterable[ServiceUser | tuple[ServiceUser, Referral | None]],
-                           view: str) -> list[RecordAccess]:
+def record_access_log_many(*, actor: User, view: str,
+                           service_users: Iterable[ServiceUser | tuple[ServiceUser, Referral | None]],
+                           ) -> list[RecordAccess]:
     """Log that `actor` was shown each of `service_users` at once, in a list or in
     search results (`view` names the list): one row per person shown, written in one
     INSERT so a worklist of 500 people costs one statement, not 500.
@@ -58,4 +59,12 @@ def record_accesses_for(service_user: ServiceUser) -> QuerySet[RecordAccess]:
     from cap.models import RecordAccess
 
     return (RecordAccess.objects.filter(service_user=service_user)
-            .select_related("user", "referral").order_by("-accessed_at", "-id"))
+            .select_related("user", "service_user", "referral").order_by("-accessed_at", "-id"))
+
+
+def record_accesses_by(user: User) -> QuerySet[RecordAccess]:
+    """Whose records this user read, newest first."""
+    from cap.models import RecordAccess
+
+    return (RecordAccess.objects.filter(user=user)
+            .select_related("user", "service_user", "referral").order_by("-accessed_at", "-id"))

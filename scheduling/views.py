@@ -49,7 +49,8 @@ def booking_queue(request):
     referrals = list(selectors.booking_queue()[:200])
     to_rearrange = list(selectors.bookings_to_rearrange())
     record_access_log_many(actor=request.user, view="booking queue", service_users=[
-        *((r.service_user, r) for r in referrals), *((b.referral.service_user, b.referral) for b in to_rearrange)])
+        *((r.service_user, r) for r in referrals),
+        *((b.referral.service_user, b.referral) for b in to_rearrange)])
     return render(request, "scheduling/booking_queue.html", {
         "referrals": referrals, "now": timezone.now(), "to_rearrange": to_rearrange,
     })

@@ -170,7 +170,8 @@ def referral_list_response(request, title, referrals, now, *, why: bool = False)
         now, lambda r: r.next_due_at)
     as_csv = request.GET.get("format") == "csv"
     # The CSV names each referral by its reference, which identifies the person as surely.
-    record_access_log_many(actor=request.user, view=f"dashboard figure{' CSV' if as_csv else ''}: {title}"[:60],
+    view = f"dashboard figure{' CSV' if as_csv else ''}: {title}"[:60]
+    record_access_log_many(actor=request.user, view=view,
                            service_users=[(r.service_user, r) for r in rows[:FIGURE_LIMIT]])
     if as_csv:
         extra = ["why", "unaccounted_since"] if why else []
