@@ -41,14 +41,19 @@ def record_access_log_many(*, actor: User, view: str,
     INSERT so a worklist of 500 people costs one statement, not 500.
 
     Each item is a person, or a (person, referral) pair when the list shows the person
-    for a referral. A person shown twice (two referrals on one queue) gets a row for
-    each referral: the log says what was shown, not a summary of it."""
+    for a referral. One row per person and referral: a person shown for two referrals
+    gets a row for each, and one shown twice for the same referral (in two sections of
+    the dashboard) gets one."""
     from cap.models import RecordAccess
 
     now = timezone.now()
-    rows = []
+    rows, seen = [], set()
     for item in service_users:
         person, referral = item if isinstance(item, tuple) else (item, None)
+        key = (person.pk, referral.pk if referral else None)
+        if key in seen:
+            continue
+        seen.add(key)
         rows.append(RecordAccess(user=actor, service_user=person, referral=referral,
                                  context=view, accessed_at=now))
     return RecordAccess.objects.bulk_create(rows) if rows else []

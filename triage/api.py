@@ -182,4 +182,7 @@ class TriageDecisionApi(APIView):
         services.triage_decision_record(actor=request.user, referral=referral,
                                         decision=data.decision())
         referral = selectors.with_api_detail(Referral.objects.all()).get(pk=pk)
+        # The answer shows the referral with its person, as GET does.
+        record_access_log(actor=request.user, service_user=referral.service_user, view="referral API",
+                          referral=referral)
         return Response(referral_output(referral), status=status.HTTP_201_CREATED)

@@ -168,12 +168,8 @@ def referral_list_response(request, title, referrals, now, *, why: bool = False)
         list(referrals.select_related("service_user").order_by(
             F("next_due_at").asc(nulls_last=True), "received_at")[:FIGURE_LIMIT + 1]),
         now, lambda r: r.next_due_at)
-    as_csv = request.GET.get("format") == "csv"
-    # The CSV names each referral by its reference, which identifies the person as surely.
-    view = f"dashboard figure{' CSV' if as_csv else ''}: {title}"[:60]
-    record_access_log_many(actor=request.user, view=view,
-                           service_users=[(r.service_user, r) for r in rows[:FIGURE_LIMIT]])
-    if as_csv:
+    if request.GET.get("format") == "csv":
+        # References, dates and statuses only: the CSV names no one, so it reads no record.
         extra = ["why", "unaccounted_since"] if why else []
         return csv_response(
             slugify(title), ["reference", "received_at", "channel", "status", "next_due_at", *extra],
@@ -186,6 +182,8 @@ def referral_list_response(request, title, referrals, now, *, why: bool = False)
             r.waited = duration_text(int((now - r.received_at).total_seconds() // 60))
             r.unaccounted_for = (duration_text(int((now - r.unaccounted_since).total_seconds() // 60))
                                  if r.unaccounted_since else "")
+    record_access_log_many(actor=request.user, view=f"dashboard figure: {title}"[:60],
+                           service_users=[(r.service_user, r) for r in rows[:FIGURE_LIMIT]])
     query = request.GET.copy()
     query["format"] = "csv"
     return render(request, "triage/figure.html", {
