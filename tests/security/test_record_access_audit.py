@@ -191,6 +191,9 @@ NOT_ON_THE_DEMO_DATA = {
         "cap:admin_tasks", "cap:referral_attachment", "cap:referral_identity", "careplans:expertise_request",
         "careplans:other_need_add", "careplans:step_up_end", "careplans:step_ups", "careplans:support_slots",
         "careplans:transition", "followup:team_tasks", "queues:eating_disorders",
+        # A referral sent to the huddle goes on the next working day's agenda
+        # (followup:huddle_day, reached); today's is empty.
+        "followup:huddle",
         "queues:nursing_home_in_reach", "triage:performance_figure")}
 
 PAGES_PER_ROLE = 300
