@@ -89,8 +89,11 @@ ROLES = (
           ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
           ("Urgent Care Hub", "hub:board"), ("Caseloads", "careplans:caseload"),
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
-          ("Expertise", "directory:expertise")),
+          ("Expertise", "directory:expertise"), ("Record access", "cap:record_access")),
          _perms(_REFERRALS, _CALLS,
+                # Who has looked at a record (subject access requests, Caldicott
+                # investigations): the pages, their CSV and the API.
+                "cap.view_recordaccess",
                 # The Urgent Care Hub's board, to read (its figures are on the dashboard).
                 "hub.view_hubarrival",
                 # The wait dashboard, the alerts told to the duty manager, and their rota.

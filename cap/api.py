@@ -7,26 +7,36 @@ and should send an Idempotency-Key, so a retry after a timeout never makes a sec
 referral (see cap/idempotency.py). Each client's referrals are throttled
 (API_THROTTLE_REFERRALS_RATE)."""
 
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import ApiTokenAuthentication
 from core.api import requires
+from core.audit import record_access_log, record_accesses_for
 from core.errors import DomainError
 from core.parsers import JSONParser
 from core.throttles import DEFAULT as DEFAULT_THROTTLES
 from core.throttles import ReferralSendingThrottle
 
-from . import idempotency, services
+from . import access_log, idempotency, services
 from .forms import REFERRER_URGENCY
-from .models import Channel, GPPractice, MatchResult, ReferralStatus, RiskIndicator, SpecificQueue
+from .models import (
+    Channel,
+    GPPractice,
+    MatchResult,
+    ReferralStatus,
+    RiskIndicator,
+    ServiceUser,
+    SpecificQueue,
+)
 from .validators import normalise_nhs_number, validate_nhs_number, validate_postcode
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -226,3 +236,43 @@ class ReferralCreateApi(APIView):
         if outcome.replayed:
             headers["Idempotent-Replayed"] = "true"
         return Response(outcome.body, status=outcome.status, headers=headers)
+
+
+class RecordAccessOutput(serializers.Serializer):
+    """One read of a person's record."""
+
+    id = serializers.IntegerField()
+    who = serializers.CharField(source="user.username", help_text="The reader's username.")
+    who_name = serializers.SerializerMethodField(help_text="The reader's full name, or username.")
+    roles = serializers.SerializerMethodField(help_text="The reader's roles now (accounts.roles).")
+    when = serializers.DateTimeField(source="accessed_at", help_text="ISO 8601 with the UTC offset.")
+    what = serializers.CharField(source="context", help_text="What was shown: the page, list, letter or API.")
+    referral = serializers.IntegerField(source="referral_id", allow_null=True,
+                                        help_text="The referral the record was read for; null if none.")
+    break_glass_reason = serializers.CharField(
+        help_text="The reason given by a reader with no care relationship; empty otherwise.")
+
+    def get_who_name(self, access) -> str:
+        return access_log.reader_name(access.user)
+
+    def get_roles(self, access) -> list[str]:
+        return self.context["roles"].get(access.user_id, [])
+
+
+class RecordAccessLogApi(generics.ListAPIView):
+    """Who has looked at this person's record, newest first (managers). Reading it is
+    itself logged as a read of the person."""
+
+    permission_classes = [requires("cap.view_recordaccess")]
+    serializer_class = RecordAccessOutput
+
+    def get_queryset(self):
+        person = get_object_or_404(ServiceUser, pk=self.kwargs["pk"])
+        record_access_log(actor=self.request.user, service_user=person, view="record access log API")
+        return record_accesses_for(person)
+
+    def get_serializer(self, *args, **kwargs):
+        rows = args[0] if args else []
+        kwargs["context"] = {**self.get_serializer_context(),
+                             "roles": access_log.roles_of_readers(a.user_id for a in rows)}
+        return self.serializer_class(*args, **kwargs)

@@ -274,3 +274,26 @@ class VulnerableForm(NHSFormMixin, forms.Form):
     reason = forms.CharField(label="Why", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="What makes a missed appointment a concern, or why the flag "
                                        "is removed. Shown to whoever books and reviews.")
+
+
+class AccessLogFilterForm(NHSFormMixin, forms.Form):
+    """The access log's date range, both ends optional and inclusive (local days)."""
+
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the first day as a real date, for example 23/11/2026"})
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the last day as a real date, for example 30/11/2026"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The last day must be the same as or after the first day")
+        return data
+
+
+class UserSearchForm(NHSFormMixin, forms.Form):
+    """Find a member of staff by username or name, to read what they have looked at."""
+
+    q = forms.CharField(label="Username or name", max_length=150)

@@ -472,4 +472,7 @@ class RecordAccess(models.Model):
     break_glass_reason = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["service_user", "accessed_at"])]
+        # By person (who has read my record), and by reader (what has this user read: a
+        # Caldicott investigation's question).
+        indexes = [models.Index(fields=["service_user", "accessed_at"]),
+                   models.Index(fields=["user", "accessed_at"], name="record_access_by_reader")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import access_log_views, views
 
 app_name = "cap"
 urlpatterns = [
@@ -19,4 +19,8 @@ urlpatterns = [
     path("identity-checks/<id:pk>/", views.match_review, name="match_review"),
     path("tasks/", views.admin_tasks, name="admin_tasks"),
     path("tasks/<id:pk>/done/", views.admin_task_done, name="admin_task_done"),
+    # Who has looked at a record (managers): find a person or a user, then their log.
+    path("records/access/", access_log_views.record_access, name="record_access"),
+    path("records/<id:pk>/access-log/", access_log_views.record_access_log_page, name="record_access_log"),
+    path("records/users/<id:pk>/access-log/", access_log_views.user_access_log, name="user_access_log"),
 ]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.kept_work import keeps_typed_work
 from core import uploads
-from core.audit import record_access_log
+from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError
 from core.permissions import permission_required
 
@@ -96,6 +96,11 @@ def log_call(request):
     search = PersonSearchForm(request.POST if action == "search" else
                               request.GET if "search" in request.GET else None, prefix="find")
     people = selectors.people_search(**search.cleaned_data) if search.is_bound and search.is_valid() else None
+    if people is not None:
+        # Which people a search showed is a read of each of them (the subject access
+        # request asks who saw my name and date of birth, not only who opened my record).
+        people = list(people)
+        record_access_log_many(actor=request.user, service_users=people, view="call handler: search results")
     chosen = _chosen_person(request, choice if action == "choose" else None)
     if action in ("search", "choose"):
         form = CallForm(initial=_typed_so_far(request, search, chosen))
@@ -277,8 +282,10 @@ def referral_add_information(request, pk):
 
 @permission_required("cap.log_written_referral")
 def match_reviews(request):
-    return render(request, "cap/match_reviews.html",
-                  {"referrals": selectors.possible_matches_to_review()[:200]})
+    referrals = list(selectors.possible_matches_to_review()[:200])
+    record_access_log_many(actor=request.user, view="identity checks",
+                           service_users=[(r.service_user, r) for r in referrals])
+    return render(request, "cap/match_reviews.html", {"referrals": referrals})
 
 
 @permission_required("cap.log_written_referral")
@@ -301,15 +308,18 @@ def match_review(request, pk):
         else:
             messages.success(request, f"Identity confirmed for {referral.reference}.")
             return redirect("cap:match_reviews")
-    for candidate in candidates:
-        record_access_log(actor=request.user, service_user=candidate, view="possible match",
-                          referral=referral)
+    record_access_log(actor=request.user, service_user=person, view="identity check", referral=referral)
+    record_access_log_many(actor=request.user, view="possible match",
+                           service_users=[(candidate, referral) for candidate in candidates])
     return render(request, "cap/match_review.html", {"referral": referral, "candidates": candidates})
 
 
 @permission_required("cap.log_written_referral")
 def admin_tasks(request):
-    return render(request, "cap/tasks.html", {"tasks": selectors.open_tasks_for_admin_team()[:200]})
+    tasks = list(selectors.open_tasks_for_admin_team()[:200])
+    record_access_log_many(actor=request.user, view="admin team tasks",
+                           service_users=[task.service_user for task in tasks if task.service_user])
+    return render(request, "cap/tasks.html", {"tasks": tasks})
 
 
 @require_POST
@@ -339,8 +349,8 @@ def calls(request):
     search = CallSearchForm(request.GET or None)
     found = selectors.calls_search(**search.cleaned_data) if search.is_valid() else selectors.calls_search()
     page = Paginator(found, CALLS_PER_PAGE).get_page(request.GET.get("page"))
-    for person in {call.service_user for call in page if call.service_user}:
-        record_access_log(actor=request.user, service_user=person, view="call list")
+    record_access_log_many(actor=request.user, view="call list",
+                           service_users={call.service_user for call in page if call.service_user})
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "cap/calls.html", {"search": search, "page": page, "query": query.urlencode()})

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.kept_work import keeps_typed_work
 from cap.models import ServiceUser
+from core.audit import record_access_log_many
 from core.errors import DomainError, NotAllowed, StaleVersion
 from core.permissions import permission_required
 
@@ -43,8 +44,8 @@ def _person_and_plan(request, pk, context="care plan"):
     if involved and request.user.has_perm(CONTRIBUTE):
         services.care_plan_start(actor=request.user, service_user=person)
     plan = selectors.plan_detail(person)
-    if plan is not None:
-        selectors.plan_viewed(request.user, person, context)
+    # Logged with or without a plan: the page names the person either way.
+    selectors.plan_viewed(request.user, person, context)
     return person, plan, involved
 
 
@@ -66,8 +67,11 @@ def index(request):
                 .select_related("service_user", "requested_by") if practitioner else [])
     outgoing = (ExpertiseRequest.objects.filter(requested_by=request.user)
                 .select_related("service_user", "expert")[:50])
+    people, step_ups, incoming, outgoing = list(people[:200]), list(step_ups), list(incoming), list(outgoing)
+    record_access_log_many(actor=request.user, view="care plans: my people", service_users=[
+        *people, *(s.service_user for s in step_ups), *(r.service_user for r in (*incoming, *outgoing))])
     return render(request, "careplans/index.html", {
-        "people": people[:200], "step_ups": [(s, s.state(now)) for s in step_ups],
+        "people": people, "step_ups": [(s, s.state(now)) for s in step_ups],
         "incoming": incoming, "outgoing": outgoing})
 
 
@@ -295,8 +299,10 @@ def step_up_end(request, pk):
 @permission_required("careplans.view_stepupepisode")
 def step_ups(request):
     now = timezone.now()
-    return render(request, "careplans/step_ups.html",
-                  {"step_ups": [(s, s.state(now)) for s in selectors.running_step_ups()]})
+    running = list(selectors.running_step_ups())
+    record_access_log_many(actor=request.user, view="step up support",
+                           service_users=[s.service_user for s in running])
+    return render(request, "careplans/step_ups.html", {"step_ups": [(s, s.state(now)) for s in running]})
 
 
 @permission_required(CONTRIBUTE)
@@ -381,6 +387,9 @@ def support_slots(request):
             return redirect("careplans:support_slots")
     slots = (SupportSlot.objects.filter(practitioner=practitioner, ends_at__gt=timezone.now())
              .select_related("taken_by__service_user") if practitioner else [])
+    slots = list(slots)
+    record_access_log_many(actor=request.user, view="support slots",
+                           service_users=[slot.taken_by.service_user for slot in slots if slot.taken_by])
     return render(request, "careplans/support_slots.html", {"form": form, "slots": slots})
 
 
@@ -409,10 +418,13 @@ def caseload(request):
     still to be named (earliest due) first; and the transitions awaiting their agreement."""
     now = timezone.now()
     episodes = list(selectors.caseload_for(request.user)[:500])
+    to_agree = list(selectors.transitions_to_agree(request.user)[:100])
+    record_access_log_many(actor=request.user, view="caseload", service_users=[
+        *((e.service_user, e.referral) for e in episodes), *(t.service_user for t in to_agree)])
     return render(request, "careplans/caseload.html", {
         "rows": [(e, selectors.time_left_text(e.coordinator_due_at, now),
                   e.coordinator_due_at is not None and e.coordinator_due_at < now) for e in episodes],
-        "to_agree": selectors.transitions_to_agree(request.user)[:100]})
+        "to_agree": to_agree})
 
 
 def _episode_page(request, episode, coordinator_form=None, close_form=None, status=200):

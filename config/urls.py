@@ -27,6 +27,7 @@ api_v1 = [
     path("dashboard/", api(monitoring_api.DashboardApi.as_view()), name="dashboard"),
     path("dashboard/performance/", api(monitoring_api.PerformanceApi.as_view()), name="performance"),
     path("service-users/<id:pk>/care-plan/", api(careplans_api.CarePlanApi.as_view()), name="care_plan"),
+    path("service-users/<id:pk>/access-log/", api(cap_api.RecordAccessLogApi.as_view()), name="access_log"),
 ]
 
 urlpatterns = [

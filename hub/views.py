@@ -11,7 +11,7 @@ from accounts.kept_work import keeps_typed_work
 from cap import selectors as cap_selectors
 from cap.forms import PersonSearchForm
 from cap.models import ServiceUser
-from core.audit import record_access_log
+from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError
 from core.permissions import permission_required
 from triage.dashboard import time_left_text
@@ -42,11 +42,14 @@ def board(request):
     lists refresh every minute (queue-refresh.mjs asks for them alone), so nothing typed
     elsewhere on the page is lost."""
     now = timezone.now()
+    waiting = _on_the_board(list(selectors.hub_waiting()[:BOARD_LIMIT]), now)
+    being_assessed = _on_the_board(list(selectors.hub_being_assessed()[:BOARD_LIMIT]), now)
+    assessed = _on_the_board(list(selectors.hub_recently_assessed(now)[:BOARD_LIMIT]), now)
+    # Each refresh shows the people again, and is logged again.
+    record_access_log_many(actor=request.user, view="Urgent Care Hub board", service_users=[
+        (row.referral.service_user, row.referral) for row in (*waiting, *being_assessed, *assessed)])
     context = {
-        "now": now,
-        "waiting": _on_the_board(list(selectors.hub_waiting()[:BOARD_LIMIT]), now),
-        "being_assessed": _on_the_board(list(selectors.hub_being_assessed()[:BOARD_LIMIT]), now),
-        "assessed": _on_the_board(list(selectors.hub_recently_assessed(now)[:BOARD_LIMIT]), now),
+        "now": now, "waiting": waiting, "being_assessed": being_assessed, "assessed": assessed,
         "can_record": request.user.has_perm("hub.record_hub_arrival"),
         "limit": BOARD_LIMIT,
     }
@@ -62,8 +65,11 @@ def arrival_new(request):
     everything typed), or enter who they are; a name is enough."""
     action, choice = _action(request)
     search = PersonSearchForm(request.POST if action == "search" else None, prefix="find")
-    people = (cap_selectors.people_search(**search.cleaned_data)
+    people = (list(cap_selectors.people_search(**search.cleaned_data))
               if search.is_bound and search.is_valid() else None)
+    if people is not None:
+        record_access_log_many(actor=request.user, service_users=people,
+                               view="Urgent Care Hub: search results")
     chosen = _chosen_person(request, choice if action == "choose" else None)
     if action in ("search", "choose"):
         typed = {name: request.POST.get(name) for name in ArrivalForm.base_fields if name in request.POST}

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.kept_work import keeps_typed_work
 from cap.models import Referral
-from core.audit import record_access_log
+from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError, StaleVersion
 from core.permissions import permission_required
 from triage import selectors as triage_selectors
@@ -46,9 +46,13 @@ BOOK = "scheduling.book_assessment"
 
 @permission_required(BOOK)
 def booking_queue(request):
+    referrals = list(selectors.booking_queue()[:200])
+    to_rearrange = list(selectors.bookings_to_rearrange())
+    record_access_log_many(actor=request.user, view="booking queue", service_users=[
+        *((r.service_user, r) for r in referrals),
+        *((b.referral.service_user, b.referral) for b in to_rearrange)])
     return render(request, "scheduling/booking_queue.html", {
-        "referrals": selectors.booking_queue()[:200], "now": timezone.now(),
-        "to_rearrange": selectors.bookings_to_rearrange(),
+        "referrals": referrals, "now": timezone.now(), "to_rearrange": to_rearrange,
     })
 
 
@@ -88,6 +92,9 @@ def _options_page(request, referral, *, form=None, rebook=None, status=200):
         search = services.options_for(referral=referral, team=team, setting=setting or "")
     except DomainError as e:
         error = e.message
+    # Finding times (a GET with filters) and a refused choice both show the person again.
+    record_access_log(actor=request.user, service_user=referral.service_user,
+                      view="rebooking page" if rebook else "booking page", referral=referral)
     return render(request, "scheduling/book.html", {
         "referral": referral, "decision": decision, "filters": filters, "search": search,
         "rows": option_rows(search) if search else [], "search_error": error, "form": form,
@@ -175,6 +182,8 @@ def booking(request, pk):
     if request.method == "POST" and _booking_action(request, booking, cancel_form):
         return redirect("scheduling:booking", pk)
     entries = booking.entries.select_related("practitioner", "room").order_by("starts_at", "pk")
+    record_access_log(actor=request.user, service_user=booking.referral.service_user, view="booking",
+                      referral=booking.referral)
     return render(request, "scheduling/booking.html", {
         "booking": booking, "entries": entries, "cancel_form": cancel_form, "now": timezone.now(),
         "history": booking.history.select_related("history_user").order_by("-history_date")[:20],
@@ -224,7 +233,7 @@ def rebook(request, pk):
     return _options_page(request, old.referral, rebook=old, form=form if request.method == "POST" else None)
 
 
-def _letter(request, pk, template):
+def _letter(request, pk, template, view):
     # A crisis assessment has no letter: it is arranged with the person there and then.
     booking = get_object_or_404(Booking.objects.filter(kind=BookingKind.STRUCTURED).select_related(
         "referral__service_user__gp_practice", "team", "room", "template"), pk=pk)
@@ -235,6 +244,8 @@ def _letter(request, pk, template):
         if e.step and not e.step.startswith("Travel") and e.practitioner_id not in seeing:
             seeing[e.practitioner_id] = e
     steps = booking.template.steps.filter(with_person=True).order_by("order")
+    record_access_log(actor=request.user, service_user=booking.referral.service_user, view=view,
+                      referral=booking.referral)
     return render(request, template, {
         "booking": booking, "person": booking.referral.service_user, "seeing": seeing.values(),
         "steps": steps, "minutes": int((booking.ends_at - booking.first_entry_at).total_seconds() // 60),
@@ -251,12 +262,12 @@ def _person_minutes(booking) -> int:
 
 @permission_required(BOOK, "cap.view_referral")
 def letter(request, pk):
-    return _letter(request, pk, "scheduling/letter.html")
+    return _letter(request, pk, "scheduling/letter.html", "appointment letter")
 
 
 @permission_required(BOOK, "cap.view_referral")
 def gp_letter(request, pk):
-    return _letter(request, pk, "scheduling/gp_letter.html")
+    return _letter(request, pk, "scheduling/gp_letter.html", "GP letter")
 
 
 @permission_required("scheduling.view_practitioner")
@@ -289,14 +300,19 @@ def feed(request, token):
 
 @permission_required(BOOK, "scheduling.view_booking")
 def under_cap(request):
-    return render(request, "scheduling/under_cap.html", {
-        "referrals": selectors.under_cap_until_assessed(), "now": timezone.now()})
+    referrals = list(selectors.under_cap_until_assessed())
+    record_access_log_many(actor=request.user, view="under CAP until assessed",
+                           service_users=[(r.service_user, r) for r in referrals])
+    return render(request, "scheduling/under_cap.html", {"referrals": referrals, "now": timezone.now()})
 
 
 @permission_required(BOOK, "scheduling.view_booking")
 def slot_issues(request):
+    issues = list(selectors.appointment_slot_issues())
+    record_access_log_many(actor=request.user, view="slot issues",
+                           service_users=[(i.referral.service_user, i.referral) for i in issues])
     return render(request, "scheduling/slot_issues.html", {
-        "issues": selectors.appointment_slot_issues(), "now": timezone.now(),
+        "issues": issues, "now": timezone.now(),
         "can_change": request.user.has_perm(CHANGE_SLOT_ISSUE)})
 
 

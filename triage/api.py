@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from cap.models import Referral, RiskIndicator
 from core.api import page_size_from, requires
-from core.audit import record_access_log
+from core.audit import record_access_log, record_access_log_many
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
 
@@ -129,7 +129,9 @@ class WorklistApi(APIView):
                                       f"default {WORKLIST_MAX}.")])
     def get(self, request):
         size = page_size_from(request, default=WORKLIST_MAX, maximum=WORKLIST_MAX)
-        referrals = selectors.with_api_detail(selectors.triage_worklist())[:size]
+        referrals = list(selectors.with_api_detail(selectors.triage_worklist())[:size])
+        record_access_log_many(actor=request.user, view="worklist API",
+                               service_users=[(r.service_user, r) for r in referrals])
         return Response(referral_output(referrals, many=True))
 
 
@@ -203,4 +205,7 @@ class TriageDecisionApi(APIView):
         services.triage_decision_record(actor=request.user, referral=referral,
                                         decision=data.decision())
         referral = selectors.with_api_detail(Referral.objects.all()).get(pk=pk)
+        # The answer shows the referral with its person, as GET does.
+        record_access_log(actor=request.user, service_user=referral.service_user, view="referral API",
+                          referral=referral)
         return Response(referral_output(referral), status=status.HTTP_201_CREATED)

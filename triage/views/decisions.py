@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.kept_work import keeps_typed_work
 from cap import selectors as cap_selectors
 from cap.models import ChildrenHubResponse, Referral, RiskIndicator
-from core.audit import record_access_log
+from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError
 from core.permissions import permission_required
 from scheduling import selectors as scheduling_selectors
@@ -31,8 +31,11 @@ def worklist(request):
         sections.append({"queue": QUEUES[key], "rows": rows, "more": more})
     # People who missed appointments and wait for a clinician's review before anyone
     # books them again (scheduling.services.booking_did_not_attend).
-    reviews = (scheduling_selectors.clinical_reviews_needed()[:WORKLIST_LIMIT]
+    reviews = (list(scheduling_selectors.clinical_reviews_needed()[:WORKLIST_LIMIT])
                if request.user.has_perm("scheduling.record_clinical_review") else [])
+    record_access_log_many(actor=request.user, view="triage worklist", service_users=[
+        *((row.referral.service_user, row.referral) for section in sections for row in section["rows"]),
+        *((review.referral.service_user, review.referral) for review in reviews)])
     return render(request, "triage/worklist.html", {
         "clinical_reviews": reviews,
         "sections": sections, "referrals": [row.referral for s in sections for row in s["rows"]],

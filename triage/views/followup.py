@@ -14,7 +14,7 @@ from accounts.kept_work import keeps_typed_work
 from cap import services as cap_services
 from cap.models import Referral, ReferralStatus, Task
 from cap.referral_status import URGENT_ACTION_STATUSES
-from core.audit import record_access_log
+from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError
 from core.permissions import permission_required
 from scheduling.options import assessment_deadline
@@ -36,8 +36,11 @@ LIST_LIMIT = 200
 
 @permission_required(DECIDE)
 def information_requests(request):
+    open_requests = list(selectors.open_information_requests()[:LIST_LIMIT])
+    record_access_log_many(actor=request.user, view="information requests",
+                           service_users=[(i.referral.service_user, i.referral) for i in open_requests])
     return render(request, "triage/followup/information_requests.html", {
-        "requests": selectors.open_information_requests()[:LIST_LIMIT], "now": timezone.now(),
+        "requests": open_requests, "now": timezone.now(),
     })
 
 
@@ -72,6 +75,8 @@ def information_receive(request, pk):
         else:
             messages.success(request, f"Information received for {info.referral.reference}.")
         return redirect("followup:information_requests")
+    record_access_log(actor=request.user, service_user=info.referral.service_user,
+                      view="information received", referral=info.referral)
     return render(request, "triage/followup/information_received.html", {"form": form, "info": info})
 
 
@@ -115,6 +120,8 @@ def _render_huddle(request, day: date, *, bound=None, status=200):
     for item in items:
         item.form = bound.get(item.pk) or HuddleDiscussionForm(prefix=f"item-{item.pk}")
     meeting = Huddle.objects.filter(held_on=day).prefetch_related("attendees").first()
+    record_access_log_many(actor=request.user, view="MDT huddle",
+                           service_users=[(item.referral.service_user, item.referral) for item in items])
     now = timezone.now()
     return render(request, "triage/followup/huddle.html", {
         "day": day, "items": items, "huddle": meeting,
@@ -140,6 +147,8 @@ def physical_health_check(request, pk):
         else:
             messages.success(request, "Letter to the GP ready to print.")
             return redirect("followup:physical_health_letter", pk=check.pk)
+    record_access_log(actor=request.user, service_user=referral.service_user,
+                      view="physical health checks first", referral=referral)
     return render(request, "triage/followup/physical_health_check.html",
                   {"form": form, "referral": referral})
 
@@ -177,6 +186,8 @@ def urgent_action(request, pk):
             messages.success(request, f"{action.get_kind_display()} recorded for {referral.reference}.")
             _warn_if_after_target(request, action)
             return redirect("cap:referral", pk=referral.pk)
+    record_access_log(actor=request.user, service_user=referral.service_user, view="urgent triage action",
+                      referral=referral)
     return render(request, "triage/followup/urgent_action.html", {
         "form": form, "referral": referral, "stream": Stream(stream).label if stream else "",
         "deadline": assessment_deadline(referral),
@@ -199,8 +210,10 @@ def _warn_if_after_target(request, action) -> None:
 
 @permission_required("cap.view_referral")
 def team_tasks(request):
-    return render(request, "triage/followup/team_tasks.html",
-                  {"tasks": selectors.open_team_tasks()[:LIST_LIMIT]})
+    tasks = list(selectors.open_team_tasks()[:LIST_LIMIT])
+    record_access_log_many(actor=request.user, view="tasks for existing teams",
+                           service_users=[task.service_user for task in tasks if task.service_user])
+    return render(request, "triage/followup/team_tasks.html", {"tasks": tasks})
 
 
 @require_POST

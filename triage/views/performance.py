@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.audit import record_access_log_many
 from core.permissions import permission_required
 from hub.selectors import hub_figures
 from scheduling import selectors as scheduling_selectors
@@ -120,19 +121,25 @@ def dashboard(request):
     now = timezone.now()
     urgent = dashboard_reads.urgent_waits(now)
     never_lost = scheduling_selectors.under_cap_until_assessed(now)
+    urgent_rows = dashboard_reads.with_time_left(list(urgent[:LIST_LIMIT]), now, lambda t: t.due_at)
+    slot_issues = list(scheduling_selectors.appointment_slot_issues()[:LIST_LIMIT])
+    never_lost_rows = dashboard_reads.with_time_left(list(never_lost[:LIST_LIMIT]), now, lambda r: r.next_due)
+    record_access_log_many(actor=request.user, view="wait dashboard", service_users=[
+        *((t.referral.service_user, t.referral) for t in urgent_rows),
+        *((i.referral.service_user, i.referral) for i in slot_issues),
+        *((r.service_user, r) for r in never_lost_rows)])
     return render(request, "triage/dashboard.html", {
         "now": now,
         "stats": selectors.wait_dashboard(now),
         "heartbeat": dashboard_reads.heartbeat(now),
         "by_queue": dashboard_reads.open_by_queue_and_time_left(now),
         "bands": [*dashboard_reads.BANDS, dashboard_reads.Band("none", "No target running", None, None)],
-        "urgent": dashboard_reads.with_time_left(list(urgent[:LIST_LIMIT]), now, lambda t: t.due_at),
+        "urgent": urgent_rows,
         "urgent_count": urgent.count(),
         "not_accounted_for": accounted.not_accounted_for_count(now),
         "breaches": list(dashboard_reads.breaches_today(now)),
-        "slot_issues": list(scheduling_selectors.appointment_slot_issues()[:LIST_LIMIT]),
-        "never_lost": dashboard_reads.with_time_left(list(never_lost[:LIST_LIMIT]), now,
-                                                     lambda r: r.next_due),
+        "slot_issues": slot_issues,
+        "never_lost": never_lost_rows,
         "never_lost_count": never_lost.count(),
         "limit": LIST_LIMIT,
         "can_acknowledge": request.user.has_perm("triage.acknowledge_alert"),
@@ -162,6 +169,7 @@ def referral_list_response(request, title, referrals, now, *, why: bool = False)
             F("next_due_at").asc(nulls_last=True), "received_at")[:FIGURE_LIMIT + 1]),
         now, lambda r: r.next_due_at)
     if request.GET.get("format") == "csv":
+        # References, dates and statuses only: the CSV names no one, so it reads no record.
         extra = ["why", "unaccounted_since"] if why else []
         return csv_response(
             slugify(title), ["reference", "received_at", "channel", "status", "next_due_at", *extra],
@@ -174,6 +182,8 @@ def referral_list_response(request, title, referrals, now, *, why: bool = False)
             r.waited = duration_text(int((now - r.received_at).total_seconds() // 60))
             r.unaccounted_for = (duration_text(int((now - r.unaccounted_since).total_seconds() // 60))
                                  if r.unaccounted_since else "")
+    record_access_log_many(actor=request.user, view=f"dashboard figure: {title}"[:60],
+                           service_users=[(r.service_user, r) for r in rows[:FIGURE_LIMIT]])
     query = request.GET.copy()
     query["format"] = "csv"
     return render(request, "triage/figure.html", {

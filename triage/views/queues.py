@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cap.models import Referral, SpecificQueue
+from core.audit import record_access_log_many
 from core.errors import DomainError
 from core.permissions import permission_required
 
@@ -153,6 +154,9 @@ def _queue_page(request, queue: Queue):
     if not request.user.has_perm(queue.permission):
         raise PermissionDenied
     rows, more = queue_rows(queue.rows, timezone.now(), request.user)
+    # The page refreshes itself: each refresh shows the people again, and is logged again.
+    record_access_log_many(actor=request.user, view=queue.title,
+                           service_users=[(row.referral.service_user, row.referral) for row in rows])
     context = {"queue": queue, "rows": rows, "more": more, "limit": QUEUE_LIMIT,
                "can_decide": request.user.has_perm("triage.record_triage_decision"),
                "can_record_hub_response": request.user.has_perm("cap.work_children_hub_handoff"),
