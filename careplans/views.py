@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from access.rules import Record
+from access.views import person_read_or_break_glass
 from accounts.kept_work import keeps_typed_work
 from cap.models import ServiceUser
 from core.errors import DomainError, NotAllowed, StaleVersion
@@ -37,14 +39,18 @@ CHANGE_TRANSITIONS = "careplans.change_transition"
 
 def _person_and_plan(request, pk, context="care plan"):
     """The person and their plan, started here if they have none and the viewer is involved
-    (the plan exists at or before the first assessment). The view is logged."""
+    (the plan exists at or before the first assessment). The view is logged.
+
+    Read only by those in the person's care, or after breaking the glass (access.rules);
+    only those in their care change it."""
     person = get_object_or_404(ServiceUser, pk=pk)
-    involved = selectors.is_involved(request.user, person)
+    access = person_read_or_break_glass(request, person, record=Record.CARE_PLAN)
+    involved = access.in_care
     if involved and request.user.has_perm(CONTRIBUTE):
         services.care_plan_start(actor=request.user, service_user=person)
     plan = selectors.plan_detail(person)
     if plan is not None:
-        selectors.plan_viewed(request.user, person, context)
+        selectors.plan_viewed(request.user, person, context, break_glass_reason=access.break_glass_reason)
     return person, plan, involved
 
 

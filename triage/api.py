@@ -10,6 +10,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.rules import Record
+from access.views import person_read_or_403
 from cap.models import Referral, RiskIndicator
 from core.api import requires
 from core.audit import record_access_log
@@ -18,6 +20,7 @@ from scheduling.models import Discipline, Practitioner, Team
 
 from . import selectors, services
 from .models import AssessmentSetting, DecisionOutcome, InformationRequest, Stream, Urgency
+from .views.queues import TRIAGE_QUEUES
 
 
 class TargetOutput(serializers.Serializer):
@@ -102,7 +105,8 @@ def referral_output(referrals, *, many=False):
 
 
 class WorklistApi(APIView):
-    permission_classes = [requires("cap.view_referral")]
+    # Everyone waiting for triage: for those who triage and the managers who oversee them.
+    permission_classes = [requires(*TRIAGE_QUEUES)]
 
     @extend_schema(responses=ReferralOutput(many=True))
     def get(self, request):
@@ -111,13 +115,15 @@ class WorklistApi(APIView):
 
 
 class ReferralDetailApi(APIView):
-    permission_classes = [requires("cap.view_referral")]
+    # Role-wide readers of referrals, and practitioners for the people in their care.
+    permission_classes = [requires("cap.view_referral", "access.read_in_care")]
 
     @extend_schema(responses=ReferralOutput)
     def get(self, request, pk):
         referral = get_object_or_404(selectors.with_api_detail(Referral.objects.all()), pk=pk)
+        access = person_read_or_403(request, referral.service_user, record=Record.REFERRAL)
         record_access_log(actor=request.user, service_user=referral.service_user, view="referral API",
-                          referral=referral)
+                          referral=referral, break_glass_reason=access.break_glass_reason)
         return Response(referral_output(referral))
 
 
