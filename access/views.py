@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.request import Request
 
 from cap.models import ServiceUser
 from core.errors import DomainError
@@ -46,7 +47,7 @@ def person_read_or_break_glass(request: HttpRequest, person: ServiceUser, *,
     return access
 
 
-def person_read_or_403(request, person: ServiceUser, *, record: rules.Record) -> rules.ReadAccess:
+def person_read_or_403(request: Request, person: ServiceUser, *, record: rules.Record) -> rules.ReadAccess:
     """The read rule for the API: the access, or 403 saying how to break the glass."""
     access = rules.read_access(request.user, person, now=timezone.now(), record=record)
     if not access.allowed:

@@ -284,6 +284,7 @@ def step_up_start(request, pk):
 def step_up_end(request, pk):
     step_up = get_object_or_404(StepUpEpisode.objects.select_related("service_user"), pk=pk)
     person = step_up.service_user
+    _involved_or_403(person_read_or_break_glass(request, person, record=Record.CARE_PLAN).in_care)
     form = forms.StepUpEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
