@@ -132,7 +132,7 @@ def test_caldicott_guardian_filters_the_report_by_date(live_server, page, not_in
     page.wait_for_url("**/access/break-glass/")
     open_from_menu(page, "Break-glass reads")
     assert page.locator("#grants tbody tr").count() == 2
-    page.get_by_label("From", exact=True).fill((timezone.localdate() - timedelta(days=7)).isoformat())
+    page.get_by_label("From (optional)").fill((timezone.localdate() - timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url("**granted_from=*")
     rows = page.locator("#grants tbody tr")
