@@ -244,6 +244,7 @@ DEMO_USERS = (
     (roles.PRACTITIONER, "practitioner", "Sunita", "Mistry"),
     (roles.COMMUNITY_KNOWLEDGE_OFFICER, "knowledge.officer", "Tom", "Fletcher"),
     (roles.URGENT_CARE_HUB_STAFF, "hub.staff", "Grace", "Adebayo"),
+    (roles.CALDICOTT_GUARDIAN, "caldicott.guardian", "Margaret", "Hughes"),
 )
 
 # The demo's system that sends referrals through the API: (name, contact). It has no

@@ -52,6 +52,7 @@ MANAGER = "Manager"
 PRACTITIONER = "Practitioner"
 COMMUNITY_KNOWLEDGE_OFFICER = "Community knowledge officer"
 URGENT_CARE_HUB_STAFF = "Urgent Care Hub staff"
+CALDICOTT_GUARDIAN = "Caldicott guardian"
 EATING_DISORDERS_TRIAGE = "Eating disorders triage"
 NURSING_HOME_IN_REACH_TRIAGE = "Nursing home in-reach triage"
 REFERRING_SYSTEM = "Referring system"
@@ -66,8 +67,15 @@ def _perms(*groups: str | tuple[str, ...]) -> frozenset[str]:
     return frozenset(p for g in groups for p in ((g,) if isinstance(g, str) else g))
 
 
-# Reading a referral and the person it is about: everyone who works referrals.
+# Reading every referral and the person it is about: the roles whose work comes to them
+# before anyone is in the person's care (triage, the admin team, the hub, managers). Others
+# read a person's record through their care of them, or by breaking the glass (access.rules).
 _REFERRALS = ("cap.view_referral", "cap.view_serviceuser")
+# Reading the records of the people in one's care (a care relationship, access.rules), and
+# breaking the glass to read another's with a reason.
+_IN_CARE = "access.read_in_care"
+# Who broke the glass to read a record, and why: managers and the Caldicott guardian.
+_BREAK_GLASS_REPORT = "access.view_break_glass_report"
 # The logged calls (cap:calls): who called, the callback number, what was done.
 _CALLS = "cap.view_enquiry"
 # Completing a person's identity passed to triage without it (cap:referral_identity).
@@ -89,8 +97,9 @@ ROLES = (
           ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
           ("Urgent Care Hub", "hub:board"), ("Caseloads", "careplans:caseload"),
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
-          ("Expertise", "directory:expertise"), ("Record access", "cap:record_access")),
-         _perms(_REFERRALS, _CALLS,
+          ("Expertise", "directory:expertise"), ("Record access", "cap:record_access"),
+          ("Break-glass reads", "access:break_glass_report")),
+         _perms(_REFERRALS, _CALLS, _BREAK_GLASS_REPORT,
                 # Who has looked at a record (subject access requests, Caldicott
                 # investigations): the pages, their CSV and the API.
                 "cap.view_recordaccess",
@@ -157,7 +166,9 @@ ROLES = (
                                            ("Step up support", "careplans:step_ups"),
                                            ("Community support", "directory:index"),
                                            ("Expertise", "directory:expertise")),
-         _perms(_REFERRALS, "careplans.view_careplan", "careplans.contribute_care_plan",
+         # No referral role-wide: a practitioner reads the referrals, bookings and care plans
+         # of the people in their care (access.rules), and breaks the glass for anyone else.
+         _perms(_IN_CARE, "careplans.view_careplan", "careplans.contribute_care_plan",
                 "careplans.view_stepupepisode", "careplans.view_expertiserequest",
                 _SIGNPOST, "directory.view_expertise")),
     Role(COMMUNITY_KNOWLEDGE_OFFICER, "directory:index",
@@ -175,6 +186,11 @@ ROLES = (
           ("Community support", "directory:index")),
          _perms(_REFERRALS, "hub.view_hubarrival", "hub.record_hub_arrival",
                 "triage.acknowledge_alert", _SIGNPOST)),
+    # The trust's guardian of the confidentiality of people's information: reviews who
+    # read a record without a care relationship, and why.
+    Role(CALDICOTT_GUARDIAN, "access:break_glass_report",
+         (("Break-glass reads", "access:break_glass_report"),),
+         _perms(_BREAK_GLASS_REPORT)),
 )
 
 # The specific triage queues are worked by clinicians who hold the queue's group; the

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from access.rules import Record
+from access.views import person_read_or_break_glass
 from accounts.kept_work import keeps_typed_work
 from core import uploads
 from core.audit import record_access_log, record_access_log_many
@@ -170,13 +172,16 @@ def _known_to_services(request, person):
     return selectors.with_open_care(ServiceUser.objects.filter(pk=person.pk)).get()
 
 
-@permission_required("cap.view_referral")
+@permission_required("cap.view_referral", "access.read_in_care")
 def referral(request, pk):
+    """Read role-wide by those who work referrals; by a practitioner for the people in their
+    care, or after breaking the glass (access.rules)."""
     referral = get_object_or_404(
         Referral.objects.select_related("service_user", "service_user__gp_practice",
                                         "service_user__vulnerable_set_by"), pk=pk)
+    access = person_read_or_break_glass(request, referral.service_user, record=Record.REFERRAL)
     record_access_log(actor=request.user, service_user=referral.service_user, view="referral page",
-                      referral=referral)
+                      referral=referral, break_glass_reason=access.break_glass_reason)
     return render(request, "cap/referral.html", {
         "referral": referral,
         "targets": referral.targets.select_related("definition").order_by("due_at"),
@@ -250,13 +255,14 @@ def children_hub_response(request, pk):
     })
 
 
-@permission_required("cap.view_referral")
+@permission_required("cap.view_referral", "access.read_in_care")
 def referral_attachment(request, pk):
-    referral = get_object_or_404(Referral, pk=pk)
+    referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
+    access = person_read_or_break_glass(request, referral.service_user, record=Record.REFERRAL)
     if not referral.attachment:
         raise Http404("This referral has no attachment.")
     record_access_log(actor=request.user, service_user=referral.service_user, view="letter of referral",
-                      referral=referral)
+                      referral=referral, break_glass_reason=access.break_glass_reason)
     # Downloaded, never shown inline: a letter is never rendered in the service's origin.
     return FileResponse(referral.attachment.open("rb"), content_type="application/pdf",
                         as_attachment=True, filename=f"{referral.reference}.pdf")

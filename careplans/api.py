@@ -1,5 +1,6 @@
 """The care plan API: other systems read a person's current plan, its contributions and
-to whom it was given. Every read is logged, as in the UI."""
+to whom it was given, while they are in the reader's care (access.rules). Every read is
+logged, as in the UI."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -7,6 +8,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.rules import Record
+from access.views import person_read_or_403
 from cap.models import ServiceUser
 from core.api import requires
 
@@ -73,8 +76,10 @@ class CarePlanApi(APIView):
     @extend_schema(responses=CarePlanOutput)
     def get(self, request, pk):
         person = get_object_or_404(ServiceUser, pk=pk)
+        access = person_read_or_403(request, person, record=Record.CARE_PLAN)
         plan = selectors.plan_detail(person)
         if plan is None:
             return Response({"detail": "This person has no care plan yet."}, status=404)
-        selectors.plan_viewed(request.user, person, "care plan API")
+        selectors.plan_viewed(request.user, person, "care plan API",
+                              break_glass_reason=access.break_glass_reason)
         return Response(CarePlanOutput(plan).data)

@@ -1,7 +1,9 @@
 """Care plans for the demo people known to services (called once by load_demo_data).
 
 The demo `practitioner` login is a nurse in City East; so that it has plans to work on, it
-joins the team around each known person, then writes the first version with them."""
+joins the team around each known person, then writes the first version with them. These
+people are in its care (access.rules); the demo referrals' people are not, so reading a
+record in one's care and breaking the glass can both be walked."""
 
 from cap.models import ServiceUser
 from scheduling.models import Practitioner

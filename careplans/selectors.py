@@ -5,11 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
+from access import rules
 from cap.models import ServiceUser
 from core.audit import record_access_log
-from scheduling.models import DiaryEntry, Practitioner
+from scheduling.models import Practitioner
 from triage.models import WaitTarget
 from triage.presenters import duration_text
 
@@ -19,7 +21,6 @@ from .models import (
     CarePlanVersion,
     Episode,
     StepUpEpisode,
-    TeamAroundMember,
     Transition,
     TransitionStatus,
 )
@@ -34,35 +35,16 @@ def practitioner_of(user: User | AnonymousUser) -> Practitioner | None:
     return Practitioner.objects.filter(user=user).first()
 
 
-def _involvement(practitioner: Practitioner) -> Q:
-    """People whose care this practitioner is involved in: a member of the team of an open
-    episode, its care coordinator, the plan's coordinator, in the team around the person,
-    in a booking of theirs (an assessment they carry out), or stepping up their support."""
-    return (
-        Q(Exists(Episode.objects.open().filter(service_user=OuterRef("pk"))
-                 .filter(Q(care_coordinator=practitioner) | Q(team__practitioners=practitioner))))
-        | Q(care_plan__care_coordinator=practitioner)
-        | Q(Exists(TeamAroundMember.objects.filter(care_plan__service_user=OuterRef("pk"),
-                                                   practitioner=practitioner, ended_at__isnull=True)))
-        | Q(Exists(DiaryEntry.objects.filter(booking__referral__service_user=OuterRef("pk"),
-                                             practitioner=practitioner, live=True)))
-        | Q(Exists(StepUpEpisode.objects.running().filter(service_user=OuterRef("pk"),
-                                                          practitioners=practitioner)))
-    )
-
-
 def is_involved(user: User | AnonymousUser, service_user: ServiceUser) -> bool:
-    practitioner = practitioner_of(user)
-    if practitioner is None:
-        return False
-    return ServiceUser.objects.filter(pk=service_user.pk).filter(_involvement(practitioner)).exists()
+    """In the person's care: a care relationship, as access.rules defines it."""
+    return rules.care_relationship(user, service_user, now=timezone.now()) is not None
 
 
 def people_in_care_of(user: User | AnonymousUser) -> QuerySet[ServiceUser]:
     practitioner = practitioner_of(user)
     if practitioner is None:
         return ServiceUser.objects.none()
-    return (ServiceUser.objects.filter(_involvement(practitioner))
+    return (ServiceUser.objects.filter(rules.in_care_of(practitioner, now=timezone.now()))
             .select_related("care_plan").order_by("family_name", "given_name", "pk"))
 
 
@@ -82,9 +64,11 @@ def current_version(care_plan: CarePlan) -> CarePlanVersion | None:
     return CarePlanVersion.objects.filter(care_plan=care_plan, number=care_plan.version).first()
 
 
-def plan_viewed(user: User, service_user: ServiceUser, context: str = "care plan") -> None:
+def plan_viewed(user: User, service_user: ServiceUser, context: str = "care plan", *,
+                break_glass_reason: str = "") -> None:
     """Every view of a plan is logged: a person can ask who has read their record."""
-    record_access_log(actor=user, service_user=service_user, view=context)
+    record_access_log(actor=user, service_user=service_user, view=context,
+                      break_glass_reason=break_glass_reason)
 
 
 def running_step_ups() -> QuerySet[StepUpEpisode]:

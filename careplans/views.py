@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from access.rules import Record
+from access.views import person_read_or_break_glass
 from accounts.kept_work import keeps_typed_work
 from cap.models import ServiceUser
 from core.audit import record_access_log_many
@@ -38,14 +40,18 @@ CHANGE_TRANSITIONS = "careplans.change_transition"
 
 def _person_and_plan(request, pk, context="care plan"):
     """The person and their plan, started here if they have none and the viewer is involved
-    (the plan exists at or before the first assessment). The view is logged."""
+    (the plan exists at or before the first assessment). The view is logged.
+
+    Read only by those in the person's care, or after breaking the glass (access.rules);
+    only those in their care change it."""
     person = get_object_or_404(ServiceUser, pk=pk)
-    involved = selectors.is_involved(request.user, person)
+    access = person_read_or_break_glass(request, person, record=Record.CARE_PLAN)
+    involved = access.in_care
     if involved and request.user.has_perm(CONTRIBUTE):
         services.care_plan_start(actor=request.user, service_user=person)
     plan = selectors.plan_detail(person)
     # Logged with or without a plan: the page names the person either way.
-    selectors.plan_viewed(request.user, person, context)
+    selectors.plan_viewed(request.user, person, context, break_glass_reason=access.break_glass_reason)
     return person, plan, involved
 
 
@@ -282,6 +288,7 @@ def step_up_start(request, pk):
 def step_up_end(request, pk):
     step_up = get_object_or_404(StepUpEpisode.objects.select_related("service_user"), pk=pk)
     person = step_up.service_user
+    _involved_or_403(person_read_or_break_glass(request, person, record=Record.CARE_PLAN).in_care)
     form = forms.StepUpEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "directory",
     "hub",
     "simulation",
+    "access",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.absolute_session_timeout",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A person's page refused for want of a care relationship answers with the break-glass page.
+    "access.middleware.BreakGlassMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -159,6 +162,11 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)  # idle timeout
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Reading people's records (access.rules) --------------------------------
+# How long a break-glass grant lets its reader read a person's record without a care
+# relationship; long enough for the emergency, short enough to be asked again tomorrow.
+ACCESS_BREAK_GLASS_MINUTES = env_int("ACCESS_BREAK_GLASS_MINUTES", 30)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from access.rules import Record
+from access.views import person_read_or_break_glass
 from accounts.kept_work import keeps_typed_work
 from cap.models import Referral
 from core.audit import record_access_log, record_access_log_many
@@ -237,6 +239,12 @@ def _letter(request, pk, template, view):
     # A crisis assessment has no letter: it is arranged with the person there and then.
     booking = get_object_or_404(Booking.objects.filter(kind=BookingKind.STRUCTURED).select_related(
         "referral__service_user__gp_practice", "team", "room", "template"), pk=pk)
+    # The admin team and those who read referrals role-wide; a practitioner for the people
+    # in their care, or after breaking the glass (access.rules).
+    person = booking.referral.service_user
+    access = person_read_or_break_glass(request, person, record=Record.BOOKING)
+    record_access_log(actor=request.user, service_user=person, view=view, referral=booking.referral,
+                      break_glass_reason=access.break_glass_reason)
     entries = booking.entries.filter(practitioner__isnull=False).select_related(
         "practitioner__discipline").order_by("starts_at")
     seeing = {}
@@ -260,12 +268,12 @@ def _person_minutes(booking) -> int:
     return max(s.offset_minutes + s.duration_minutes for s in steps) - min(s.offset_minutes for s in steps)
 
 
-@permission_required(BOOK, "cap.view_referral")
+@permission_required(BOOK, "cap.view_referral", "access.read_in_care")
 def letter(request, pk):
     return _letter(request, pk, "scheduling/letter.html", "appointment letter")
 
 
-@permission_required(BOOK, "cap.view_referral")
+@permission_required(BOOK, "cap.view_referral", "access.read_in_care")
 def gp_letter(request, pk):
     return _letter(request, pk, "scheduling/gp_letter.html", "GP letter")
 

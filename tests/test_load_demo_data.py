@@ -5,10 +5,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
+from django.utils import timezone
 
+from access import rules
 from accounts import demo_data, roles
 from accounts.models import ApiClient
-from cap.models import GPPractice, PrimaryCareNetwork, Referral, ReferralStatus
+from cap.models import GPPractice, PrimaryCareNetwork, Referral, ReferralStatus, ServiceUser
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team, WorkingPattern
 from triage.models import BreachAlert, Stream
@@ -166,3 +168,13 @@ def test_the_breach_watcher_has_raised_at_risk_and_breach_alerts_once(demo_loade
     assert at_risk.exists()
     assert breached.exists()
     assert list(BreachAlert.objects.order_by("pk").values_list("pk", "kind", "queue")) == first
+
+
+@pytest.mark.django_db
+def test_the_demo_practitioner_has_people_in_their_care_and_people_not(demo_loaded):
+    """Both paths can be walked: reading a record in one's care, and breaking the glass."""
+    user = User.objects.get(username=demo_data.DEMO_PRACTITIONER_USERNAME)
+    now = timezone.now()
+    people = list(ServiceUser.objects.all())
+    in_care = [p for p in people if rules.care_relationship(user, p, now=now)]
+    assert in_care and len(in_care) < len(people)

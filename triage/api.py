@@ -10,6 +10,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from access.rules import ROLE, ReadAccess, Record
+from access.views import person_read_or_403
 from cap.models import Referral, RiskIndicator
 from core.api import page_size_from, requires
 from core.audit import record_access_log, record_access_log_many
@@ -18,6 +20,7 @@ from scheduling.models import Discipline, Practitioner, Team
 
 from . import selectors, services
 from .models import AssessmentSetting, DecisionOutcome, InformationRequest, Stream, Urgency
+from .views.queues import TRIAGE_QUEUES
 
 
 class TargetOutput(serializers.Serializer):
@@ -109,20 +112,31 @@ def referral_output(referrals, *, many=False):
 WORKLIST_MAX = 500
 
 
+def _reads_as_sender(user) -> bool:
+    """A referring system (accounts.roles.SYSTEM_ROLES): it reads back what it sent, and
+    nothing else, so the care relationship rule does not apply to it."""
+    return not user.has_perm("cap.view_referral") and not user.has_perm("access.read_in_care")
+
+
+# A sender reading back its own referral: allowed, no break-glass reason.
+_SENDER = ReadAccess(allowed=True, because=ROLE)
+
+
 def _readable_by(user):
-    """The referrals `user` may read here. A referring system (accounts.roles.SYSTEM_ROLES)
-    reads back only those it sent: another sender's answers 404, as one that does not
-    exist, so a system learns nothing of referrals that are not its own."""
-    if user.has_perm("cap.view_referral"):
-        return Referral.objects.all()
-    return Referral.objects.filter(logged_by=user)
+    """The referrals `user` may read here. A referring system reads back only those it
+    sent: another sender's answers 404, as one that does not exist, so a system learns
+    nothing of referrals that are not its own. Everyone else is checked by access.rules."""
+    if _reads_as_sender(user):
+        return Referral.objects.filter(logged_by=user)
+    return Referral.objects.all()
 
 
 class WorklistApi(APIView):
     """The most at risk of breaching first, as one list (not paginated: its contract is a
     list): up to `page_size` of them, at most WORKLIST_MAX."""
 
-    permission_classes = [requires("cap.view_referral")]
+    # Everyone waiting for triage: for those who triage and the managers who oversee them.
+    permission_classes = [requires(*TRIAGE_QUEUES)]
 
     @extend_schema(responses=ReferralOutput(many=True), parameters=[OpenApiParameter(
         "page_size", int, description=f"How many of the most at risk to return, 1 to {WORKLIST_MAX}; "
@@ -136,13 +150,18 @@ class WorklistApi(APIView):
 
 
 class ReferralDetailApi(APIView):
-    permission_classes = [requires("cap.view_referral", "accounts.view_sent_referrals")]
+    # Role-wide readers of referrals, practitioners for the people in their care, and a
+    # referring system for the referrals it sent.
+    permission_classes = [requires("cap.view_referral", "access.read_in_care",
+                                   "accounts.view_sent_referrals")]
 
     @extend_schema(responses=ReferralOutput)
     def get(self, request, pk):
         referral = get_object_or_404(selectors.with_api_detail(_readable_by(request.user)), pk=pk)
+        access = (_SENDER if _reads_as_sender(request.user)
+                  else person_read_or_403(request, referral.service_user, record=Record.REFERRAL))
         record_access_log(actor=request.user, service_user=referral.service_user, view="referral API",
-                          referral=referral)
+                          referral=referral, break_glass_reason=access.break_glass_reason)
         return Response(referral_output(referral))
 
 

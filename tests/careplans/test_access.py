@@ -17,6 +17,8 @@ from tests.factories import PractitionerFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+BREAK_GLASS_REASON = "Covering the duty desk: the person's carer rang in distress"
+
 
 def test_a_practitioner_not_involved_cannot_change_the_plan(clinician, outsider, known_person, client_for):
     plan = services.care_plan_start(actor=clinician, service_user=known_person)
@@ -32,8 +34,13 @@ def test_a_practitioner_not_involved_cannot_change_the_plan(clinician, outsider,
     assert plan.version == 1
 
 
-def test_a_practitioner_not_involved_reads_the_plan_without_starting_one(outsider, known_person, client_for):
-    page = client_for(outsider).get(reverse("careplans:person", args=[known_person.pk]))
+def test_a_practitioner_not_involved_breaks_the_glass_to_read_the_plan_and_starts_none(
+        outsider, known_person, client_for):
+    client = client_for(outsider)
+    refused = client.get(reverse("careplans:person", args=[known_person.pk]))
+    assert refused.status_code == 403 and "Why do you need to see this record?" in refused.content.decode()
+    client.post(reverse("access:break_glass", args=[known_person.pk]), {"reason": BREAK_GLASS_REASON})
+    page = client.get(reverse("careplans:person", args=[known_person.pk]))
     assert page.status_code == 200 and "No care plan yet" in page.content.decode()
     assert not CarePlan.objects.filter(service_user=known_person).exists()
 
@@ -46,14 +53,16 @@ def test_roles_without_care_plans_are_refused(call_handler, known_person, client
 def test_every_view_of_a_plan_is_logged_with_who_and_when(clinician, outsider, known_person, client_for):
     services.care_plan_start(actor=clinician, service_user=known_person)
     before = timezone.now()
+    client_for(outsider).post(reverse("access:break_glass", args=[known_person.pk]),
+                              {"reason": BREAK_GLASS_REASON})
     client_for(outsider).get(reverse("careplans:person", args=[known_person.pk]))
     client_for(clinician).get(reverse("careplans:copy", args=[known_person.pk, "person"]))
     client_for(clinician).get(reverse("careplans:copy", args=[known_person.pk, "gp"]))
     client_for(clinician).get(reverse("careplans:versions", args=[known_person.pk]))
     log = list(RecordAccess.objects.filter(service_user=known_person).order_by("id"))
-    assert [(a.user, a.context) for a in log] == [
-        (outsider, "care plan"), (clinician, "care plan copy for person"),
-        (clinician, "care plan copy for gp"), (clinician, "care plan versions")]
+    assert [(a.user, a.context, a.break_glass_reason) for a in log] == [
+        (outsider, "care plan", BREAK_GLASS_REASON), (clinician, "care plan copy for person", ""),
+        (clinician, "care plan copy for gp", ""), (clinician, "care plan versions", "")]
     assert all(a.accessed_at >= before for a in log)
 
 

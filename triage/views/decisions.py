@@ -15,12 +15,12 @@ from scheduling import selectors as scheduling_selectors
 from .. import services
 from ..forms import TriageDecisionForm
 from ..models import DecisionOutcome, Urgency
-from .queues import QUEUES, queue_rows, visible_queues
+from .queues import QUEUES, TRIAGE_QUEUES, queue_rows, visible_queues
 
 WORKLIST_LIMIT = 20
 
 
-@permission_required("cap.view_referral")
+@permission_required(*TRIAGE_QUEUES)
 def worklist(request):
     """The triage clinician's home: the head of the urgent queue, then of the non-urgent
     queue, each closest to breach first; the queue pages show more."""

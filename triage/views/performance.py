@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
+from access import selectors as access_selectors
 from core.audit import record_access_log_many
 from core.permissions import permission_required
 from hub.selectors import hub_figures
@@ -144,6 +145,10 @@ def dashboard(request):
         "limit": LIST_LIMIT,
         "can_acknowledge": request.user.has_perm("triage.acknowledge_alert"),
         "hub": hub_figures(now, today_start=dashboard_reads.today_bounds(now)[0]),
+        # Told at once: the managers see each week's break-glass reads on their dashboard.
+        "break_glass": access_selectors.break_glass_recent_count(now),
+        "break_glass_days": access_selectors.RECENT_DAYS,
+        "can_see_break_glass": request.user.has_perm("access.view_break_glass_report"),
     })
 
 

@@ -35,36 +35,41 @@ class Queue:
     title: str
     description: str
     url_name: str
-    permission: str
+    permissions: tuple[str, ...]  # any of them
     rows: object  # a selector: (limit=None) -> QuerySet
 
+
+# The urgent and non-urgent queues (and the worklist, their heads) show everyone waiting
+# for triage: for those who triage (clinicians and their specific groups) and the managers
+# who oversee the waits, not for every role that reads a referral.
+TRIAGE_QUEUES = ("triage.record_triage_decision", "triage.view_wait_dashboard")
 
 QUEUES = {
     "urgent": Queue(
         "urgent", "Urgent triage queue",
         "Urgent referrals waiting for triage, and those waiting for their crisis assessment, "
         "the one closest to breaching its wait target first.",
-        "queues:urgent", "cap.view_referral", selectors.urgent_queue),
+        "queues:urgent", TRIAGE_QUEUES, selectors.urgent_queue),
     "non-urgent": Queue(
         "non-urgent", "Non-urgent triage queue",
         "Referrals waiting for triage, the one closest to breaching its wait target first.",
-        "queues:non_urgent", "cap.view_referral", selectors.non_urgent_queue),
+        "queues:non_urgent", TRIAGE_QUEUES, selectors.non_urgent_queue),
     SpecificQueue.EATING_DISORDERS: Queue(
         "eating-disorders", "Eating disorders triage queue",
         "Referrals for the eating disorders triage group, the one closest to breaching first.",
-        "queues:eating_disorders", "triage.work_eating_disorders_queue",
+        "queues:eating_disorders", ("triage.work_eating_disorders_queue",),
         partial(selectors.specific_queue, SpecificQueue.EATING_DISORDERS)),
     SpecificQueue.NURSING_HOME_IN_REACH: Queue(
         "nursing-home-in-reach", "Nursing home in-reach triage queue",
         "Referrals for the nursing home in-reach triage group, the one closest to breaching first.",
-        "queues:nursing_home_in_reach", "triage.work_nursing_home_in_reach_queue",
+        "queues:nursing_home_in_reach", ("triage.work_nursing_home_in_reach_queue",),
         partial(selectors.specific_queue, SpecificQueue.NURSING_HOME_IN_REACH)),
     "children-hub": Queue(
         "children-hub", "Children's hub handoff queue",
         "Under-18s redirected to the children's triage and navigation hub, waiting for the hub "
         "to accept them or return them to CAP triage, the one closest to breaching its "
         "handoff target first. Record the hub's answer when it comes.",
-        "queues:children_hub", "cap.work_children_hub_handoff", selectors.children_hub_queue),
+        "queues:children_hub", ("cap.work_children_hub_handoff",), selectors.children_hub_queue),
 }
 
 
@@ -151,7 +156,7 @@ def queue_rows(selector, now: datetime, user, limit: int = QUEUE_LIMIT) -> tuple
 # --- Views ---------------------------------------------------------------------------
 
 def _queue_page(request, queue: Queue):
-    if not request.user.has_perm(queue.permission):
+    if not _may_work(request.user, queue):
         raise PermissionDenied
     rows, more = queue_rows(queue.rows, timezone.now(), request.user)
     # The page refreshes itself: each refresh shows the people again, and is logged again.
@@ -167,7 +172,11 @@ def _queue_page(request, queue: Queue):
 
 
 def visible_queues(user) -> list[Queue]:
-    return [q for q in QUEUES.values() if user.has_perm(q.permission)]
+    return [q for q in QUEUES.values() if _may_work(user, q)]
+
+
+def _may_work(user, queue: Queue) -> bool:
+    return any(user.has_perm(p) for p in queue.permissions)
 
 
 def urgent(request):
