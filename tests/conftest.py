@@ -5,12 +5,15 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts import roles
 from cap.services import PersonDetails, Referrer
 from triage.models import TargetDefinition
 
 from .factories import PASSWORD, GPPracticeFactory, UserFactory, valid_nhs_numbers
+from .sign_in import authenticator_for
 
 # The reference data migrations create besides the roles, by the migrations' own
 # idempotent functions.
@@ -26,6 +29,24 @@ REFERENCE_DATA_MIGRATIONS = [
     ("triage.migrations.0026_care_coordinator_named_target", "add"),
     ("triage.migrations.0028_rebooking_target", "add"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(user)` signs in with both steps, as if the user had entered a
+    code from their authenticator app (given one if they have none): every page needs the
+    second step, and most tests are about something else. Tests of the second step itself
+    use `client.force_login_unverified(user)`, the password step alone."""
+    password_only = Client.force_login
+
+    def force_login(self, user, backend=None):
+        password_only(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_unverified", password_only, raising=False)
 
 
 @pytest.fixture
