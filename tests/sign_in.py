@@ -23,12 +23,16 @@ def code_for(user) -> str:
     """A code the user's authenticator app shows that the server has not yet accepted (a
     code is good once, so a second sign-in within the same 30 seconds uses the next one;
     the server accepts one step either side)."""
-    device = authenticator_for(user)
+    return code_of(authenticator_for(user))
+
+
+def code_of(device: TOTPDevice) -> str:
+    """The code that device's app shows now (or the next one: see code_for)."""
     device.refresh_from_db()
     step = int(time.time() - device.t0) // device.step + device.drift
     if device.last_t >= step + device.tolerance:
         time.sleep(device.step)  # both usable codes are spent: wait for the next one
-        return code_for(user)
+        return code_of(device)
     usable = max(step, device.last_t + 1)
     return f"{hotp(device.bin_key, usable, digits=device.digits):0{device.digits}d}"
 
