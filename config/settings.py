@@ -170,6 +170,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Two-factor sign-in (accounts/two_factor.py) is always on: there is no setting to turn it
 # off. Authenticator apps show this name beside the account.
 OTP_TOTP_ISSUER = "Central Access Point"
+# The admin site's device pages never show a secret key or a QR code of one.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Security headers --------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
