@@ -24,18 +24,20 @@ def home(request):
     return redirect(roles[0].home)
 
 
+def two_factor_exempt(view):
+    """A page of the second step of sign-in, open before the session has passed it."""
+    view.two_factor_exempt = True
+    return view
+
+
+# "Stay signed in" on the timeout warning works on the code's page too.
+@two_factor_exempt
 @require_POST
 def session_keep_alive(request):
     """"Stay signed in" on the timeout warning: any signed-in request renews the idle
     timeout (SESSION_SAVE_EVERY_REQUEST); this one does nothing else. Says how long the
     session now has, for the page's timer."""
     return JsonResponse({"idle_seconds": settings.SESSION_COOKIE_AGE})
-
-
-def two_factor_exempt(view):
-    """A page of the second step of sign-in, open before the session has passed it."""
-    view.two_factor_exempt = True
-    return view
 
 
 def _next_url(request) -> str:
