@@ -2,12 +2,16 @@ from django.conf import settings
 from django.urls import reverse
 
 from .roles import roles_of
+from .two_factor import needs_second_step
 
 
 def navigation(request):
-    """Role-aware navigation: the union of the pages of the user's roles."""
+    """Role-aware navigation: the union of the pages of the user's roles; none until the
+    session has passed the second step of sign-in (every page would send them back to it)."""
     items, seen = [], set()
-    for role in roles_of(getattr(request, "user", None)) if hasattr(request, "user") else []:
+    user = getattr(request, "user", None)
+    pending = user is not None and needs_second_step(user)
+    for role in [] if user is None or pending else roles_of(user):
         for label, name in role.nav:
             if name not in seen:
                 seen.add(name)
@@ -17,4 +21,5 @@ def navigation(request):
     matching = [item for item in items if request.path.startswith(item["url"])]
     if matching:
         max(matching, key=lambda item: len(item["url"]))["current"] = True
-    return {"nav_items": items, "session_idle_seconds": settings.SESSION_COOKIE_AGE}
+    return {"nav_items": items, "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+            "second_step_pending": pending}

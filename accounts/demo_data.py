@@ -17,6 +17,11 @@ from triage.models import Stream
 # Known to everyone who reads this file: the command refuses to run outside
 # DEBUG unless told otherwise.
 DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105
+# Every demo login's authenticator app has this published secret (base32, as an
+# authenticator app takes it), so anyone can sign in to a demo: add it to an app, or run
+# `manage.py totp_code <username>`. A real account's secret is made at set-up and never
+# shown again; the command refuses any device without this one.
+DEMO_TOTP_SECRET = "CAPDEMOTWOFACTORSECRETFORLLRDEMO"  # noqa: S105
 
 # PCN code, PCN name, and its practices as (ODS code, name, postcode).
 PRIMARY_CARE_NETWORKS = (

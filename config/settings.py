@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "core",
     "accounts",
@@ -63,6 +66,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second step.
+    "django_otp.middleware.OTPMiddleware",
+    # Before KeptWorkMiddleware, so typing kept across a sign-in is given back only once
+    # the second step is passed (accounts/middleware.py).
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.kept_work.KeptWorkMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.absolute_session_timeout",
@@ -117,6 +125,10 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Refuses what is guessable however long: words, names, dates, keyboard patterns,
+    # the user's own details and the trust's name (accounts/passwords.py).
+    {"NAME": "accounts.passwords.ZxcvbnValidator",
+     "OPTIONS": {"min_score": env_int("PASSWORD_MIN_SCORE", 3)}},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -174,6 +186,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Two-factor sign-in (accounts/two_factor.py) is always on: there is no setting to turn it
+# off. Authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = "Central Access Point"
+# The admin site's device pages never show a secret key or a QR code of one.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Security headers --------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -240,7 +257,8 @@ API_THROTTLE_ANON_RATE = env_rate("API_THROTTLE_ANON_RATE", "60/m")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # A browser session counts only once it has passed the second step of sign-in.
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["core.throttles.ClientThrottle", "core.throttles.AnonymousThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -32,6 +32,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("accounts.account_urls")),
     path("", include("cap.urls")),
     path("", include("cap.public_urls")),
     path("", include("triage.urls")),

@@ -6,6 +6,8 @@ from datetime import date
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from redis.exceptions import RedisError
 
 from accounts import roles
@@ -13,6 +15,7 @@ from cap.services import PersonDetails, Referrer
 from triage.models import TargetDefinition
 
 from .factories import PASSWORD, GPPracticeFactory, UserFactory, valid_nhs_numbers
+from .sign_in import authenticator_for
 
 # The reference data migrations create besides the roles, by the migrations' own
 # idempotent functions.
@@ -41,6 +44,24 @@ def api_throttles_counted_afresh():
             client.delete(key)
     except RedisError:
         pass  # no Redis: nothing counted either
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(user)` signs in with both steps, as if the user had entered a
+    code from their authenticator app (given one if they have none): every page needs the
+    second step, and most tests are about something else. Tests of the second step itself
+    use `client.force_login_unverified(user)`, the password step alone."""
+    password_only = Client.force_login
+
+    def force_login(self, user, backend=None):
+        password_only(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_unverified", password_only, raising=False)
 
 
 def reference_data_load() -> None:

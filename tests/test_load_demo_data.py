@@ -6,9 +6,10 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access import rules
-from accounts import demo_data, roles
+from accounts import demo_data, roles, two_factor
 from accounts.models import ApiClient
 from cap.models import GPPractice, PrimaryCareNetwork, Referral, ReferralStatus, ServiceUser
 from directory.models import CommunityService
@@ -99,6 +100,16 @@ def test_each_demo_user_can_sign_in_with_the_demo_password(demo_loaded, client):
         assert client.login(request=HttpRequest(), username=username,
                             password=demo_data.DEMO_PASSWORD), username
         client.logout()
+
+
+@pytest.mark.django_db
+def test_each_demo_login_has_an_authenticator_app_with_the_published_demo_secret(demo_loaded):
+    for _, username, _, _ in demo_data.DEMO_USERS:
+        device = TOTPDevice.objects.get(user__username=username)
+        assert device.confirmed and device.key == two_factor.demo_key()
+        out = StringIO()
+        call_command("totp_code", username, stdout=out)
+        assert len(out.getvalue().strip()) == 6
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from accounts import roles
 from accounts.kept_work import LAST_USER_COOKIE
 from cap.services import referral_log_written
 from tests.factories import UserFactory
+from tests.sign_in import sign_in_with_code
 from triage.models import TriageDecision
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +29,7 @@ def signed_out_by_the_timeout(client: Client) -> None:
 
 
 def sign_in(client: Client, user, password: str, next_url: str):
-    return client.post(f"{reverse('login')}?next={next_url}",
-                       {"username": user.username, "password": password, "next": next_url}, follow=True)
+    return sign_in_with_code(client, user, password, next_url)
 
 
 def test_a_triage_decision_posted_after_the_session_ended_comes_back_after_signing_in(

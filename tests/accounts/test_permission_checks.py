@@ -19,9 +19,12 @@ from tests.factories import UserFactory
 # Pages whose check depends on the record or the address, not on a role alone: the home
 # page sends each role to its own, a queue's page needs that queue's permission, and the
 # notification centre shows each person what was told to them or their queues. "Stay
-# signed in" is for everyone signed in.
+# signed in", the second step of sign-in, recovery codes and changing one's own password are
+# for everyone signed in.
 CHECKED_PER_RECORD = {
     "accounts.views.home", "accounts.views.session_keep_alive",
+    "accounts.views.two_factor_verify", "accounts.views.two_factor_setup", "accounts.views.recovery_codes",
+    "accounts.views.password_change", "accounts.views.password_change_done",
     "django.contrib.auth.views.view",  # logout
     "triage.views.queues.urgent", "triage.views.queues.non_urgent",
     "triage.views.queues.eating_disorders", "triage.views.queues.nursing_home_in_reach",

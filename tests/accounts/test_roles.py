@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts import roles
 from accounts.demo_data import DEMO_USERS
 from tests.factories import api_token
+from tests.sign_in import sign_in_with_code
 from triage.models import TriageDecision
 
 HOMES = [
@@ -25,8 +26,7 @@ HOMES = [
 @pytest.mark.parametrize("persona, home", HOMES)
 def test_each_role_signs_in_and_lands_on_its_own_home(client, request, persona, home, password):
     user = request.getfixturevalue(persona)
-    response = client.post(reverse("login"), {"username": user.username, "password": password},
-                           follow=True)
+    response = sign_in_with_code(client, user, password)
     assert response.redirect_chain[-1][0] == home
     assert response.status_code == 200
 

@@ -17,8 +17,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import demo_data, roles
+from accounts import demo_data, roles, two_factor
 from accounts.models import ApiClient
 from accounts.services import api_client_add
 from cap.models import CallOutcome, Enquiry, GPPractice, PrimaryCareNetwork, Referral, ServiceUser
@@ -162,7 +163,16 @@ def demo_user(group_name: str, username: str, first_name: str, last_name: str):
     if group_name == roles.MANAGER and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+    give_demo_authenticator(user)
     return user
+
+
+def give_demo_authenticator(user) -> None:
+    """The demo login's authenticator app, with the published demo secret: two-factor
+    sign-in stays on for demos too, and anyone can get the code (the README says how)."""
+    TOTPDevice.objects.filter(user=user).exclude(key=two_factor.demo_key()).delete()
+    TOTPDevice.objects.get_or_create(user=user, key=two_factor.demo_key(),
+                                     defaults={"name": two_factor.AUTHENTICATOR, "confirmed": True})
 
 
 def link_practitioner_login(user) -> None:
