@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.request import Request
 
 from cap.models import ServiceUser
+from core.audit import record_access_log_many
 from core.errors import DomainError
 from core.permissions import permission_required
 
@@ -96,6 +97,9 @@ def break_glass_report(request):
     if form.is_bound and form.is_valid():
         grants = _between(grants, form.cleaned_data["granted_from"], form.cleaned_data["granted_to"])
     page = Paginator(grants, GRANTS_PER_PAGE).get_page(request.GET.get("page"))
+    # The report names the people whose records were read: itself a read of them.
+    record_access_log_many(actor=request.user, view="break-glass report",
+                           service_users=[grant.service_user for grant in page])
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "access/break_glass_report.html",

@@ -252,8 +252,6 @@ def _letter(request, pk, template, view):
         if e.step and not e.step.startswith("Travel") and e.practitioner_id not in seeing:
             seeing[e.practitioner_id] = e
     steps = booking.template.steps.filter(with_person=True).order_by("order")
-    record_access_log(actor=request.user, service_user=booking.referral.service_user, view=view,
-                      referral=booking.referral)
     return render(request, template, {
         "booking": booking, "person": booking.referral.service_user, "seeing": seeing.values(),
         "steps": steps, "minutes": int((booking.ends_at - booking.first_entry_at).total_seconds() // 60),

@@ -7,7 +7,6 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 from redis.exceptions import RedisError
 
 from accounts import roles
@@ -15,7 +14,7 @@ from cap.services import PersonDetails, Referrer
 from triage.models import TargetDefinition
 
 from .factories import PASSWORD, GPPracticeFactory, UserFactory, valid_nhs_numbers
-from .sign_in import authenticator_for
+from .sign_in import second_step_passed
 
 # The reference data migrations create besides the roles, by the migrations' own
 # idempotent functions.
@@ -56,9 +55,7 @@ def force_login_passes_two_factor(monkeypatch):
 
     def force_login(self, user, backend=None):
         password_only(self, user, backend)
-        session = self.session
-        session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
-        session.save()
+        second_step_passed(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
     monkeypatch.setattr(Client, "force_login_unverified", password_only, raising=False)

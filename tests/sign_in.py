@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,6 +18,14 @@ def authenticator_for(user) -> TOTPDevice:
     """The user's confirmed authenticator app, set up now if they have none."""
     return two_factor.authenticator_of(user) or TOTPDevice.objects.create(
         user=user, name=two_factor.AUTHENTICATOR, confirmed=True)
+
+
+def second_step_passed(client: Client, user) -> None:
+    """Mark the client's session, signed in with the password step, as having passed the
+    second step with the user's authenticator app (given one if they have none)."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+    session.save()
 
 
 def code_for(user) -> str:

@@ -42,7 +42,8 @@ MG = roles.MANAGER
 PR = roles.PRACTITIONER
 KO = roles.COMMUNITY_KNOWLEDGE_OFFICER
 HUB = roles.URGENT_CARE_HUB_STAFF
-IDENTITIES = (CH, TC, ED, NH, AT, MG, PR, KO, HUB)
+CG = roles.CALDICOTT_GUARDIAN
+IDENTITIES = (CH, TC, ED, NH, AT, MG, PR, KO, HUB, CG)
 
 TRIAGE = (TC, ED, NH)
 # Everyone who works referrals reads them: not the call handler (who logs calls, not
@@ -102,6 +103,21 @@ MATRIX: dict[str, Row] = {
     "logout": everyone(302, method="POST"),
     "home": everyone(302),
     "session_keep_alive": everyone(200, method="POST"),
+    # One's own second step of sign-in and password (the session here has passed it).
+    "accounts:two_factor_verify": everyone(302),
+    "accounts:two_factor_setup": everyone(200),
+    "accounts:recovery_codes": everyone(200),
+    "accounts:password_change": everyone(200),
+    "accounts:password_change_done": everyone(200),
+
+    # Who read a record: breaking the glass (a practitioner, for anyone, in their care or
+    # not), its report (managers, the Caldicott guardian), the access log (managers).
+    "access:break_glass": page(PR),
+    "access:break_glass_report": page(MG, CG),
+    "cap:record_access": page(MG),
+    "cap:record_access_log": page(MG),
+    "cap:user_access_log": page(MG),
+    "api:access_log": api(MG),
 
     # Calls and referrals (cap).
     "cap:log_call": page(CH),

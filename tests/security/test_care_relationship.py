@@ -174,6 +174,15 @@ def test_the_grant_shows_on_the_managers_and_caldicott_guardians_report_newest_f
     assert 'data-break-glass="1"' in dashboard
 
 
+def test_reading_the_report_is_logged_as_a_read_of_each_person_it_names(
+        not_in_care, referral, manager, client_for):
+    client_for(not_in_care).post(reverse("access:break_glass", args=[referral.service_user.pk]),
+                                 {"reason": REASON})
+    client_for(manager).get(reverse("access:break_glass_report"))
+    read = RecordAccess.objects.get(user=manager, context="break-glass report")
+    assert read.service_user == referral.service_user
+
+
 def test_the_report_is_for_managers_and_the_caldicott_guardian_only(not_in_care, admin_team, client_for):
     for user in (not_in_care, admin_team):
         assert client_for(user).get(reverse("access:break_glass_report")).status_code == 403

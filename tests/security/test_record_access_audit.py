@@ -37,6 +37,7 @@ from scheduling.models import Practitioner
 # What each URL that shows people shows (a person's details on the page, a letter, a
 # list or search results, an export or an API answer).
 SHOWS_PEOPLE = {
+    "access:break_glass_report": "the people whose records were read by breaking the glass",
     "api:access_log": "who read the person's record (the person is the one in the address)",
     "api:care_plan": "the person's care plan",
     "api:referral": "the referral with its person",
@@ -110,6 +111,12 @@ SHOWS_PEOPLE = {
 
 # Why each of the others shows no person.
 SHOWS_NO_PERSON = {
+    "access:break_glass": "the break-glass form names no one: the record shows only after it",
+    "accounts:password_change": "the signed-in user's own password",
+    "accounts:password_change_done": "a confirmation",
+    "accounts:recovery_codes": "the signed-in user's own recovery codes",
+    "accounts:two_factor_setup": "the signed-in user's own authenticator",
+    "accounts:two_factor_verify": "the code's page",
     "alerts:acknowledge": "POST only: redirects",
     "alerts:index": "alerts name referrals by reference and target only",
     "alerts:notification": "alerts name referrals by reference and target only",
@@ -188,6 +195,7 @@ ABOUT_THE_PERSON_IN_THE_ADDRESS = {"api:access_log", "api:care_plan", "cap:recor
 # read as the others do (read in review); to be reached here as the demo data grows.
 NOT_ON_THE_DEMO_DATA = {
     name: "no such record in the demo data, or no demo login with the group" for name in (
+        "access:break_glass_report",
         "cap:admin_tasks", "cap:referral_attachment", "cap:referral_identity", "careplans:expertise_request",
         "careplans:other_need_add", "careplans:step_up_end", "careplans:step_ups", "careplans:support_slots",
         "careplans:transition", "followup:team_tasks", "queues:eating_disorders",

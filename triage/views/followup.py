@@ -5,6 +5,7 @@ the person's existing team. Thin: parse with a form, call one service, render.""
 from datetime import date
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -208,18 +209,27 @@ def _warn_if_after_target(request, action) -> None:
 
 # --- Known to services: tasks for the person's existing team ------------------------
 
-@permission_required("cap.view_referral")
+def _team_tasks_for(user) -> QuerySet[Task]:
+    """Every team's tasks for those who read referrals role-wide; a practitioner sees the
+    tasks of their own teams only (the people known to those teams: access.rules)."""
+    tasks = selectors.open_team_tasks()
+    if user.has_perm("cap.view_referral"):
+        return tasks
+    return tasks.filter(team__practitioners__user=user).distinct()
+
+
+@permission_required("cap.view_referral", "access.read_in_care")
 def team_tasks(request):
-    tasks = list(selectors.open_team_tasks()[:LIST_LIMIT])
+    tasks = list(_team_tasks_for(request.user)[:LIST_LIMIT])
     record_access_log_many(actor=request.user, view="tasks for existing teams",
                            service_users=[task.service_user for task in tasks if task.service_user])
     return render(request, "triage/followup/team_tasks.html", {"tasks": tasks})
 
 
 @require_POST
-@permission_required("cap.view_referral")
+@permission_required("cap.view_referral", "access.read_in_care")
 def team_task_done(request, pk):
-    task = get_object_or_404(Task.objects.filter(team__isnull=False).select_related("team"), pk=pk)
+    task = get_object_or_404(_team_tasks_for(request.user), pk=pk)
     try:
         cap_services.task_complete(actor=request.user, task=task)
     except DomainError as error:
