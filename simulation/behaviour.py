@@ -27,7 +27,8 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cap import services as cap
@@ -479,39 +480,37 @@ def _crisis_assessment_done(run: Run, booking_pk: int) -> Action:
 
 def urgent_desk_next(run: Run, actor: User) -> bool:
     """The urgent triage clinician takes the most at-risk referral on the 24/7 queue that
-    needs them: a triage decision, or a crisis assessment to arrange. The hub's own
-    arrivals are the hub staff's. What the clinician reads off each row (claimed, waiting
-    for information, decided, booked) comes with the queue in one query: the desk looks
-    at the head of the queue hundreds of times a day."""
-    now = timezone.now()
-    for referral in _urgent_desk_view(now):
-        if referral.status == ReferralStatus.AWAITING_TRIAGE:
-            if referral.claimed or referral.waiting_for_information:
-                continue
-            return triage_one(run, referral, actor)
-        if (referral.status == ReferralStatus.AWAITING_URGENT_ASSESSMENT and referral.crisis_stream
-                and not referral.crisis_booked):
-            run.attempt("crisis assessment arranged",
-                        lambda r=referral: crisis_assessment_arrange(run, r, actor))
-            return True
-    return False
+    needs them: a triage decision nobody else holds and that is not waiting for
+    information, or a crisis assessment to arrange. The hub's own arrivals are the hub
+    staff's. The referrals waiting for an assessment already booked are on the queue too,
+    and most at risk: the clinician passes over them, however many there are."""
+    referral = _urgent_desk_view(timezone.now()).first()
+    if referral is None:
+        return False
+    if referral.status == ReferralStatus.AWAITING_TRIAGE:
+        return triage_one(run, referral, actor)
+    run.attempt("crisis assessment arranged", lambda: crisis_assessment_arrange(run, referral, actor))
+    return True
 
 
 def _urgent_desk_view(now: datetime) -> QuerySet[Referral]:
-    """The urgent queue's first 40 rows, as the desk sees them: whether another clinician
-    holds it, whether it waits for information, the stream of its latest assessment
-    decision (triage.services.crisis_assessment_stream) and whether a crisis assessment is
-    booked."""
+    """The urgent queue's rows that need the desk, in the queue's order: awaiting triage,
+    not held by another clinician and not waiting for information; or decided for a
+    crisis assessment (the stream of the latest assessment decision, as
+    triage.services.crisis_assessment_stream reads it) that is not booked. One query: the
+    desk looks at its queue hundreds of times a day."""
     stream = (TriageDecision.objects.filter(referral=OuterRef("pk"), outcome=DecisionOutcome.ASSESSMENT)
               .order_by("-decided_at", "-pk").values("stream")[:1])
-    queue = triage_selectors.urgent_queue().annotate(
-        claimed=Exists(TriageClaim.objects.filter(referral=OuterRef("pk"), expires_at__gt=now)),
-        waiting_for_information=Exists(InformationRequest.objects.filter(referral=OuterRef("pk"),
-                                                                         received_at__isnull=True)),
-        crisis_stream=Subquery(stream),
-        crisis_booked=Exists(Booking.objects.filter(referral=OuterRef("pk"), kind=BookingKind.CRISIS,
-                                                    status=BookingStatus.BOOKED)))
-    return queue[:40]
+    claimed = Exists(TriageClaim.objects.filter(referral=OuterRef("pk"), expires_at__gt=now))
+    waiting = Exists(InformationRequest.objects.filter(referral=OuterRef("pk"), received_at__isnull=True))
+    booked = Exists(Booking.objects.filter(referral=OuterRef("pk"), kind=BookingKind.CRISIS,
+                                           status=BookingStatus.BOOKED))
+    to_triage = Q(status=ReferralStatus.AWAITING_TRIAGE, claimed=False, waiting=False)
+    to_arrange = Q(status=ReferralStatus.AWAITING_URGENT_ASSESSMENT, booked=False) & ~Q(crisis_stream="")
+    return (triage_selectors.urgent_queue()
+            .alias(claimed=claimed, waiting=waiting, booked=booked,
+                   crisis_stream=Coalesce(Subquery(stream), Value("")))
+            .filter(to_triage | to_arrange))
 
 
 # --- The admin team: booking, rebooking, outcomes -----------------------------------------
