@@ -489,7 +489,10 @@ def test_api_records_an_assessment_with_its_requirements_and_lists_the_decision(
     [decision] = body["decisions"]
     assert {k: v for k, v in decision.items() if k != "decided_at"} == {
         "urgency": "urgent", "suggested_urgency": "very_urgent", "urgency_overridden": True,
-        "outcome": "assessment", "stream": "MHSOP_MEMORY", "decided_by": "triage.clinician"}
+        "outcome": "assessment", "stream": "MHSOP_MEMORY", "decided_by": "triage.clinician",
+        # The timescale the decision gave, shown as triage chose it: within the urgent default,
+        # so it sets nothing and needs no reason.
+        "target_timescale": "24 hours", "timescale_sets_due": False, "timescale_reason": None}
     record = TriageDecision.objects.get()
     assert sorted(record.disciplines.values_list("code", flat=True)) == [
         "consultant_psychiatrist", "nurse"]
