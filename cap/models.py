@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 from simple_history.models import HistoricalRecords
 
+from core import formatting
+
 from .validators import validate_nhs_number, validate_postcode
 
 
@@ -122,8 +124,7 @@ class ServiceUser(models.Model):
 
     @property
     def formatted_nhs_number(self) -> str:
-        n = self.nhs_number or ""
-        return f"{n[:3]} {n[3:6]} {n[6:]}" if len(n) == 10 else n
+        return formatting.nhs_number(self.nhs_number)
 
 
 class Channel(models.TextChoices):

@@ -100,6 +100,8 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "triage.context_processors.unread_alerts",
             ],
+            # The NHS style's dates, times and NHS numbers on every template (core.formatting).
+            "builtins": ["core.templatetags.nhs_style"],
         },
     },
 ]

@@ -1,6 +1,6 @@
 """Forms that render as NHS.UK design system fields, with an error summary on every form."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -71,6 +71,79 @@ class NHSFormMixin(_FormBase):
     def add_domain_error(self, error: DomainError) -> None:
         """Show a service's DomainError on the field it names, or on the whole form."""
         self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+class NhsDateInput(forms.MultiWidget):
+    """The NHS.UK date input: day, month and year in three boxes (`<name>_day`, `_month`,
+    `_year`). A single ISO date under the field's own name is read too, for a script or a
+    link that sends one."""
+
+    template_name = "components/widgets/date_input.html"
+    parts = ("day", "month", "year")
+
+    def __init__(self, attrs: dict | None = None):
+        boxes = {part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in self.parts}
+        super().__init__(boxes, attrs)
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_0" if id_ else ""  # the day: where the error summary's link goes
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and (parsed := _iso_date(value)):
+            return [parsed.day, parsed.month, parsed.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if data.get(name):
+            return data.get(name)
+        return tuple(data.get(f"{name}_{part}", "") for part in self.parts)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and not any(f"{name}_{part}" in data for part in self.parts)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        if isinstance(value, tuple):  # as typed, kept on an error
+            value = list(value)
+        context = super().get_context(name, value, attrs)
+        for part, sub in zip(self.parts, context["widget"]["subwidgets"], strict=True):
+            sub["part"] = part
+            sub["width"] = 4 if part == "year" else 2
+        return context
+
+
+class NhsDateField(forms.DateField):
+    """A date in the NHS.UK date input, with the design system's messages: "Date of birth
+    must include a month", "Date of birth must be a real date"."""
+
+    widget = NhsDateInput
+
+    def to_python(self, value: Any) -> date | None:
+        if not isinstance(value, tuple | list):
+            return super().to_python(value)
+        parts = [str(p or "").strip() for p in value]
+        if not any(parts):
+            return None
+        label = str(self.label or "The date")
+        missing = [part for part, text in zip(NhsDateInput.parts, parts, strict=True) if not text]
+        if missing:
+            raise forms.ValidationError(f"{label} must include a {' and a '.join(missing)}",
+                                        code="incomplete")
+        try:
+            day, month, year = (int(text) for text in parts)
+            if year < 1000:
+                raise ValueError
+            return date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
 class LocalDateTimeInput(forms.DateTimeInput):

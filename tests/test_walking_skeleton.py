@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus
+from core.formatting import clock_time
 from scheduling.models import Booking, ClinicRoom, Discipline
 from tests.factories import GPPracticeFactory, PractitionerFactory, TeamFactory
 
@@ -43,7 +44,7 @@ def test_written_referral_is_triaged_booked_and_counted(client, admin_team, tria
     client.force_login(triage_clinician)
     worklist = client.get(reverse("triage:worklist"))
     assert referral.reference in worklist.content.decode()
-    assert timezone.localtime(review.due_at).strftime("%H:%M") in worklist.content.decode()
+    assert clock_time(review.due_at) in worklist.content.decode()
     client.post(reverse("triage:decide", args=[referral.pk]), {
         "urgency": "routine", "outcome": "assessment", "stream": "AMH",
         "rationale": "Needs an adult mental health assessment.",

@@ -384,7 +384,8 @@ def test_practitioner_plans_a_transition_between_specialties(live_server, page, 
     assert page.locator("#transition [data-status]").inner_text() == "Planned"
     page.get_by_role("link", name="The person's care plan").click()
     assert page.locator("#transitions").inner_text().startswith(
-        "Adult Mental Health (City East CTR Team) to Older People (Older People's CTR Team) on 1 Feb 2027")
+        "Adult Mental Health (City East CTR Team) to Older People (Older People's CTR Team) "
+        "on 1 February 2027")
     transition = Transition.objects.get(service_user=noor)
     assert (transition.from_specialty, transition.to_specialty, transition.planned_for,
             transition.recorded_by) == ("AMH", "MHSOP", date(2027, 2, 1), practitioner_user)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from cap.models import ReferralStatus
 from cap.services import referral_log_written
+from core.formatting import clock_time
 from scheduling.models import BookingKind, BookingStatus, WorkingPattern
 from tests.browser.pages import (
     assert_accessible,
@@ -103,7 +104,7 @@ def test_clinician_books_the_crisis_assessment_into_a_practitioners_diary(
     page.get_by_role("heading", name="Diary of Grace Obi").wait_for()
     row = page.locator("#diary tr", has_text=very_urgent.reference)
     assert "urgent crisis assessment, Home visit: 12 Mill Lane, Leicester" in row.inner_text()
-    assert f"{starts:%H:%M} to {starts + timedelta(minutes=90):%H:%M}" in row.inner_text()
+    assert f"{clock_time(starts)} to {clock_time(starts + timedelta(minutes=90))}" in row.inner_text()
     assert_accessible(page)
 
 

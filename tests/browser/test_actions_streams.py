@@ -120,7 +120,7 @@ def test_admin_team_changes_a_time_the_person_cannot_do(live_server, page, admin
                                                 starts=time(9), ends=time(12), note="Mistyped")
     sign_in(page, live_server.url, admin_team.username, password)
     page.get_by_role("link", name=f"Find times {referral.reference}").click()
-    page.get_by_role("link", name="Change Mondays 09:00 to 12:00").click()
+    page.get_by_role("link", name="Change Mondays 9am to midday").click()
     page.get_by_label("Day").select_option(label="Tuesdays")
     page.get_by_label("From (24-hour clock, for example 09:00)").fill("14:00")
     page.get_by_label("Until").fill("16:00")
@@ -128,7 +128,7 @@ def test_admin_team_changes_a_time_the_person_cannot_do(live_server, page, admin
     page.get_by_role("button", name="Save the change").click()
 
     page.get_by_text("Changed: the options now avoid the corrected time.").wait_for()
-    assert "Tuesdays 14:00 to 16:00" in page.locator("#unavailable-times").inner_text()
+    assert "Tuesdays 2pm to 4pm" in page.locator("#unavailable-times").inner_text()
     assert_accessible(page)
     unavailable.refresh_from_db()
     assert (unavailable.weekday, unavailable.starts, latest_history(unavailable, admin_team).note) == (
@@ -141,7 +141,7 @@ def test_admin_team_removes_a_time_the_person_cannot_do(live_server, page, admin
                                                 starts=time(9), ends=time(12))
     sign_in(page, live_server.url, admin_team.username, password)
     page.get_by_role("link", name=f"Find times {referral.reference}").click()
-    page.get_by_role("button", name="Remove Every day 09:00 to 12:00").click()
+    page.get_by_role("button", name="Remove Every day 9am to midday").click()
 
     page.get_by_text("Removed: the options may use that time again.").wait_for()
     assert page.locator("#unavailable-times").count() == 0

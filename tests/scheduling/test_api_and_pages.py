@@ -87,10 +87,10 @@ def test_admin_books_from_the_page_and_prints_the_letters(api, triaged, staff, r
         gp = api.get(reverse("scheduling:gp_letter", args=[booking.pk])).content.decode()
     assert page.status_code == 200 and "Alex Nurse" in page.content.decode()
     assert response.status_code == 302 and response.url == reverse("scheduling:booking", args=[booking.pk])
-    assert "Please arrive at 10:00 a.m. on Monday 23 November 2026" in letter
+    assert "Please arrive at 10am on Monday 23 November 2026" in letter
     assert "Neville Centre" in letter and "About 105 minutes" in letter
     assert "Your questions and concerns" in letter
-    assert "Monday 23 November 2026 at 10:15" in gp
+    assert "Monday 23 November 2026 at 10:15am" in gp
 
 
 @pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_a_taken_option_on_the_page_shows_the_problem_and_fresh_options(api, tri
     assert response.status_code == 409
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "Mon 23 Nov 2026 12:00" in page
+    assert "Mon 23 Nov 2026, midday" in page
 
 
 @pytest.mark.django_db
