@@ -33,6 +33,8 @@ from django.utils import timezone
 
 from cap import services as cap
 from cap.models import CallerType, CallNature, CallOutcome, Channel, Referral, ReferralStatus, ServiceUser
+from careplans import services as careplans
+from careplans.models import Episode
 from core.errors import DomainError
 from core.history import save_as
 from hub import services as hub
@@ -57,7 +59,7 @@ from triage.models import (
 )
 from triage.selectors import with_next_due
 
-from .world import CrisisNurse, World, local_midnight
+from .world import SHORT_STAFFED_STREAM, CrisisNurse, World, local_midnight
 
 Action = Callable[[], None]
 
@@ -605,6 +607,42 @@ def _attendance(run: Run, booking_pk: int) -> None:
     else:
         scheduling.booking_attended(actor=actor, booking=booking)
         run.counts["structured assessments: attended"] += 1
+
+
+# --- Care coordinators ------------------------------------------------------------------
+
+# The chance, each working morning, that a team names the care coordinator of someone
+# handed over to it: within 5 working days for about 19 in 20 (1 - 0.55 ** 5), and for
+# about 2 in 3 in the team short of staff.
+COORDINATOR_NAMED_A_DAY = 0.45
+COORDINATOR_NAMED_A_DAY_SHORT_STAFFED = 0.2
+
+
+def coordinators_named(run: Run) -> None:
+    """The teams' morning: for each person handed over to a team and still without a care
+    coordinator, the team's manager may name one of the team's practitioners
+    (careplans.services.care_coordinator_name, what the episode page calls)."""
+    today, rng = timezone.localdate(), run.rng
+    if today.weekday() >= 5:
+        return
+    manager = run.world.staff["manager"][0]
+    waiting = list(Episode.objects.open().filter(care_coordinator__isnull=True, opened_on__lt=today)
+                   .select_related("team").order_by("opened_on", "pk"))
+    members: dict[int, list[Practitioner]] = {}
+    for episode in waiting:
+        short = episode.team.specialty == SHORT_STAFFED_STREAM
+        if rng.random() >= (COORDINATOR_NAMED_A_DAY_SHORT_STAFFED if short else COORDINATOR_NAMED_A_DAY):
+            continue
+        if episode.team_id not in members:
+            members[episode.team_id] = list(Practitioner.objects.filter(teams=episode.team_id).order_by("pk"))
+        if not members[episode.team_id]:
+            continue
+        practitioner = rng.choice(members[episode.team_id])
+
+        def name(e: Episode = episode, p: Practitioner = practitioner) -> None:
+            careplans.care_coordinator_name(actor=manager, episode=e, practitioner=p)
+        if run.attempt("care coordinator named", name):
+            run.counts["care coordinators named"] += 1
 
 
 # --- Leave and sickness -------------------------------------------------------------------

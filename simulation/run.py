@@ -52,6 +52,8 @@ def staff_events(run: Run, hour: datetime) -> list[tuple[datetime, Callable[[], 
         every("admin", ADMIN_ON, behaviour.admin_next)
     if local.hour == 7:
         events.append((hour + timedelta(minutes=30), lambda: behaviour.absence_recorded(run)))
+    if local.hour == 10:
+        events.append((hour + timedelta(minutes=15), lambda: behaviour.coordinators_named(run)))
     return events
 
 

@@ -18,7 +18,7 @@ from directory.models import CommunityService
 from scheduling.models import Booking, BookingStatus, Discipline, Practitioner, Team
 
 from . import clock
-from .alerts import scan_breaches  # noqa: F401  (the watcher's entry point, named here too)
+from .alerts import scan_breaches  # the watcher's entry point, named here too
 from .models import (
     CONCLUDING_OUTCOMES,
     AlertSchedule,
@@ -83,6 +83,12 @@ def target_meet(*, referral: Referral, code: str, at: datetime, actor: User | No
     targets = list(WaitTarget.objects.running().filter(referral=referral, definition__code=code))
     if not targets:
         return  # none of this kind running: nothing changes
+    overdue = [t for t in targets if t.due_at < at]
+    if overdue and AlertSchedule.objects.filter(target__in=overdue, next_alert_at__lte=at).exists():
+        # Met past its due instant before the watcher's next minute came round (a target
+        # born overdue: a letter received yesterday, a first contact hours ago): the breach
+        # is alerted now, by the watcher's own exactly-once path, so none goes unalerted.
+        scan_breaches(now=at)
     # The watcher's row goes first: a scan holding it (FOR UPDATE) finishes its batch before
     # the target stops, and a scan after this skips the locked row, then finds it gone.
     AlertSchedule.objects.filter(target__in=targets).delete()
@@ -281,8 +287,11 @@ def claim_referral(*, actor: User, referral: Referral, now: datetime | None = No
         raise Conflict(f"{name} is working on {referral.reference} until "
                        f"{timezone.localtime(claim.expires_at):%H:%M}.")
     expires = now + timedelta(minutes=CLAIM_MINUTES)
-    claim, _ = TriageClaim.objects.update_or_create(
-        referral=referral, defaults={"clinician": actor, "claimed_at": now, "expires_at": expires})
+    # One upsert (INSERT ... ON CONFLICT (referral) DO UPDATE) under the referral's lock,
+    # where update_or_create took a savepoint, a SELECT FOR UPDATE and a write.
+    claim = TriageClaim(referral=referral, clinician=actor, claimed_at=now, expires_at=expires)
+    TriageClaim.objects.bulk_create([claim], update_conflicts=True, unique_fields=["referral"],
+                                    update_fields=["clinician", "claimed_at", "expires_at"])
     target_meet(referral=referral, code=URGENT_RESPONSE, at=now, actor=actor)  # a clinician acts
     return claim
 

@@ -19,6 +19,7 @@ from triage.tasks import scan_breaches_task
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_NOON = datetime(2026, 11, 23, 12, tzinfo=LONDON)
+THURSDAY_BEFORE = datetime(2026, 11, 19, 9, tzinfo=LONDON)
 
 
 @pytest.fixture
@@ -110,3 +111,30 @@ def test_breach_scan_task_only_scans_and_leaves_the_emails_to_their_own_task(mon
 
 def test_a_mail_server_that_does_not_answer_times_out():
     assert settings.EMAIL_TIMEOUT == 10
+
+
+@pytest.mark.django_db
+def test_a_target_met_past_due_before_the_watcher_came_round_is_alerted_breached_once(
+        admin_team, person, gp_referrer, triage_clinician):
+    """A letter received two days ago is logged and triaged within the same minute, before
+    any scan: its triage review was born overdue and is met late, and the breach is
+    alerted at the meeting, once, by the watcher's path."""
+    with time_machine.travel(MONDAY_NOON, tick=False):
+        referral = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer,
+                                        reason="Low mood", received_at=THURSDAY_BEFORE)
+        services.triage_decision_record(actor=triage_clinician, referral=referral, urgency="routine",
+                                        outcome="route_external", rationale="GP care",
+                                        external_agency="The person's GP")
+    alert = BreachAlert.objects.get(target__definition__code="triage_review")
+    assert (alert.kind, alert.target.referral, alert.raised_at) == ("breached", referral, MONDAY_NOON)
+    assert services.scan_breaches(now=datetime(2026, 11, 23, 12, 5, tzinfo=LONDON)) == 0
+    assert BreachAlert.objects.filter(target__definition__code="triage_review", kind="breached").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_target_met_in_time_raises_nothing_at_its_meeting(monday_referral, triage_clinician):
+    with time_machine.travel(datetime(2026, 11, 23, 12, 10, tzinfo=LONDON), tick=False):
+        services.triage_decision_record(actor=triage_clinician, referral=monday_referral,
+                                        urgency="routine", outcome="route_external", rationale="GP care",
+                                        external_agency="The person's GP")
+    assert not BreachAlert.objects.exists()
