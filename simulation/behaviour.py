@@ -84,6 +84,8 @@ class Run:
     _later: list = field(default_factory=list)
     _order: itertools.count = field(default_factory=itertools.count)
     tried_booking: dict[int, datetime] = field(default_factory=dict)
+    # Crisis assessments the urgent desk could find no nurse for, and when it tried.
+    tried_arranging: dict[int, datetime] = field(default_factory=dict)
 
     def later(self, at: datetime, action: Action) -> None:
         heapq.heappush(self._later, (at, next(self._order), action))
@@ -454,8 +456,10 @@ def crisis_assessment_arrange(run: Run, referral: Referral, actor: User) -> None
         run.later(action.booking.ends_at + timedelta(minutes=10),
                   _crisis_assessment_done(run, action.booking.pk))
         run.counts["crisis assessments arranged"] += 1
+        run.tried_arranging.pop(referral.pk, None)
         return
     run.counts["crisis assessment: no nurse free"] += 1
+    run.tried_arranging[referral.pk] = now
 
 
 CRISIS_OUTCOMES = ((CrisisOutcome.HOME_TREATMENT, 30), (CrisisOutcome.FURTHER_ASSESSMENT, 25),
@@ -485,14 +489,22 @@ def urgent_desk_next(run: Run, actor: User) -> bool:
     needs them: a triage decision nobody else holds and that is not waiting for
     information, or a crisis assessment to arrange. The hub's own arrivals are the hub
     staff's. The referrals waiting for an assessment already booked are on the queue too,
-    and most at risk: the clinician passes over them, however many there are."""
-    referral = _urgent_desk_view(timezone.now()).first()
+    and most at risk: the clinician passes over them, however many there are. One whose
+    crisis team has no nurse free within two days waits an hour before the desk tries it
+    again, and the desk goes on to the next (another stream's team may have a nurse free)."""
+    now = timezone.now()
+    retry = now - ARRANGE_RETRY
+    skipped = [pk for pk, at in run.tried_arranging.items() if at > retry]
+    referral = _urgent_desk_view(now).exclude(pk__in=skipped).first()
     if referral is None:
         return False
     if referral.status == ReferralStatus.AWAITING_TRIAGE:
         return triage_one(run, referral, actor)
     run.attempt("crisis assessment arranged", lambda: crisis_assessment_arrange(run, referral, actor))
     return True
+
+
+ARRANGE_RETRY = timedelta(hours=1)
 
 
 def _urgent_desk_view(now: datetime) -> QuerySet[Referral]:

@@ -36,7 +36,7 @@ LLR_WIDE_STREAMS = {
 # streams urgent people to. They cover no PCN, so a structured assessment's search
 # offers the person's aligned community team first.
 CRISIS_TEAMS = {
-    Stream.AMH: ("LLR Crisis Resolution and Home Treatment Team", 21),
+    Stream.AMH: ("LLR Crisis Resolution and Home Treatment Team", 28),
     Stream.MHSOP: ("LLR Older People's Crisis Team", 6),
     Stream.CAMHS: ("LLR CAMHS Crisis Team", 6),
 }
