@@ -4,6 +4,7 @@ messages ("Tuesday 1 December 2026", "9am", "10:30am", "midday", "midnight",
 "943 476 5919"). Instants are shown in UK time (Europe/London)."""
 
 from datetime import date, datetime, time
+from typing import TypeVar
 
 from django.utils import timezone
 
@@ -12,7 +13,10 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _local(value: date | datetime) -> date | datetime:
+_When = TypeVar("_When", date, datetime, time)
+
+
+def _local(value: _When) -> _When:
     if isinstance(value, datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
     return value
@@ -44,8 +48,8 @@ def clock_time(value: datetime | time | None) -> str:
     leading zero, no full stops and no space, in UK time."""
     if value is None:
         return ""
-    value = _local(value)
-    hour, minute = value.hour, value.minute
+    local = _local(value) if isinstance(value, datetime) else value
+    hour, minute = local.hour, local.minute
     if minute == 0 and hour == 0:
         return "midnight"
     if minute == 0 and hour == 12:
