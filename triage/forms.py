@@ -97,7 +97,7 @@ class TriageDecisionForm(RevealsMixin, NHSFormMixin, forms.Form):
     }}
     # What each outcome cannot do without, said on the field (the service checks it too).
     NEEDED = {"outcome": {
-        DecisionOutcome.ASSESSMENT: {"stream": "Choose the specialty stream for the assessment"},
+        DecisionOutcome.ASSESSMENT: {"stream": "Choose the specialty stream for the assessment."},
         DecisionOutcome.INFORMATION_REQUEST: {
             "information_from": "Select who is asked for the information",
             "information_needed": "Enter what information is needed"},
