@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError
 from core.permissions import permission_required
 
-from . import held_uploads, selectors, services
+from . import held_uploads, keyboard, selectors, services
 from .forms import (
     AdditionalInformationForm,
     CallForm,
@@ -124,12 +124,26 @@ def log_call(request):
             for line in receipt.notes:
                 messages.info(request, line)
             return redirect("cap:log_call")
+    focus = {"search": "search-results", "choose": "known-to-services"}.get(action, "")
+    if action == "search" and request.headers.get("X-Requested-With") == FRAGMENT_HEADER:
+        # static/js/person-search.mjs swaps these results into the page; a search the form
+        # refuses is shown by the full page, with its errors where they belong.
+        if people is None:
+            return HttpResponse(status=422)
+        return render(request, "components/person_search_results.html", {
+            "people": people, "focus": focus, "nobody_found": NOBODY_FOUND_ON_A_CALL})
+    if not action:  # a new call: the work starts at the person search
+        search.fields["nhs_number"].widget.attrs["autofocus"] = True
     chosen = chosen or (form.cleaned_data.get("service_user") if form.is_bound and form.is_valid() else None)
     return render(request, "cap/log_call.html", {
         "form": form, "search": search, "people": people, "chosen": chosen,
-        "chosen_detail": _known_to_services(request, chosen),
-        "focus": {"search": "search-results", "choose": "known-to-services"}.get(action, ""),
+        "chosen_detail": _known_to_services(request, chosen), "focus": focus,
+        "nobody_found": NOBODY_FOUND_ON_A_CALL, "shortcuts": keyboard.CALL_FORM,
     })
+
+
+FRAGMENT_HEADER = "fetch"  # X-Requested-With of static/js/person-search.mjs
+NOBODY_FOUND_ON_A_CALL = "enter the person's details below"
 
 
 def _call_action(request) -> tuple[str, str]:
@@ -359,7 +373,10 @@ def calls(request):
                            service_users={call.service_user for call in page if call.service_user})
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cap/calls.html", {"search": search, "page": page, "query": query.urlencode()})
+    # Where the work starts: the search box, with the call handler's shortcuts.
+    search.fields["q"].widget.attrs["autofocus"] = True
+    return render(request, "cap/calls.html", {"search": search, "page": page, "query": query.urlencode(),
+                                              "shortcuts": keyboard.call_list(request.user)})
 
 
 @permission_required("cap.view_enquiry")

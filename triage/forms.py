@@ -1,7 +1,9 @@
 from django import forms
+from django.db.models import Prefetch
 
 from cap.models import Channel
 from core.errors import DomainError
+from core.form_reveals import RevealsMixin
 from core.forms import NHSFormMixin
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
@@ -11,18 +13,11 @@ from .models import AssessmentSetting, DecisionOutcome, InformationRequest, Stre
 from .services import ADULT_AGE, ADULT_STREAMS, Decision, TargetSettings
 from .timescale import timescale_parse
 
-# The fields each outcome needs, grouped on the page under a legend of their own.
-FIELDSETS = [
-    ("If streamed for an assessment",
-     ["stream", "confirm_age_stream", "target_timescale", "timescale_reason", "disciplines",
-      "named_practitioners", "setting", "requirements"]),
-    ("If routed elsewhere", ["external_service", "external_agency", "existing_team"]),
-    ("If asking for missing information", ["information_from", "information_needed"]),
-    ("If taking it to the MDT huddle", ["huddle_question"]),
-]
 
+class TriageDecisionForm(RevealsMixin, NHSFormMixin, forms.Form):
+    """The triage decision: each outcome's fields sit under its radio (core.form_reveals),
+    so only the chosen outcome's are shown, needed and sent to the service."""
 
-class TriageDecisionForm(NHSFormMixin, forms.Form):
     urgency = forms.ChoiceField(choices=Urgency.choices, widget=forms.RadioSelect,
                                 help_text="Clinical Response Priority")
     outcome = forms.ChoiceField(choices=DecisionOutcome.choices, widget=forms.RadioSelect)
@@ -50,10 +45,17 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
     disciplines = forms.ModelMultipleChoiceField(
         Discipline.objects.all(), to_field_name="code", required=False,
         widget=forms.CheckboxSelectMultiple, label="Disciplines required (optional)")
+    # Named individuals are chosen from one team's people (about a dozen), not from every
+    # practitioner in the trust: the team first, then its people
+    # (templates/triage/_named_individuals.html, with a filter box when scripts run).
+    named_team = forms.ModelChoiceField(
+        Team.objects.all(), required=False, label="Team of the named individuals",
+        empty_label="Choose a team",
+        help_text="Needed to name individuals: choose the team, then the people.")
     named_practitioners = forms.ModelMultipleChoiceField(
         Practitioner.objects.select_related("discipline"), required=False,
-        label="Named individuals required",
-        help_text="Hold Ctrl (or Cmd) to choose more than one.")
+        widget=forms.CheckboxSelectMultiple, label="Named individuals required",
+        template_name="triage/_named_individuals.html")
     setting = forms.ChoiceField(choices=AssessmentSetting.choices, required=False,
                                 widget=forms.RadioSelect, label="Clinic or home (optional)")
     requirements = forms.CharField(label="Specific requirements", max_length=2000, required=False,
@@ -84,15 +86,29 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
                                       help_text="Needed for the huddle.")
     rationale = forms.CharField(label="Clinical rationale", max_length=4000, widget=forms.Textarea)
 
-    # Needed for one outcome: not "(optional)", though the form cannot require them.
-    NEEDED_BY_OUTCOME = ("stream", "information_from", "information_needed", "huddle_question")
+    REVEALS = {"outcome": {
+        DecisionOutcome.ASSESSMENT: (
+            "stream", "confirm_age_stream", "target_timescale", "timescale_reason", "disciplines",
+            "named_team", "named_practitioners", "setting", "requirements"),
+        DecisionOutcome.ROUTE_EXTERNAL: ("external_service", "external_agency"),
+        DecisionOutcome.ROUTE_EXISTING_TEAM: ("existing_team",),
+        DecisionOutcome.INFORMATION_REQUEST: ("information_from", "information_needed"),
+        DecisionOutcome.HUDDLE: ("huddle_question",),
+    }}
+    # What each outcome cannot do without, said on the field (the service checks it too).
+    NEEDED = {"outcome": {
+        DecisionOutcome.ASSESSMENT: {"stream": "Choose the specialty stream for the assessment."},
+        DecisionOutcome.INFORMATION_REQUEST: {
+            "information_from": "Select who is asked for the information",
+            "information_needed": "Enter what information is needed"},
+        DecisionOutcome.HUDDLE: {"huddle_question": "Enter the question for the huddle"},
+    }}
 
     def __init__(self, *args, person=None, today=None, **kwargs):
         """`person` and `today`: the person triaged, and the day, for their age. The age
         confirmation is asked only of someone under 18."""
         super().__init__(*args, **kwargs)
-        for name in self.NEEDED_BY_OUTCOME:
-            self.fields[name].needed_by_choice = True
+        self.fields["named_team"].shown_with = "named_practitioners"  # type: ignore[attr-defined]
         age = person.age_on(today) if person is not None and today is not None else None
         if person is None or (age is not None and age >= ADULT_AGE):
             del self.fields["confirm_age_stream"]
@@ -112,10 +128,35 @@ class TriageDecisionForm(NHSFormMixin, forms.Form):
             raise forms.ValidationError(error.message) from None
         return str(chosen) if chosen else ""
 
-    def fieldsets(self):
-        """The outcome-specific fields as (legend, bound fields), in page order."""
-        return [(legend, [self[name] for name in names if name in self.fields])
-                for legend, names in FIELDSETS]
+    def outcome_choices(self):
+        """Each outcome's radio with the fields it reveals."""
+        return self.revealed_choices("outcome")
+
+    def named_groups(self) -> list[tuple[Team, list[tuple[Practitioner, bool]]]]:
+        """Each team with its practitioners and whether each is ticked, for choosing named
+        individuals team by team (three queries, however many teams)."""
+        ticked = {str(v) for v in (self.data.getlist("named_practitioners") if self.is_bound
+                                   and hasattr(self.data, "getlist") else [])}
+        teams = Team.objects.prefetch_related(
+            Prefetch("practitioners", queryset=Practitioner.objects.select_related("discipline")))
+        return [(team, [(p, str(p.pk) in ticked) for p in team.practitioners.all()])
+                for team in teams]
+
+    def clean(self):
+        data = super().clean()
+        named, team = data.get("named_practitioners"), data.get("named_team")
+        if named and team is None and "named_team" not in self.errors:
+            self.add_error("named_team", "Choose the team of the named individuals")
+        elif named and team is not None:
+            # Membership is read from the team, not the page: a name ticked under one team
+            # and sent with another is refused.
+            members = set(team.practitioners.values_list("pk", flat=True))
+            strangers = [p.name for p in named if p.pk not in members]
+            if strangers:
+                self.add_error("named_practitioners",
+                               f"{', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} "
+                               f"not in {team}: choose people from the team chosen")
+        return data
 
     def decision(self) -> Decision:
         data = self.cleaned_data

@@ -126,6 +126,8 @@ def test_clinician_routes_a_referral_to_a_service_from_the_directory(
         category="community_activity")
     service = directory_services.service_create(actor=knowledge_officer, details=details)
     open_decision(page, live_server, triage_clinician, password, referral)
+    # The outcome first: its fields show under its radio.
+    page.get_by_label("Route to services outside the trust", exact=True).check()
     page.get_by_label("Service from the directory").select_option(label="Menphys Wellbeing Café")
     record_decision(page, urgency="Routine", outcome="Route to services outside the trust",
                     rationale="Peer support meets the need; no assessment required.")
@@ -139,6 +141,8 @@ def test_clinician_routes_a_referral_to_a_service_from_the_directory(
 def test_clinician_routes_a_referral_to_an_agency_not_in_the_directory(
         live_server, page, triage_clinician, password, referral):
     open_decision(page, live_server, triage_clinician, password, referral)
+    # The outcome first: its fields show under its radio.
+    page.get_by_label("Route to services outside the trust", exact=True).check()
     page.get_by_label("Or the agency's name").fill("NHS Talking Therapies")
     record_decision(page, urgency="Routine", outcome="Route to services outside the trust",
                     rationale="Mild to moderate anxiety: talking therapies first.")
@@ -194,6 +198,8 @@ def test_clinician_routes_an_emergency_to_emergency_services(
 def test_clinician_asks_for_missing_information_chases_it_and_records_what_came(
         live_server, page, triage_clinician, password, referral):
     open_decision(page, live_server, triage_clinician, password, referral)
+    # The outcome first: its fields show under its radio.
+    page.get_by_label("Ask for missing information", exact=True).check()
     page.get_by_label("The GP practice").check()
     page.get_by_label("What information is needed").fill("Current medication and recent bloods")
     record_decision(page, urgency="Routine", outcome="Ask for missing information",
@@ -233,6 +239,8 @@ def test_clinician_asks_for_missing_information_chases_it_and_records_what_came(
 def test_clinician_sends_a_referral_to_the_huddle_and_records_its_discussion(
         live_server, page, triage_clinician, password, referral):
     open_decision(page, live_server, triage_clinician, password, referral)
+    # The outcome first: its fields show under its radio.
+    page.get_by_label("Take to the MDT huddle", exact=True).check()
     page.get_by_label("The question for the huddle").fill("Is this one for the eating disorder team?")
     record_decision(page, urgency="Routine", outcome="Take to the MDT huddle",
                     rationale="Weight loss and low mood: which team leads is unclear.")

@@ -283,19 +283,22 @@ def test_form_shows_the_risk_indicators_and_preselects_the_suggested_urgency(
     for outcome in ["assessment", "route_external", "route_existing_team", "emergency_services",
                     "information_request", "huddle"]:
         assert f'name="outcome" type="radio" value="{outcome}"' in page
-    for legend in ["If streamed for an assessment", "If routed elsewhere",
-                   "If asking for missing information", "If taking it to the MDT huddle"]:
-        assert legend in page
+    # Each outcome's fields sit under its radio (tests/triage/test_decide_page.py).
+    for outcome in ["assessment", "route_external", "route_existing_team", "information_request",
+                    "huddle"]:
+        assert f'id="id_outcome-{outcome}-reveal"' in page
 
 
 def test_form_records_a_routine_assessment_and_says_where_it_went(client_for, triage_clinician,
                                                                   new_referral):
     referral = new_referral()
-    practitioner = PractitionerFactory(name="Grace Okafor")
+    team = TeamFactory()
+    practitioner = PractitionerFactory(name="Grace Okafor", teams=[team])
     client = client_for(triage_clinician)
     response = client.post(decide_url(referral), {
         "urgency": "routine", "outcome": "assessment", "stream": "AMH",
-        "disciplines": ["nurse", "social_worker"], "named_practitioners": [practitioner.pk],
+        "disciplines": ["nurse", "social_worker"], "named_team": team.pk,
+        "named_practitioners": [practitioner.pk],
         "setting": "home", "requirements": "Interpreter (Gujarati)", "rationale": "Stable.",
     })
 

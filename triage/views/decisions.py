@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.kept_work import keeps_typed_work
-from cap import selectors as cap_selectors
 from cap.models import ChildrenHubResponse, Referral, RiskIndicator
 from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError
@@ -13,6 +12,7 @@ from core.permissions import permission_required
 from scheduling import selectors as scheduling_selectors
 
 from .. import services
+from ..decide_page import decide_page_for
 from ..forms import TriageDecisionForm
 from ..models import DecisionOutcome, Urgency
 from .queues import QUEUES, TRIAGE_QUEUES, queue_rows, visible_queues
@@ -48,8 +48,9 @@ def worklist(request):
 @keeps_typed_work
 def decide(request, pk):
     referral = get_object_or_404(Referral.objects.select_related("service_user"), pk=pk)
+    now = timezone.now()
     form = TriageDecisionForm(request.POST or None, initial={"urgency": referral.suggested_urgency},
-                              person=referral.service_user, today=timezone.localdate())
+                              person=referral.service_user, today=timezone.localtime(now).date())
     if request.method == "POST" and form.is_valid():
         try:
             record = services.triage_decision_record(actor=request.user, referral=referral,
@@ -63,8 +64,9 @@ def decide(request, pk):
     # a recorded decision redirects and shows the person nothing more.
     record_access_log(actor=request.user, service_user=referral.service_user, view="triage decision",
                       referral=referral)
+    top = decide_page_for(referral, now)
     return render(request, "triage/decide.html", {
-        "form": form, "referral": referral, "calls": cap_selectors.calls_about(referral),
+        "form": form, "referral": referral, "top": top, "calls": top.calls,
         "risk_indicators": RiskIndicator.labels_of(referral.risk_indicators),
         "suggested_urgency": Urgency(referral.suggested_urgency).label if referral.suggested_urgency else "",
         "hub_returns": referral.children_hub_responses.filter(outcome=ChildrenHubResponse.Outcome.RETURNED)
