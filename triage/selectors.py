@@ -61,15 +61,15 @@ def triage_worklist() -> QuerySet[Referral]:
 CRISIS_INDICATORS = [RiskIndicator.INTENT_WITH_PLAN.value, RiskIndicator.REFERRER_FLAGGED_CRISIS.value]
 
 
-def with_worklist_columns(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
-    """What a worklist row shows beyond the referral, in the same query (no query per
-    row): the person and the claim joined; `due_target` and `at_risk_at`, the name and
-    at-risk instant of the running target that sets `next_due_at` (the earliest); `crisis`;
-    and `adjustments`, whether a triage decision recorded specific requirements (the
+def with_due_target_and_flags(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    """What a worklist row shows beyond the referral and its person, in the same query
+    (no query per row): `due_target` and `at_risk_at`, the name and at-risk instant of
+    the running target that sets `next_due_at` (the earliest); `crisis`; and
+    `adjustments`, whether a triage decision recorded specific requirements (the
     reasonable adjustments the person needs, written as free text today)."""
     first_running = (WaitTarget.objects.running().filter(referral=OuterRef("pk"))
                      .order_by("due_at", "pk"))
-    return queryset.select_related("service_user", "claim__clinician").annotate(
+    return queryset.annotate(
         due_target=Subquery(first_running.values("definition__name")[:1]),
         at_risk_at=Subquery(first_running.values("at_risk_at")[:1]),
         crisis=ExpressionWrapper(
@@ -78,6 +78,11 @@ def with_worklist_columns(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
         adjustments=Exists(TriageDecision.objects.filter(referral=OuterRef("pk"))
                            .exclude(requirements="")),
     )
+
+
+def with_worklist_columns(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    """A triage queue's row: the person and the claim joined, the due target and flags."""
+    return with_due_target_and_flags(queryset.select_related("service_user", "claim__clinician"))
 
 
 def _queue(queue: str, limit: int | None = None) -> QuerySet[Referral]:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -42,9 +43,13 @@ def row_of(html: str, referral: Referral) -> str:
     return match.group(0)
 
 
-def worklist(client, at=TUESDAY_0840, **params):
+def worklist(client, at=TUESDAY_0840, name="triage:worklist", **params):
+    """The worklist (or the page `name`) at `at`, as the triage clinician signed in
+    afresh there (a session idle since the last instant would have timed out)."""
+    user = User.objects.get(username="triage.clinician")
     with time_machine.travel(at, tick=False):
-        return client.get(reverse("triage:worklist"), params)
+        client.force_login(user)
+        return client.get(reverse(name), params)
 
 
 @pytest.mark.django_db
@@ -199,10 +204,31 @@ def test_the_worklist_costs_the_same_queries_with_1_and_with_30_rows(
     with CaptureQueriesContext(connection) as home_with_one:
         assert worklist(client, sort="name").content.decode().count("data-referral=") == 1
     with CaptureQueriesContext(connection) as queue_with_one:
-        assert client.get(reverse("queues:non_urgent")).content.decode().count("data-referral=") == 1
+        assert worklist(client, name="queues:non_urgent").content.decode().count("data-referral=") == 1
     add(29)
     with django_assert_num_queries(len(home_with_one.captured_queries)):
         # A page of 25 of the 30.
         assert worklist(client, sort="name").content.decode().count("data-referral=") == 25
+    # The crisis half went to the urgent queue; the others (16) are all on one page.
+    waiting = Referral.objects.filter(triage_queue="non_urgent").count()
+    assert waiting > 10
     with django_assert_num_queries(len(queue_with_one.captured_queries)):
-        assert client.get(reverse("queues:non_urgent")).content.decode().count("data-referral=") == 30
+        assert worklist(client, name="queues:non_urgent").content.decode().count("data-referral=") == waiting
+
+
+@pytest.mark.django_db
+def test_the_booking_queue_and_under_the_cap_show_the_nhs_number_target_due_tags_and_flags(
+        refer, person, triage_clinician, admin_team, client_for):
+    referral = refer(monday(9), person(nhs_number="9434765919"))
+    with time_machine.travel(monday(10), tick=False):
+        services.triage_decision_record(actor=triage_clinician, referral=referral, urgency="routine",
+                                        outcome="assessment", stream="AMH", rationale="Routine assessment.",
+                                        requirements="Step-free access to the clinic")
+    first_due = WaitTarget.objects.running().filter(referral=referral).order_by("due_at").first()
+    client = client_for(admin_team)
+    for name in ("scheduling:booking_queue", "scheduling:under_cap"):
+        with time_machine.travel(first_due.due_at + timedelta(minutes=5), tick=False):
+            client.force_login(admin_team)
+            row = row_of(client.get(reverse(name)).content.decode(), referral)
+        assert "943 476 5919" in row and first_due.definition.name in row, name
+        assert ">Breached</strong>" in row and ">Reasonable adjustments</strong>" in row, name

@@ -22,7 +22,7 @@ from core.permissions import permission_required
 
 from .. import selectors, services, worklists
 from ..models import Urgency
-from ..presenters import duration_text
+from ..presenters import due_state, row_flags
 
 # A queue page shows the rows closest to breach; more than this is a staffing
 # problem the dashboard shows, not a list anyone reads to the end.
@@ -127,16 +127,8 @@ class QueueRow:
 
     @classmethod
     def of(cls, referral: Referral, now: datetime, user, links: RowLinks, today: date) -> "QueueRow":
-        due, time_left, overdue, at_risk = "", "", False, False
-        if referral.next_due:
-            due = date_and_time(referral.next_due, weekday=True, short=True)
-            seconds = (referral.next_due - now).total_seconds()
-            # A target due at 12:00 is met at 12:00: overdue only after it.
-            overdue = seconds < 0
-            time_left = (f"Overdue by {duration_text(int(-seconds // 60))}" if overdue
-                         else duration_text(int(seconds // 60)))
-            at_risk_at = getattr(referral, "at_risk_at", None)
-            at_risk = not overdue and at_risk_at is not None and at_risk_at <= now
+        due = date_and_time(referral.next_due, weekday=True, short=True) if referral.next_due else ""
+        state = due_state(referral.next_due, getattr(referral, "at_risk_at", None), now)
         claim = getattr(referral, "claim", None)
         live = claim is not None and claim.active(now)
         mine = live and claim.clinician_id == user.pk
@@ -150,8 +142,8 @@ class QueueRow:
             referral=referral, age=person.age_on(today), nhs_number=nhs_number(person.nhs_number),
             received=date_and_time(referral.received_at, weekday=True, short=True),
             due_target=getattr(referral, "due_target", None) or "", due=due,
-            time_left=time_left, overdue=overdue, at_risk=at_risk, flags=row_flags(referral),
-            claimed_by=claimant,
+            time_left=state.time_left, overdue=state.overdue, at_risk=state.at_risk,
+            flags=row_flags(referral), claimed_by=claimant,
             claimed_until=clock_time(claim.expires_at) if live else "",
             mine=mine, claimable=not live or mine,
             suggested=URGENCY_LABELS.get(referral.suggested_urgency, ""),
@@ -159,27 +151,6 @@ class QueueRow:
             claim_url=links("queues:claim", pk), release_url=links("queues:release", pk),
             hub_response_url=links("cap:children_hub_response", pk),
         )
-
-
-def row_flags(referral: Referral) -> tuple[tuple[str, str], ...]:
-    """What a clinician must see before opening the referral, most pressing first: the
-    crisis, the state it waits in, an identity not confirmed, the reasonable adjustments
-    a triage decision recorded, and a person flagged vulnerable."""
-    person = referral.service_user
-    flags = []
-    if getattr(referral, "crisis", False):
-        flags.append(("Crisis", "red"))
-    if referral.status == "awaiting_urgent_assessment":
-        flags.append(("Awaiting urgent assessment", "orange"))
-    elif referral.urgent_triage_requested_at:
-        flags.append(("Urgent triage requested", "red"))
-    if not person.identity_confirmed:
-        flags.append(("Identity not confirmed", "yellow"))
-    if getattr(referral, "adjustments", False):
-        flags.append(("Reasonable adjustments", "blue"))
-    if person.vulnerable:
-        flags.append(("Vulnerable", "purple"))
-    return tuple(flags)
 
 
 def rows_of(referrals, now: datetime, user) -> list[QueueRow]:
