@@ -1,6 +1,7 @@
 """Named reads for intake: the call handler's person search and the review lists."""
 
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat, Replace, Upper
@@ -8,6 +9,9 @@ from django.utils import timezone
 
 from .models import Enquiry, MatchResult, Referral, ServiceUser, Task
 from .validators import normalise_nhs_number
+
+if TYPE_CHECKING:
+    from .find import FindKey
 
 SEARCH_LIMIT = 20
 
@@ -76,3 +80,18 @@ def calls_search(*, q: str = "", day: date | None = None) -> QuerySet[Enquiry]:
 def calls_about(referral: Referral) -> QuerySet[Enquiry]:
     """The calls that created or joined a referral, newest first."""
     return referral.calls.select_related("logged_by").order_by("-received_at", "-id")
+
+
+def find_people_and_referrals(key: "FindKey") -> list[ServiceUser]:
+    """The header search (cap.find): the people found by the person search, or the
+    person of the referral with that reference, each with `found_referrals`, every one of
+    their referrals newest first, so the page links to each."""
+    from django.db.models import prefetch_related_objects
+
+    if key.reference:
+        people = list(with_open_care(ServiceUser.objects.filter(referrals__reference=key.reference)))
+    else:
+        people = list(people_search(**key.person_search))
+    prefetch_related_objects(people, Prefetch(
+        "referrals", to_attr="found_referrals", queryset=Referral.objects.order_by("-received_at", "-pk")))
+    return people

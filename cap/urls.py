@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import access_log_views, views
+from . import access_log_views, find_views, views
 
 app_name = "cap"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
          name="referral_add_information"),
     path("referrals/<id:pk>/identity/", views.referral_identity, name="referral_identity"),
     path("referrals/<id:pk>/vulnerable/", views.person_vulnerable, name="person_vulnerable"),
+    # The header's search box: a person or a referral by NHS number, name and date of birth, or reference.
+    path("find/", find_views.find, name="find"),
     path("identity-checks/", views.match_reviews, name="match_reviews"),
     path("identity-checks/<id:pk>/", views.match_review, name="match_review"),
     path("tasks/", views.admin_tasks, name="admin_tasks"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cap.models import Referral, ReferralStatus
 from triage.models import DecisionOutcome, TriageDecision
-from triage.selectors import with_next_due
+from triage.selectors import with_due_target_and_flags, with_next_due
 
 from .models import (
     Booking,
@@ -86,9 +86,9 @@ def booking_queue(now: datetime | None = None) -> QuerySet[Referral]:
     first: routine ones after triage, and anyone whose booking was cancelled or missed
     (the rebooking target puts them near the top), with why they are back."""
     now = now or timezone.now()
-    return with_why_back(_with_next_booking(with_next_due(_with_latest_decision(
+    return with_why_back(_with_next_booking(with_due_target_and_flags(with_next_due(_with_latest_decision(
         Referral.objects.filter(status=ReferralStatus.AWAITING_BOOKING)
-        .select_related("service_user", "service_user__gp_practice"))), now))
+        .select_related("service_user", "service_user__gp_practice")))), now))
 
 
 def clinical_reviews_needed() -> QuerySet[ClinicalReview]:
@@ -105,9 +105,9 @@ def under_cap_until_assessed(now: datetime | None = None) -> QuerySet[Referral]:
     now = now or timezone.now()
     triaged_for_assessment = Exists(TriageDecision.objects.filter(
         referral=OuterRef("pk"), outcome=DecisionOutcome.ASSESSMENT))
-    return _with_next_booking(with_next_due(_with_latest_decision(
+    return _with_next_booking(with_due_target_and_flags(with_next_due(_with_latest_decision(
         Referral.objects.filter(triaged_for_assessment).exclude(status__in=OFF_THE_LIST)
-        .select_related("service_user"))), now)
+        .select_related("service_user")))), now)
 
 
 def appointment_slot_issues() -> QuerySet[SlotIssue]:

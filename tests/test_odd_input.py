@@ -43,6 +43,8 @@ def test_the_breaches_api_answers_odd_filters_without_a_server_error(api, query)
     "/alerts/?page=99999999999999999999", "/find-support/?page=99999999999999999999&q=%00",
     "/find-support/?postcode=" + "A" * 5000, "/directory/?q=%00&page=-1",
     "/scheduling/booking-queue/?page=99999999999999999999", "/triage/huddle/9999-99-99/",
+    "/triage/?page=99999999999999999999&sort=%00&queue=x&state=" + "A" * 5000,
+    "/triage/urgent/?page=-1&sort[]=due", "/find/?q=%00", "/find/?q=" + "9" * 5000,
 ])
 def test_pages_answer_odd_queries_without_a_server_error(url, reference_data):
     client = Client(raise_request_exception=False)

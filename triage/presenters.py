@@ -1,6 +1,7 @@
 """Times and durations as clinicians read them, shared by the queues, the dashboard and
 the alerts."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
@@ -21,6 +22,50 @@ def duration_text(minutes: int) -> str:
     if hours:
         return f"{hours} h" + (f" {mins} min" if mins else "")
     return f"{mins} min"
+
+
+@dataclass(frozen=True)
+class DueState:
+    """How a worklist shows a referral's next due instant at one instant."""
+
+    time_left: str  # "3 h 20 min", "Overdue by 25 min", or "" with no target running
+    overdue: bool  # breached: past its due instant
+    at_risk: bool  # past its target's at-risk instant, not yet due
+
+
+def due_state(due: datetime | None, at_risk_at: datetime | None, now: datetime) -> DueState:
+    if due is None:
+        return DueState("", False, False)
+    seconds = (due - now).total_seconds()
+    # A target due at 12:00 is met at 12:00: overdue only after it.
+    if seconds < 0:
+        return DueState(f"Overdue by {duration_text(int(-seconds // 60))}", True, False)
+    return DueState(duration_text(int(seconds // 60)), False, at_risk_at is not None and at_risk_at <= now)
+
+
+def row_flags(referral) -> tuple[tuple[str, str], ...]:
+    """What a clinician must see on a worklist before opening the referral, most pressing
+    first, as (label, NHS.UK tag colour): the crisis, the state it waits in, an identity
+    not confirmed, the reasonable adjustments a triage decision recorded, and a person
+    flagged vulnerable (triage.selectors.with_due_target_and_flags annotates them)."""
+    person = referral.service_user
+    flags = []
+    # A crisis at intake stays a flag until triage has decided how urgent it is, and
+    # while the urgent assessment it led to waits; after that the decision says it.
+    if getattr(referral, "crisis", False) and referral.status in ("awaiting_triage",
+                                                                  "awaiting_urgent_assessment"):
+        flags.append(("Crisis", "red"))
+    if referral.status == "awaiting_urgent_assessment":
+        flags.append(("Awaiting urgent assessment", "orange"))
+    elif referral.urgent_triage_requested_at and referral.status == "awaiting_triage":
+        flags.append(("Urgent triage requested", "red"))
+    if not person.identity_confirmed:
+        flags.append(("Identity not confirmed", "yellow"))
+    if getattr(referral, "adjustments", False):
+        flags.append(("Reasonable adjustments", "blue"))
+    if person.vulnerable:
+        flags.append(("Vulnerable", "purple"))
+    return tuple(flags)
 
 
 # A target definition's time, in the unit of its clock (clock.TWENTY_FOUR_SEVEN, BUSINESS,

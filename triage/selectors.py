@@ -3,9 +3,20 @@
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
-from cap.models import Referral, ReferralStatus, Task, TriageQueue
+from cap.models import Referral, ReferralStatus, RiskIndicator, Task, TriageQueue
 
 from .models import (
     BreachAlert,
@@ -45,13 +56,47 @@ def triage_worklist() -> QuerySet[Referral]:
     ).order_by(F("urgent_triage_requested_at").asc(nulls_last=True), "next_due", "received_at")
 
 
+# The risk indicators that make a referral a crisis on a worklist: the person's own words
+# of intent, or the referrer's; a call handler passing a call to urgent triage is one too.
+CRISIS_INDICATORS = [RiskIndicator.INTENT_WITH_PLAN.value, RiskIndicator.REFERRER_FLAGGED_CRISIS.value]
+
+
+def with_due_target_and_flags(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    """What a worklist row shows beyond the referral and its person, in the same query
+    (no query per row): `due_target` and `at_risk_at`, the name and at-risk instant of
+    the running target that sets `next_due_at` (the earliest); `crisis`; and
+    `adjustments`, whether a triage decision recorded specific requirements (the
+    reasonable adjustments the person needs, written as free text today)."""
+    first_running = (WaitTarget.objects.running().filter(referral=OuterRef("pk"))
+                     .order_by("due_at", "pk"))
+    return queryset.annotate(
+        due_target=Subquery(first_running.values("definition__name")[:1]),
+        at_risk_at=Subquery(first_running.values("at_risk_at")[:1]),
+        crisis=ExpressionWrapper(
+            Q(urgent_triage_requested_at__isnull=False) | Q(risk_indicators__overlap=CRISIS_INDICATORS),
+            output_field=BooleanField()),
+        adjustments=Exists(TriageDecision.objects.filter(referral=OuterRef("pk"))
+                           .exclude(requirements="")),
+    )
+
+
+def with_worklist_columns(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    """A triage queue's row: the person and the claim joined, the due target and flags."""
+    return with_due_target_and_flags(queryset.select_related("service_user", "claim__clinician"))
+
+
 def _queue(queue: str, limit: int | None = None) -> QuerySet[Referral]:
     """A queue's rows in due order with everything its table shows, in one query: the
     person, the claim and its clinician joined. The head of a queue is a range scan of
     triage_queue_due_idx, whatever the queue's length."""
-    queryset = with_next_due(Referral.objects.filter(triage_queue=queue)
-                             .select_related("service_user", "claim__clinician"))
+    queryset = with_worklist_columns(with_next_due(Referral.objects.filter(triage_queue=queue)))
     return queryset if limit is None else queryset[:limit]
+
+
+def triage_queues(queues: list[str]) -> QuerySet[Referral]:
+    """The referrals waiting on any of `queues` (TriageQueue values), in due order, with
+    a worklist row's columns: the triage clinician's worklist across the queues they work."""
+    return with_worklist_columns(with_next_due(Referral.objects.filter(triage_queue__in=queues)))
 
 
 def urgent_queue(limit: int | None = None) -> QuerySet[Referral]:

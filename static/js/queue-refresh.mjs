@@ -1,12 +1,10 @@
-// Refreshes a triage queue's table every minute: fetches the same URL with
-// `X-Requested-With: fetch` (the view answers with the table alone), swaps it in and
-// says so in a polite live region. "Pause updates" stops it (WCAG 2.2.2).
+// Refreshes a worklist's table every minute (data-refresh-seconds): fetches the same URL,
+// its sort, filters and page included, with `X-Requested-With: fetch` (the view answers
+// with the table, its "as at" time and its pages alone), swaps it in and says so in a
+// polite live region with the server's time. "Pause updates" stops it (WCAG 2.2.2). Focus
+// stays where it is: nothing is swapped while it is inside the table.
 
-const INTERVAL_MS = 60_000;
-
-function hhmm(date) {
-  return date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
-}
+const DEFAULT_SECONDS = 60;
 
 export function startQueueRefresh(root = document) {
   const controls = root.querySelector('[data-queue-refresh]');
@@ -14,6 +12,7 @@ export function startQueueRefresh(root = document) {
   if (!controls || !table) return null;
   const button = controls.querySelector('[data-queue-pause]');
   const status = controls.querySelector('[data-queue-status]');
+  const seconds = Number.parseInt(controls.dataset.refreshSeconds, 10) || DEFAULT_SECONDS;
   let paused = false;
 
   async function refresh() {
@@ -30,7 +29,8 @@ export function startQueueRefresh(root = document) {
       const html = await response.text();
       if (paused) return;
       table.innerHTML = html;
-      status.textContent = `List updated ${hhmm(new Date())}`;
+      const asAt = table.querySelector('[data-as-at] time');
+      status.textContent = asAt ? `List updated as at ${asAt.textContent}` : 'List updated';
     } catch {
       // Offline for a moment: try again at the next interval.
     }
@@ -43,7 +43,7 @@ export function startQueueRefresh(root = document) {
     status.textContent = paused ? 'Updates paused' : 'Updates resumed';
     if (!paused) refresh();
   });
-  return window.setInterval(refresh, INTERVAL_MS);
+  return window.setInterval(refresh, seconds * 1000);
 }
 
 startQueueRefresh();

@@ -48,6 +48,10 @@ class Links(HTMLParser):
             href = dict(attrs).get("href")
             if href:
                 self.hrefs.append(href)
+        elif tag == "form" and (dict(attrs).get("method") or "get").lower() == "get":
+            # A search form's page (the header's search box) is reached by its action.
+            if action := dict(attrs).get("action"):
+                self.hrefs.append(action)
         elif tag == "h1":
             self.h1s += 1
 

@@ -130,6 +130,9 @@ MATRIX: dict[str, Row] = {
     "cap:referral_identity": page(*TRIAGE, AT),
     "cap:person_vulnerable": page(*TRIAGE, AT),
     "cap:children_hub_response": page(*TRIAGE, MG),
+    # The header's search box: the roles that read every referral (access.rules), not
+    # practitioners (their care of a person) or call handlers (their own screen's search).
+    "cap:find": page(*TRIAGE, AT, MG, HUB),
     "cap:match_reviews": page(AT),
     "cap:match_review": page(AT),
     "cap:admin_tasks": page(AT),

@@ -46,6 +46,7 @@ SHOWS_PEOPLE = {
     "cap:call": "the call and the person it is about",
     "cap:calls": "the people the calls on the page are about",
     "cap:children_hub_response": "the child redirected to the children's hub",
+    "cap:find": "the people the header's search found, with their referrals",
     "cap:log_call": "search results, and the person chosen (known to services)",
     "cap:match_review": "the referral's person and the possible matches",
     "cap:match_reviews": "the referrals whose identity is to be checked, with their people",
@@ -445,6 +446,7 @@ def test_every_read_of_a_person_writes_one_row_per_person_shown(demo):
     # data cannot reach is tested by its own test (named here).
     reached_elsewhere = {
         "api:triage": "tests/cap/test_record_access_log.py (a POST that decides)",
+        "cap:find": "tests/cap/test_find.py (the crawl follows links; it types no search)",
         **NOT_ON_THE_DEMO_DATA,
     }
     missing = set(SHOWS_PEOPLE) - set(reached) - reached_elsewhere.keys()

@@ -15,32 +15,32 @@ from .. import services
 from ..decide_page import decide_page_for
 from ..forms import TriageDecisionForm
 from ..models import DecisionOutcome, Urgency
-from .queues import QUEUES, TRIAGE_QUEUES, queue_rows, visible_queues
+from .queues import REFRESH_HEADER, TRIAGE_QUEUES, visible_queues, worklist_context
 
 WORKLIST_LIMIT = 20
+# A page of the worklist: about a screen of one-line rows on a desktop.
+WORKLIST_PAGE = 25
 
 
 @permission_required(*TRIAGE_QUEUES)
 def worklist(request):
-    """The triage clinician's home: the head of the urgent queue, then of the non-urgent
-    queue, each closest to breach first; the queue pages show more."""
-    now = timezone.now()
-    sections = []
-    for key in ("urgent", "non-urgent"):
-        rows, more = queue_rows(QUEUES[key].rows, now, request.user, limit=WORKLIST_LIMIT)
-        sections.append({"queue": QUEUES[key], "rows": rows, "more": more})
+    """The triage clinician's home: the referrals of every queue they work, closest to
+    breach first, to sort, filter by queue and state, and page; it refreshes itself."""
+    context = worklist_context(request, visible_queues(request.user), per_page=WORKLIST_PAGE,
+                               choose_queue=True)
     # People who missed appointments and wait for a clinician's review before anyone
     # books them again (scheduling.services.booking_did_not_attend).
+    refresh = request.headers.get("X-Requested-With") == REFRESH_HEADER
     reviews = (list(scheduling_selectors.clinical_reviews_needed()[:WORKLIST_LIMIT])
-               if request.user.has_perm("scheduling.record_clinical_review") else [])
+               if not refresh and request.user.has_perm("scheduling.record_clinical_review") else [])
     record_access_log_many(actor=request.user, view="triage worklist", service_users=[
-        *((row.referral.service_user, row.referral) for section in sections for row in section["rows"]),
+        *((row.referral.service_user, row.referral) for row in context["rows"]),
         *((review.referral.service_user, review.referral) for review in reviews)])
+    if refresh:
+        return render(request, "triage/_queue_table.html", context)
     return render(request, "triage/worklist.html", {
-        "clinical_reviews": reviews,
-        "sections": sections, "referrals": [row.referral for s in sections for row in s["rows"]],
-        "can_decide": request.user.has_perm("triage.record_triage_decision"),
-        "here": request.path, "limit": WORKLIST_LIMIT, "queues": visible_queues(request.user),
+        **context, "clinical_reviews": reviews, "queues": visible_queues(request.user),
+        "referrals": [row.referral for row in context["rows"]],
     })
 
 

@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from cap.models import Referral, SpecificQueue
+from cap.models import Referral, SpecificQueue, TriageQueue
 from core.audit import record_access_log_many
 from core.errors import DomainError
+from core.formatting import clock_time, date_and_time, nhs_number
 from core.permissions import permission_required
 
-from .. import selectors, services
+from .. import selectors, services, worklists
 from ..models import Urgency
-from ..presenters import duration_text, local_time
+from ..presenters import due_state, row_flags
 
 # A queue page shows the rows closest to breach; more than this is a staffing
 # problem the dashboard shows, not a list anyone reads to the end.
@@ -37,6 +38,7 @@ class Queue:
     url_name: str
     permissions: tuple[str, ...]  # any of them
     rows: object  # a selector: (limit=None) -> QuerySet
+    code: str = ""  # its cap.models.TriageQueue value
 
 
 # The urgent and non-urgent queues (and the worklist, their heads) show everyone waiting
@@ -49,27 +51,32 @@ QUEUES = {
         "urgent", "Urgent triage queue",
         "Urgent referrals waiting for triage, and those waiting for their crisis assessment, "
         "the one closest to breaching its wait target first.",
-        "queues:urgent", TRIAGE_QUEUES, selectors.urgent_queue),
+        "queues:urgent", TRIAGE_QUEUES, selectors.urgent_queue,
+        code=TriageQueue.URGENT),
     "non-urgent": Queue(
         "non-urgent", "Non-urgent triage queue",
         "Referrals waiting for triage, the one closest to breaching its wait target first.",
-        "queues:non_urgent", TRIAGE_QUEUES, selectors.non_urgent_queue),
+        "queues:non_urgent", TRIAGE_QUEUES, selectors.non_urgent_queue,
+        code=TriageQueue.NON_URGENT),
     SpecificQueue.EATING_DISORDERS: Queue(
         "eating-disorders", "Eating disorders triage queue",
         "Referrals for the eating disorders triage group, the one closest to breaching first.",
         "queues:eating_disorders", ("triage.work_eating_disorders_queue",),
-        partial(selectors.specific_queue, SpecificQueue.EATING_DISORDERS)),
+        partial(selectors.specific_queue, SpecificQueue.EATING_DISORDERS),
+        code=TriageQueue.EATING_DISORDERS),
     SpecificQueue.NURSING_HOME_IN_REACH: Queue(
         "nursing-home-in-reach", "Nursing home in-reach triage queue",
         "Referrals for the nursing home in-reach triage group, the one closest to breaching first.",
         "queues:nursing_home_in_reach", ("triage.work_nursing_home_in_reach_queue",),
-        partial(selectors.specific_queue, SpecificQueue.NURSING_HOME_IN_REACH)),
+        partial(selectors.specific_queue, SpecificQueue.NURSING_HOME_IN_REACH),
+        code=TriageQueue.NURSING_HOME_IN_REACH),
     "children-hub": Queue(
         "children-hub", "Children's hub handoff queue",
         "Under-18s redirected to the children's triage and navigation hub, waiting for the hub "
         "to accept them or return them to CAP triage, the one closest to breaching its "
         "handoff target first. Record the hub's answer when it comes.",
-        "queues:children_hub", ("cap.work_children_hub_handoff",), selectors.children_hub_queue),
+        "queues:children_hub", ("cap.work_children_hub_handoff",), selectors.children_hub_queue,
+        code=TriageQueue.CHILDREN_HUB),
 }
 
 
@@ -98,11 +105,15 @@ class QueueRow:
     """One referral as a queue shows it, at one instant, to one clinician."""
 
     referral: Referral
-    age: int
+    age: int | None
+    nhs_number: str
     received: str
+    due_target: str
     due: str
     time_left: str
     overdue: bool
+    at_risk: bool
+    flags: tuple[tuple[str, str], ...]  # (label, NHS.UK tag colour)
     claimed_by: str
     claimed_until: str
     mine: bool
@@ -116,14 +127,8 @@ class QueueRow:
 
     @classmethod
     def of(cls, referral: Referral, now: datetime, user, links: RowLinks, today: date) -> "QueueRow":
-        due, time_left, overdue = "", "", False
-        if referral.next_due:
-            due = local_time(referral.next_due)
-            seconds = (referral.next_due - now).total_seconds()
-            # A target due at 12:00 is met at 12:00: overdue only after it.
-            overdue = seconds < 0
-            time_left = (f"Overdue by {duration_text(int(-seconds // 60))}" if overdue
-                         else duration_text(int(seconds // 60)))
+        due = date_and_time(referral.next_due, weekday=True, short=True) if referral.next_due else ""
+        state = due_state(referral.next_due, getattr(referral, "at_risk_at", None), now)
         claim = getattr(referral, "claim", None)
         live = claim is not None and claim.active(now)
         mine = live and claim.clinician_id == user.pk
@@ -132,11 +137,14 @@ class QueueRow:
             claimant = "You" if mine else (claim.clinician.get_full_name()
                                            or claim.clinician.get_username())
         pk = referral.pk
+        person = referral.service_user
         return cls(
-            referral=referral, age=referral.service_user.age_on(today),
-            received=local_time(referral.received_at), due=due,
-            time_left=time_left, overdue=overdue, claimed_by=claimant,
-            claimed_until=f"{timezone.localtime(claim.expires_at):%H:%M}" if live else "",
+            referral=referral, age=person.age_on(today), nhs_number=nhs_number(person.nhs_number),
+            received=date_and_time(referral.received_at, weekday=True, short=True),
+            due_target=getattr(referral, "due_target", None) or "", due=due,
+            time_left=state.time_left, overdue=state.overdue, at_risk=state.at_risk,
+            flags=row_flags(referral), claimed_by=claimant,
+            claimed_until=clock_time(claim.expires_at) if live else "",
             mine=mine, claimable=not live or mine,
             suggested=URGENCY_LABELS.get(referral.suggested_urgency, ""),
             url=links("cap:referral", pk), decide_url=links("triage:decide", pk),
@@ -145,12 +153,29 @@ class QueueRow:
         )
 
 
-def queue_rows(selector, now: datetime, user, limit: int = QUEUE_LIMIT) -> tuple[list[QueueRow], bool]:
-    """The first `limit` rows, and whether there are more."""
-    referrals = list(selector(limit=limit + 1))
+def rows_of(referrals, now: datetime, user) -> list[QueueRow]:
+    """The rows of a page of referrals, with one reverse() per URL name for the page."""
     links, today = RowLinks(), timezone.localtime(now).date()
-    rows = [QueueRow.of(r, now, user, links, today) for r in referrals[:limit]]
-    return rows, len(referrals) > limit
+    return [QueueRow.of(r, now, user, links, today) for r in referrals]
+
+
+def worklist_context(request, queues: list[Queue], *, per_page: int, choose_queue: bool) -> dict:
+    """A sorted, filtered page of the referrals of `queues` (the clinician's choice of
+    them when `choose_queue`), its rows, and what its table and filters show. The
+    people shown are logged as read, once per page shown (a refresh is a read again)."""
+    now = timezone.now()
+    form = worklists.WorklistFilterForm(
+        request.GET, queue_choices=[(q.slug, q.title) for q in queues] if choose_queue else [])
+    chosen = form.chosen()
+    shown = [q for q in queues if q.slug == chosen["queue"]] if chosen.get("queue") else queues
+    listing = worklists.listing(selectors.triage_queues([q.code for q in shown]), chosen,
+                                request.GET.get("page"), per_page)
+    rows = rows_of(listing.page.object_list, now, request.user)
+    return {"rows": rows, "page": listing.page, "query": listing.query, "filters": form,
+            "chosen": chosen, "now": now, "refresh_seconds": worklists.REFRESH_SECONDS,
+            "here": request.get_full_path(),
+            "can_decide": request.user.has_perm("triage.record_triage_decision"),
+            "can_record_hub_response": request.user.has_perm("cap.work_children_hub_handoff")}
 
 
 # --- Views ---------------------------------------------------------------------------
@@ -158,14 +183,12 @@ def queue_rows(selector, now: datetime, user, limit: int = QUEUE_LIMIT) -> tuple
 def _queue_page(request, queue: Queue):
     if not _may_work(request.user, queue):
         raise PermissionDenied
-    rows, more = queue_rows(queue.rows, timezone.now(), request.user)
+    context = worklist_context(request, [queue], per_page=QUEUE_LIMIT, choose_queue=False)
     # The page refreshes itself: each refresh shows the people again, and is logged again.
     record_access_log_many(actor=request.user, view=queue.title,
-                           service_users=[(row.referral.service_user, row.referral) for row in rows])
-    context = {"queue": queue, "rows": rows, "more": more, "limit": QUEUE_LIMIT,
-               "can_decide": request.user.has_perm("triage.record_triage_decision"),
-               "can_record_hub_response": request.user.has_perm("cap.work_children_hub_handoff"),
-               "here": request.path, "queues": visible_queues(request.user)}
+                           service_users=[(row.referral.service_user, row.referral)
+                                          for row in context["rows"]])
+    context.update({"queue": queue, "queues": visible_queues(request.user)})
     if request.headers.get("X-Requested-With") == REFRESH_HEADER:
         return render(request, "triage/_queue_table.html", context)
     return render(request, "triage/queue.html", context)

@@ -1,0 +1,76 @@
+"""How a triage worklist is sorted, filtered and paged from its address (GET parameters),
+so a refresh, a bookmark and the pagination links all show the same list.
+
+A parameter of any shape is harmless: one that is not a known choice is ignored (the
+default applies), and an impossible page number shows the nearest page."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import F, QuerySet
+
+from cap.models import Referral, ReferralStatus
+
+# The order of each sort choice. "Due first" is the default and the one that keeps a
+# worklist most-at-risk-first: the earliest due instant, none running last.
+ORDERINGS = {
+    "due": (F("next_due_at").asc(nulls_last=True), "received_at", "pk"),
+    "received": ("received_at", "pk"),
+    "name": ("service_user__family_name", "service_user__given_name", "pk"),
+}
+SORT_CHOICES = [("due", "Due first"), ("received", "Received first"), ("name", "Last name")]
+# The states a referral on a triage queue may be in.
+STATE_CHOICES = [(s.value, s.label) for s in (ReferralStatus.AWAITING_TRIAGE,
+                                              ReferralStatus.AWAITING_URGENT_ASSESSMENT,
+                                              ReferralStatus.REDIRECTED_CHILDREN_HUB)]
+# Seconds between a worklist's refreshes (static/js/queue-refresh.mjs reads it from the page).
+REFRESH_SECONDS = 60
+
+
+class WorklistFilterForm(forms.Form):
+    """The worklist's sort and filters, read from the address; `queue_choices` are the
+    queues the clinician works (slug, title)."""
+
+    queue = forms.ChoiceField(label="Queue", required=False)
+    state = forms.ChoiceField(label="State", required=False, choices=[("", "Any state"), *STATE_CHOICES])
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
+
+    def __init__(self, data, *, queue_choices: list[tuple[str, str]]):
+        super().__init__(data, auto_id="filter-%s")
+        queue_field = self.fields["queue"]
+        assert isinstance(queue_field, forms.ChoiceField)
+        queue_field.choices = [("", "All my queues"), *queue_choices]
+        if not queue_choices:
+            del self.fields["queue"]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "nhsuk-select"
+
+    def chosen(self) -> dict[str, str]:
+        """The valid parameters, each known choice as given; a bad one is left out."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned[name] for name in self.fields if cleaned.get(name)}
+
+
+@dataclass(frozen=True)
+class Listing:
+    page: Page
+    chosen: dict[str, str]
+    query: str  # the chosen parameters, urlencoded, for the pagination links
+
+    @property
+    def sort(self) -> str:
+        return self.chosen.get("sort", "due")
+
+
+def listing(queryset: QuerySet[Referral], chosen: dict[str, str], page_number: str | None,
+            per_page: int) -> Listing:
+    """One page of `queryset` filtered by state and in the chosen order. The queue filter
+    is the caller's (it decides which queues the queryset covers)."""
+    if state := chosen.get("state"):
+        queryset = queryset.filter(status=state)
+    queryset = queryset.order_by(*ORDERINGS[chosen.get("sort", "due")])
+    page = Paginator(queryset, per_page).get_page(page_number)
+    return Listing(page=page, chosen=chosen, query=urlencode(chosen))
