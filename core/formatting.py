@@ -44,7 +44,8 @@ def clock_time(value: datetime | time | None) -> str:
     leading zero, no full stops and no space, in UK time."""
     if value is None:
         return ""
-    value = _local(value)
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     hour, minute = value.hour, value.minute
     if minute == 0 and hour == 0:
         return "midnight"
