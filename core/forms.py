@@ -162,7 +162,7 @@ def _date_from_parts(label: str, parts: dict[str, str]) -> date:
         if year < 1000:
             raise ValueError
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
 
 
@@ -296,7 +296,7 @@ def _time_from_parts(label: str, parts: dict[str, str]) -> time:
         if not (parts["hour"].isdigit() and parts["minute"].isdigit()) or len(parts["minute"]) > 2:
             raise ValueError
         return time(int(parts["hour"]), int(parts["minute"]))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise forms.ValidationError(
             f"{label} must be a real time, on the 24-hour clock, like 14:30", code="invalid") from None
 

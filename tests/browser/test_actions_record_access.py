@@ -58,7 +58,7 @@ def test_a_manager_finds_a_person_from_record_access(live_server, page, manager,
     sign_in(page, live_server.url, manager.username, password)
     open_from_menu(page, "Record access")
     page.get_by_label("Last name").fill("Patel")
-    fill_date(page, "Date of birth", date(1984, 3, 15))
+    fill_date(page, "Date of birth (optional)", date(1984, 3, 15))
     page.get_by_role("button", name="Find the person").click()
     found = page.locator("#people-found")
     assert "Asha Patel" in found.inner_text()

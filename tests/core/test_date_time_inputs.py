@@ -60,6 +60,8 @@ def test_a_whole_time_typed_into_the_hour_box_is_read_as_hour_and_minute():
     (boxes(hour="24"), "Call started must be a real time, on the 24-hour clock, like 14:30"),
     (boxes(minute="60"), "Call started must be a real time, on the 24-hour clock, like 14:30"),
     (boxes(hour="six"), "Call started must be a real time, on the 24-hour clock, like 14:30"),
+    (boxes(year="9" * 30), "Call started must be a real date"),
+    (boxes(hour="9" * 30), "Call started must be a real time, on the 24-hour clock, like 14:30"),
     (boxes(day="", month="", year="", hour="", minute=""), "Enter call started"),
 ])
 def test_a_message_names_the_part_missing_or_wrong_and_the_boxes_keep_what_was_typed(typed, error):
