@@ -328,7 +328,8 @@ class LocalDateTimeField(forms.DateTimeField):
             return None
         naive = _naive(str(value))
         if naive is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            raise forms.ValidationError(f"{self.label or 'The date and time'} must be a real date and time",
+                                        code="invalid")
         return localise(naive, clock)
 
     def _from_parts(self, values: tuple[str, ...]) -> datetime | None:

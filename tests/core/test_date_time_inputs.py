@@ -44,6 +44,12 @@ def test_the_single_iso_value_under_the_fields_own_name_is_still_read():
     assert form.cleaned_data["when"] == datetime(2026, 11, 20, 18, 30, tzinfo=UTC)
 
 
+def test_a_single_value_that_is_not_a_date_and_time_is_refused_with_the_fields_name():
+    form = WhenForm({"when": "yesterday at six"})
+    assert not form.is_valid()
+    assert form.errors["when"] == ["Call started must be a real date and time"]
+
+
 def test_a_whole_time_typed_into_the_hour_box_is_read_as_hour_and_minute():
     form = WhenForm(boxes(hour="14:30", minute=""))
     assert form.is_valid(), form.errors
