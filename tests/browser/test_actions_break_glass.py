@@ -134,7 +134,7 @@ def test_caldicott_guardian_filters_the_report_by_date(live_server, page, not_in
     assert page.locator("#grants tbody tr").count() == 2
     fill_date(page, "From (optional)", timezone.localdate() - timedelta(days=7))
     page.get_by_role("button", name="Filter").click()
-    page.wait_for_url("**granted_from=*")
+    page.wait_for_url("**granted_from_day=*")
     rows = page.locator("#grants tbody tr")
     assert rows.count() == 1 and REASON in rows.first.inner_text()
     assert_accessible(page)

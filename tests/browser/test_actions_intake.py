@@ -224,7 +224,7 @@ def test_admin_team_links_a_possible_match_to_the_person_already_known(
     provisional = referral.service_user
     open_identity_check(page, live_server.url, admin_team, password, referral)
     assert_accessible(page)
-    page.get_by_label(f"{known}, born 15 Mar 1984").check()
+    page.get_by_label(f"{known}, born 15 March 1984").check()
     page.get_by_role("button", name="Link to the chosen person").click()
 
     page.get_by_text(f"Identity confirmed for {referral.reference}.").wait_for()
