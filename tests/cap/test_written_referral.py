@@ -89,7 +89,7 @@ def test_bad_input_names_the_field_and_saves_nothing(client_for, admin_team, ove
     response = client_for(admin_team).post("/referrals/new/", letter(**overrides))
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
-    assert f'href="#id_{field}"' in response.content.decode()  # linked from the error summary
+    assert f'href="#id_{field}' in response.content.decode()  # the error summary links it (a date: its day)
     assert not Referral.objects.exists()
     assert not ServiceUser.objects.exists()
 

@@ -12,7 +12,7 @@ FALLBACK = "/referrals/1/"
 
 @pytest.mark.parametrize(("referer", "back"), [
     ("http://testserver/triage/", "/triage/"),
-    ("http://testserver/triage/queues/urgent/?page=2", "/triage/queues/urgent/?page=2"),
+    ("http://testserver/triage/urgent/?page=2", "/triage/urgent/?page=2"),
     ("", FALLBACK),
     ("https://elsewhere.example/triage/", FALLBACK),
     ("http://testserver/login/", FALLBACK),
