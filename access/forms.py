@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import NHSFormMixin
+from core.forms import NhsDateField, NHSFormMixin
 
 from .services import REASON_MAX_LENGTH, REASON_MIN_LENGTH
 
@@ -22,10 +22,9 @@ class BreakGlassForm(NHSFormMixin, forms.Form):
 
 
 class ReportFilterForm(NHSFormMixin, forms.Form):
-    granted_from = forms.DateField(label="From", required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
-    granted_to = forms.DateField(label="To", required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    granted_from = NhsDateField(label="From", required=False, example_days=-7,
+                                named="The start date")
+    granted_to = NhsDateField(label="To", required=False, example_days=0, named="The end date")
 
     def clean(self):
         data = super().clean()

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from core.forms import LocalDateTimeField, NHSFormMixin
+from core.forms import LocalDateTimeField, NhsDateField, NHSFormMixin
 from core.uploads import RefusedUpload, pdf_problem, too_large_message
 
 from .models import (
@@ -29,8 +29,7 @@ class PersonForm(NHSFormMixin, forms.Form):
                                  validators=[validate_nhs_number])
     given_name = forms.CharField(label="First name", max_length=100)
     family_name = forms.CharField(label="Last name", max_length=100)
-    date_of_birth = forms.DateField(label="Date of birth",
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_birth = NhsDateField(label="Date of birth")
     postcode = forms.CharField(label="Postcode", max_length=8, validators=[validate_postcode])
     gp_practice_code = forms.CharField(label="GP practice ODS code", required=False, max_length=10,
                                        help_text="For example C82001")
@@ -120,8 +119,7 @@ class PersonSearchForm(NHSFormMixin, forms.Form):
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=12,
                                  validators=[validate_nhs_number])
     family_name = forms.CharField(label="Last name", required=False, max_length=100)
-    date_of_birth = forms.DateField(label="Date of birth", required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_birth = NhsDateField(label="Date of birth", required=False)
     given_name = forms.CharField(label="First name", required=False, max_length=100)
 
     def clean(self):
@@ -231,8 +229,7 @@ class CallSearchForm(NHSFormMixin, forms.Form):
 
     q = forms.CharField(label="Reference, caller's or person's name, or callback number",
                         max_length=100, required=False)
-    day = forms.DateField(label="Date of the call", required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+    day = NhsDateField(label="Date of the call", required=False, example_days=-1)
 
 
 class IdentityForm(PersonForm):
@@ -279,12 +276,8 @@ class VulnerableForm(NHSFormMixin, forms.Form):
 class AccessLogFilterForm(NHSFormMixin, forms.Form):
     """The access log's date range, both ends optional and inclusive (local days)."""
 
-    start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the first day as a real date, for example 23/11/2026"})
-    end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the last day as a real date, for example 30/11/2026"})
+    start = NhsDateField(label="From", required=False, example_days=-7, named="The first day")
+    end = NhsDateField(label="To", required=False, example_days=0, named="The last day")
 
     def clean(self):
         data = super().clean()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError
+from core.forms import typed_values
 
 from . import public_limits, services
 from .models import CallerType, Channel, ContactPreference, Referral
@@ -90,6 +91,12 @@ def _next_url(answers: dict) -> str:
     return reverse("public:step", args=[missing.name]) if missing else reverse("public:check")
 
 
+def _posted_names(form) -> list[str]:
+    """The names a step's fields were posted under: a date's three boxes as well as its own."""
+    return [key for name, field in form.fields.items()
+            for key in (name, *(f"{name}_{part}" for part in getattr(field.widget, "parts", ())))]
+
+
 def _back_url(answers: dict, step: Step | None) -> str:
     steps = _steps_for(answers)
     index = steps.index(step) if step else len(steps)
@@ -139,11 +146,12 @@ def step(request, name):
             if isinstance(form, GPPracticeForm) and form.signpost():
                 request.session.pop(FLOW, None)  # not eligible: keep nothing about the person
                 return redirect("public:no_gp")
-            answers[step.name] = {field: form.data.get(field, "") for field in form.fields}
+            answers[step.name] = {key: form.data.get(key, "") for key in _posted_names(form)}
             _save(request, flow)
             return redirect(_next_url(answers))
     else:
-        form = step.form_class(initial=answers.get(step.name), about_self=about_self)
+        form = step.form_class(initial=typed_values(step.form_class, answers.get(step.name, {})),
+                               about_self=about_self)
     return render(request, "public/step.html", {
         "form": form, "heading": step.heading[0 if about_self else 1], "step": step,
         "back_url": _back_url(answers, step), "risk_signalled": _risk_signalled(answers),

@@ -11,6 +11,7 @@ from accounts.kept_work import keeps_typed_work
 from core import uploads
 from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError
+from core.forms import typed_values
 from core.permissions import permission_required
 
 from . import held_uploads, keyboard, selectors, services
@@ -158,18 +159,21 @@ def _call_action(request) -> tuple[str, str]:
 def _typed_so_far(request, search: PersonSearchForm, chosen) -> dict:
     """What the handler has typed into the call form, to show again as it was; the searched
     person's details fill the empty fields of who the call is about."""
-    typed = {name: request.POST.getlist(name) if name in MULTIPLE else request.POST.get(name)
-             for name in CallForm.base_fields if name in request.POST}
+    typed = typed_values(CallForm, request.POST)
     if search.is_bound and search.is_valid():
         for name in CARRIED_FROM_SEARCH:
-            if not typed.get(name) and search.cleaned_data.get(name):
-                typed[name] = request.POST.get(f"find-{name}") or request.GET.get(f"find-{name}")
+            if not _was_typed(typed.get(name)) and search.cleaned_data.get(name):
+                typed[name] = search[name].data
     typed["service_user"] = chosen.pk if chosen else None
     return typed
 
 
 CARRIED_FROM_SEARCH = ("nhs_number", "given_name", "family_name", "date_of_birth")
-MULTIPLE = ("risk_indicators",)
+
+
+def _was_typed(value) -> bool:
+    """A date's boxes come back as a tuple of empty strings when nothing was typed in them."""
+    return any(value) if isinstance(value, tuple) else bool(value)
 
 
 def _chosen_person(request, choice: str | None = None):

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import LocalDateTimeField, NHSFormMixin
+from core.forms import LocalDateTimeField, NhsDateField, NHSFormMixin
 from directory.models import CommunityService, Expertise
 from scheduling.models import Practitioner, Team
 
@@ -14,8 +14,6 @@ from .models import (
     StepUpReason,
     SupportLevel,
 )
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 SECTION_HINTS = {
     "goals": "Write them as the person says them.",
@@ -141,8 +139,7 @@ class TransitionForm(NHSFormMixin, forms.Form):
     reason = forms.CharField(label="The person's needs that call for the move", max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 4}),
                              help_text="A transition is planned on need, never on age alone.")
-    planned_for = forms.DateField(label="Planned date", widget=DATE_WIDGET,
-                                  help_text="Today or later.")
+    planned_for = NhsDateField(label="Planned date", help_text="Today or later.", example_days=28)
 
     def __init__(self, *args, service_user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
 """Forms that render as NHS.UK design system fields, with an error summary on every form."""
 
-from datetime import UTC, date, datetime
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -73,13 +75,30 @@ class NHSFormMixin(_FormBase):
         self.add_error(error.field if error.field in self.fields else None, error.message)
 
 
+_ISO_LIKE = re.compile(r"^\s*(\d{1,4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def typed_values(form_class: type[forms.Form], data: Any, prefix: str = "") -> dict[str, Any]:
+    """What was typed into each field of `form_class` that `data` holds, read as each widget
+    reads it (a date's three boxes, a list of ticked boxes), to show again as initial
+    values: a search on the same page keeps what was typed and sends nothing."""
+    typed = {}
+    fields: dict[str, forms.Field] = form_class.base_fields
+    for name, field in fields.items():
+        key = f"{prefix}-{name}" if prefix else name
+        if not field.widget.value_omitted_from_data(data, {}, key):
+            typed[name] = field.widget.value_from_datadict(data, {}, key)
+    return typed
+
+
 class NhsDateInput(forms.MultiWidget):
     """The NHS.UK date input: day, month and year in three boxes (`<name>_day`, `_month`,
     `_year`). A single ISO date under the field's own name is read too, for a script or a
     link that sends one."""
 
     template_name = "components/widgets/date_input.html"
-    parts = ("day", "month", "year")
+    parts: tuple[str, ...] = ("day", "month", "year")
+    widths = {"year": 4}
 
     def __init__(self, attrs: dict | None = None):
         boxes: dict[str, forms.Widget | type[forms.Widget]] = {
@@ -94,7 +113,10 @@ class NhsDateInput(forms.MultiWidget):
             return [value.day, value.month, value.year]
         if isinstance(value, str) and (parsed := _iso_date(value)):
             return [parsed.day, parsed.month, parsed.year]
-        return [None, None, None]
+        if isinstance(value, str) and (match := _ISO_LIKE.match(value)):
+            year, month, day = match.groups()  # not a real date, but shown as it was sent
+            return [day, month, year]
+        return [None] * len(self.parts)
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         if data.get(name):
@@ -105,39 +127,90 @@ class NhsDateInput(forms.MultiWidget):
         return name not in data and not any(f"{name}_{part}" in data for part in self.parts)
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        if isinstance(value, tuple):  # as typed, kept on an error
-            value = list(value)
-        context = super().get_context(name, value, attrs)
+        typed = list(value) if isinstance(value, tuple) else None  # as typed, kept on an error
+        context = super().get_context(name, typed if typed is not None else value, attrs)
+        in_error = "nhsuk-input--error" in (context["widget"]["attrs"].get("class") or "")
+        # The design system marks only the boxes left empty when a part is missing, and
+        # every box when the date as a whole is wrong.
+        empty = {part for part, text in zip(self.parts, typed or [], strict=False)
+                 if not str(text or "").strip()} if typed and any(typed) else set()
+        autocomplete = context["widget"]["attrs"].get("autocomplete")
         for part, sub in zip(self.parts, context["widget"]["subwidgets"], strict=True):
-            sub["part"] = part
-            sub["width"] = 4 if part == "year" else 2
+            sub.update(part=part, width=self.widths.get(part, 2),
+                       error=in_error and (not empty or part in empty))
+            if autocomplete == "bday":  # the browser fills each box with its own part
+                sub["autocomplete"] = f"bday-{part}"
         return context
+
+
+def _missing(parts: dict[str, str], groups: dict[str, tuple[str, ...]]) -> str:
+    """"a day and a month", or "a date" when none of a group (day, month, year) was given."""
+    absent: list[str] = []
+    for group, names in groups.items():
+        gone = [n for n in names if not parts[n]]
+        if len(gone) == len(names) and len(names) > 1 and len(groups) > 1:
+            absent.append(group)
+        else:
+            absent.extend(gone)
+    said = [f"{'an' if word[0] in 'aeiouh' else 'a'} {word}" for word in absent]
+    return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+
+
+def _date_from_parts(label: str, parts: dict[str, str]) -> date:
+    try:
+        day, month, year = (int(parts[p]) for p in ("day", "month", "year"))
+        if year < 1000:
+            raise ValueError
+        return date(year, month, day)
+    except (ValueError, OverflowError):
+        raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
+
+
+def _example(day: date) -> str:
+    return f"{day.day} {day.month} {day.year}"
+
+
+def _hint(help_text: str, example: str) -> str:
+    return f"{help_text.rstrip('.')}. {example}" if help_text else example
 
 
 class NhsDateField(forms.DateField):
     """A date in the NHS.UK date input, with the design system's messages: "Date of birth
-    must include a month", "Date of birth must be a real date"."""
+    must include a month", "Date of birth must be a real date".
+
+    The hint ends with an example: a date of birth's is 15 3 1984; any other date's is
+    `example_days` from today (so it looks like the dates the person will type). `named`
+    names the date in its messages where the label alone would not ("From" is "The first
+    day": "The first day must include a month")."""
 
     widget = NhsDateInput
 
+    def __init__(self, *, example_days: int | None = None, named: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.example_days = example_days
+        self.named = named
+
+    def hint(self) -> str:
+        if self.example_days is None:
+            example = "For example, 15 3 1984"
+        else:
+            example = f"For example, {_example(timezone.localdate() + timedelta(days=self.example_days))}"
+        return _hint(str(self.help_text or ""), example)
+
     def to_python(self, value: Any) -> date | None:
+        label = self.named or str(self.label or "The date")
         if not isinstance(value, tuple | list):
-            return super().to_python(value)
-        parts = [str(p or "").strip() for p in value]
-        if not any(parts):
+            try:
+                return super().to_python(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
+        parts = dict(zip(NhsDateInput.parts, (str(p or "").strip() for p in value), strict=True))
+        if not any(parts.values()):
             return None
-        label = str(self.label or "The date")
-        missing = [part for part, text in zip(NhsDateInput.parts, parts, strict=True) if not text]
-        if missing:
-            raise forms.ValidationError(f"{label} must include a {' and a '.join(missing)}",
-                                        code="incomplete")
-        try:
-            day, month, year = (int(text) for text in parts)
-            if year < 1000:
-                raise ValueError
-            return date(year, month, day)
-        except ValueError:
-            raise forms.ValidationError(f"{label} must be a real date", code="invalid") from None
+        if not all(parts.values()):
+            raise forms.ValidationError(
+                f"{label} must include {_missing(parts, {'date': NhsDateInput.parts})}", code="incomplete")
+        return _date_from_parts(label, parts)
 
 
 def _iso_date(text: str) -> date | None:
@@ -147,30 +220,85 @@ def _iso_date(text: str) -> date | None:
         return None
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
-    """A date and time in Europe/London (datetime-local), with a choice of BST or GMT that
-    appears only for a time in the hour repeated when the clocks go back."""
+@dataclass(frozen=True)
+class TypedDateTime:
+    """What was posted for a date and time: the single ISO text under the field's own name
+    (a script, a link, an older test), or else the five boxes; and the BST/GMT choice."""
 
-    input_type = "datetime-local"
+    text: str | None
+    parts: tuple[str, ...]
+    clock: str = ""
+
+
+class LocalDateTimeInput(NhsDateInput):
+    """A date and time in Europe/London: the NHS.UK date input's day, month and year, then
+    the time as hour and minute on the 24-hour clock, in boxes of the same kind. The NHS.UK
+    design system has no time input; two numeric boxes follow its date input (one thing a
+    box, a number keypad on a phone, "must include an hour" when one is left out), where one
+    "14:30" box needs a colon that a phone's number keypad does not have. A choice of BST or
+    GMT appears only for a time in the hour repeated when the clocks go back."""
+
     template_name = "components/widgets/local_datetime.html"
+    parts = ("day", "month", "year", "hour", "minute")
+    date_parts = parts[:3]
+    time_parts = parts[3:]
 
-    def __init__(self, attrs: dict | None = None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, str):
+            value = _naive(value)
+        if isinstance(value, datetime):
+            value = timezone.localtime(value) if timezone.is_aware(value) else value
+            return [value.day, value.month, value.year, f"{value.hour:02d}", f"{value.minute:02d}"]
+        return [None] * len(self.parts)
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        return data.get(name), data.get(f"{name}_clock", "")
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return name not in data
+        clock = data.get(f"{name}_clock", "")
+        if data.get(name):
+            return TypedDateTime(text=data.get(name), parts=(), clock=clock)
+        return TypedDateTime(text=None, parts=tuple(data.get(f"{name}_{p}", "") for p in self.parts),
+                             clock=clock)
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        text, clock = value if isinstance(value, tuple) else (value, "")
-        context = super().get_context(name, text, attrs)
-        naive = _naive(text) if isinstance(text, str) else None
+        clock = ""
+        if isinstance(value, TypedDateTime):
+            clock = value.clock
+            value = value.text if value.text is not None else value.parts
+        context = super().get_context(name, value, attrs)
+        subs = context["widget"]["subwidgets"]
+        context["widget"].update(date_boxes=subs[:3], time_boxes=subs[3:])
+        shown = [sub["value"] for sub in subs]
+        naive = _naive(value) if isinstance(value, str) else _naive_from_parts(shown)
         if naive is not None and clock_change(naive) == "repeated":
             context["widget"].update(ambiguous=True, clock=clock, clock_name=f"{name}_clock",
                                      time=f"{naive:%H:%M}")
         return context
+
+
+def _split_time(parts: dict[str, str]) -> dict[str, str]:
+    """A whole time typed into the hour box ("14:30", "14.30") is read as hour and minute."""
+    hour = parts["hour"].replace(".", ":")
+    if ":" in hour and not parts["minute"]:
+        parts["hour"], _, parts["minute"] = (p.strip() for p in hour.partition(":"))
+    return parts
+
+
+def _naive_from_parts(values: list[Any]) -> datetime | None:
+    parts = _split_time(dict(zip(LocalDateTimeInput.parts, (str(v or "").strip() for v in values),
+                                 strict=True)))
+    try:
+        return datetime.combine(_date_from_parts("", parts), _time_from_parts("", parts))
+    except (forms.ValidationError, KeyError):
+        return None
+
+
+def _time_from_parts(label: str, parts: dict[str, str]) -> time:
+    try:
+        if not (parts["hour"].isdigit() and parts["minute"].isdigit()) or len(parts["minute"]) > 2:
+            raise ValueError
+        return time(int(parts["hour"]), int(parts["minute"]))
+    except (ValueError, OverflowError):
+        raise forms.ValidationError(
+            f"{label} must be a real time, on the 24-hour clock, like 14:30", code="invalid") from None
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -181,16 +309,40 @@ class LocalDateTimeField(forms.DateTimeField):
 
     widget = LocalDateTimeInput
 
+    def hint(self) -> str:
+        example = (f"For example, {_example(timezone.localdate())} and 14 30. "
+                   "UK time, on the 24-hour clock")
+        return _hint(str(self.help_text or ""), example)
+
     def to_python(self, value: Any) -> datetime | None:
-        text, clock = value if isinstance(value, tuple) else (value, "")
-        if text in self.empty_values:
+        if isinstance(value, datetime):
+            return value
+        clock = ""
+        if isinstance(value, TypedDateTime):
+            clock = value.clock
+            if value.text is None:
+                naive = self._from_parts(value.parts)
+                return None if naive is None else localise(naive, clock)
+            value = value.text
+        if value in self.empty_values:
             return None
-        if isinstance(text, datetime):
-            return text
-        naive = _naive(str(text))
+        naive = _naive(str(value))
         if naive is None:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            raise forms.ValidationError(f"{self.label or 'The date and time'} must be a real date and time",
+                                        code="invalid")
         return localise(naive, clock)
+
+    def _from_parts(self, values: tuple[str, ...]) -> datetime | None:
+        parts = _split_time(dict(zip(LocalDateTimeInput.parts, (str(v or "").strip() for v in values),
+                                     strict=True)))
+        if not any(parts.values()):
+            return None
+        label = str(self.label or "The date and time")
+        if not all(parts.values()):
+            groups = {"date": LocalDateTimeInput.date_parts, "time": LocalDateTimeInput.time_parts}
+            raise forms.ValidationError(f"{label} must include {_missing(parts, groups)}",
+                                        code="incomplete")
+        return datetime.combine(_date_from_parts(label, parts), _time_from_parts(label, parts))
 
 
 def _naive(text: str) -> datetime | None:

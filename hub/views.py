@@ -13,6 +13,7 @@ from cap.forms import PersonSearchForm
 from cap.models import ServiceUser
 from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError
+from core.forms import typed_values
 from core.permissions import permission_required
 from triage.dashboard import time_left_text
 from triage.presenters import duration_text
@@ -72,7 +73,7 @@ def arrival_new(request):
                                view="Urgent Care Hub: search results")
     chosen = _chosen_person(request, choice if action == "choose" else None)
     if action in ("search", "choose"):
-        typed = {name: request.POST.get(name) for name in ArrivalForm.base_fields if name in request.POST}
+        typed = typed_values(ArrivalForm, request.POST)
         form = ArrivalForm(initial={**typed, "service_user": chosen.pk if chosen else None})
     elif action == "restored":  # typed before a sign-in (accounts.kept_work): shown, not sent
         form = ArrivalForm(request.POST)

@@ -33,8 +33,12 @@ class OptionChoiceForm(NHSFormMixin, forms.Form):
 class UnavailableTimeForm(NHSFormMixin, forms.Form):
     weekday = forms.TypedChoiceField(choices=WEEKDAYS, required=False, coerce=int, empty_value=None,
                                      label="Day")
-    starts = forms.TimeField(label="From (24-hour clock, for example 09:00)")
-    ends = forms.TimeField(label="Until")
+    starts = forms.TimeField(label="From", help_text="On the 24-hour clock, for example 09:00",
+                             error_messages={"invalid": "Enter the start as a time on the 24-hour "
+                                                        "clock, like 09:00 or 13:30"})
+    ends = forms.TimeField(label="Until", help_text="For example, 17:30",
+                           error_messages={"invalid": "Enter the end as a time on the 24-hour "
+                                                      "clock, like 12:00 or 17:30"})
     note = forms.CharField(max_length=200, required=False, label="Note (optional)")
 
     def clean(self):

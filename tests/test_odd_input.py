@@ -45,6 +45,10 @@ def test_the_breaches_api_answers_odd_filters_without_a_server_error(api, query)
     "/scheduling/booking-queue/?page=99999999999999999999", "/triage/huddle/9999-99-99/",
     "/triage/?page=99999999999999999999&sort=%00&queue=x&state=" + "A" * 5000,
     "/triage/urgent/?page=-1&sort[]=due", "/find/?q=%00", "/find/?q=" + "9" * 5000,
+    # The date input's boxes, of any size or shape.
+    "/dashboard/performance/?start_day=99999999999999999999&start_month=1&start_year=2026",
+    "/calls/?day_day=1&day_month=1&day_year=" + "9" * 5000, "/calls/?day_day=%00&day_month=-1&day_year=x",
+    "/access/break-glass/?granted_from_day=31&granted_from_month=2&granted_from_year=2026",
 ])
 def test_pages_answer_odd_queries_without_a_server_error(url, reference_data):
     client = Client(raise_request_exception=False)

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from cap.models import Channel
 from core.errors import DomainError
 from core.form_reveals import RevealsMixin
-from core.forms import NHSFormMixin
+from core.forms import NhsDateField, NHSFormMixin
 from directory.models import CommunityService
 from scheduling.models import Discipline, Practitioner, Team
 
@@ -176,8 +176,8 @@ class TriageDecisionForm(RevealsMixin, NHSFormMixin, forms.Form):
 
 
 class PerformanceForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = NhsDateField(label="From", example_days=-364, named="The start")
+    end = NhsDateField(label="To", example_days=0, named="The end")
     period = forms.ChoiceField(label="By", choices=[("week", "Week"), ("month", "Month")], initial="week")
     stream = forms.ChoiceField(choices=[("", "All streams"), *Stream.choices], required=False)
     team = forms.ModelChoiceField(Team.objects.all(), required=False, empty_label="All teams")

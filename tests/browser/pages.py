@@ -1,11 +1,13 @@
 """What every browser test shares: signing in and out, the header menu, the axe-core accessibility check
-(WCAG 2.2 AA rules), the newest history row of a record, and the staff a structured
-assessment needs."""
+(WCAG 2.2 AA rules), filling the NHS.UK date and date-and-time inputs, the newest history
+row of a record, and the staff a structured assessment needs."""
 
+from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from scheduling.models import ClinicRoom, Discipline
 from tests.factories import PractitionerFactory
@@ -51,6 +53,39 @@ def open_from_menu(page, name: str):
     if not link.first.is_visible():
         menu.get_by_role("button", name="Browse More").click()
     link.locator("visible=true").first.click()
+
+
+def date_group(scope, legend: str):
+    """The NHS.UK date input (or date and time input) whose legend is `legend`: a fieldset
+    with the group role, its boxes labelled Day, Month, Year (Hour, Minute)."""
+    return scope.get_by_role("group", name=legend, exact=True)
+
+
+def fill_date(scope, legend: str, value: date | None):
+    """Type `value` into the Day, Month and Year boxes of the date input `legend` (None
+    empties them)."""
+    group = date_group(scope, legend)
+    for part, text in zip(("Day", "Month", "Year"),
+                          ("", "", "") if value is None else (value.day, value.month, value.year),
+                          strict=True):
+        group.get_by_label(part, exact=True).fill(str(text))
+
+
+def fill_datetime(scope, legend: str, value: datetime):
+    """Type `value`, in UK time, into the date and time input `legend`: its date's three
+    boxes and its Hour and Minute."""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    fill_date(scope, legend, local.date())
+    group = date_group(scope, legend)
+    group.get_by_label("Hour", exact=True).fill(f"{local:%H}")
+    group.get_by_label("Minute", exact=True).fill(f"{local:%M}")
+
+
+def date_typed(scope, legend: str) -> date | None:
+    """The date the Day, Month and Year boxes of `legend` show, or None when any is empty."""
+    group = date_group(scope, legend)
+    parts = [group.get_by_label(part, exact=True).input_value() for part in ("Day", "Month", "Year")]
+    return date(int(parts[2]), int(parts[1]), int(parts[0])) if all(parts) else None
 
 
 def sign_out(page):

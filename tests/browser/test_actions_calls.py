@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from cap.models import CallOutcome, Enquiry, RecordAccess, Referral
 from cap.services import Call, Caller, call_log, referral_log_written
-from tests.browser.pages import assert_accessible, latest_history, sign_in, sign_out
+from tests.browser.pages import assert_accessible, fill_date, latest_history, sign_in, sign_out
 from tests.factories import ServiceUserFactory
 from triage.services import Decision, triage_decision_record
 
@@ -60,7 +60,7 @@ def test_a_crisis_call_with_its_callback_number_reaches_the_referral_and_decide_
     who = page.get_by_role("group", name="Who the call is about")
     who.get_by_label("First name").fill("Daniel")
     who.get_by_label("Last name").fill("Okafor")
-    who.get_by_label("Date of birth").fill("2001-06-09")
+    fill_date(who, "Date of birth (optional)", date(2001, 6, 9))
     who.get_by_label("Postcode").fill("LE3 0QP")
     assert_accessible(page)
     page.get_by_role("button", name="Save call").click()
@@ -120,7 +120,7 @@ def test_the_call_handler_finds_a_call_by_its_callback_number_and_opens_it(
     who = page.get_by_role("group", name="Who the call is about")
     who.get_by_label("First name").fill("Daniel")
     who.get_by_label("Last name").fill("Okafor")
-    who.get_by_label("Date of birth").fill("2001-06-09")
+    fill_date(who, "Date of birth (optional)", date(2001, 6, 9))
     who.get_by_label("Postcode").fill("LE3 0QP")
     page.get_by_role("button", name="Save call").click()
     enquiry = Enquiry.objects.get()
@@ -154,7 +154,7 @@ def test_a_manager_finds_the_calls_of_a_day_and_opens_the_referral(
                                            outcome_kind=CallOutcome.RESOLVED, outcome="Opening times"))
     sign_in(page, live_server.url, manager.username, password)
     page.get_by_role("link", name="Calls", exact=True).first.click()
-    page.get_by_label("Date of the call").fill(timezone.localtime(started).date().isoformat())
+    fill_date(page, "Date of the call (optional)", timezone.localtime(started).date())
     page.get_by_role("button", name="Search").click()
     page.locator(f'tr[data-call="{enquiry.reference}"]').wait_for()
     assert page.locator("#calls tbody tr").count() == 1
@@ -189,7 +189,7 @@ def test_a_crisis_call_with_identity_not_confirmed_is_completed_later_on_the_ref
     page.goto(f"{live_server.url}/referrals/{referral.pk}/")
     page.get_by_role("link", name="Complete the identity").click()
     page.get_by_label("Last name").fill("Hale")
-    page.get_by_label("Date of birth").fill("1990-02-03")
+    fill_date(page, "Date of birth", date(1990, 2, 3))
     page.get_by_label("Postcode").fill("LE1 6TP")
     assert_accessible(page)
     page.get_by_role("button", name="Confirm the identity").click()

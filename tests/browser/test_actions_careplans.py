@@ -36,7 +36,7 @@ what the practitioner sees and the row (and its history where it has one).
   -> test_practitioner_plans_a_transition_between_specialties
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -59,7 +59,7 @@ from directory import services as directory_services
 from directory.services import ExpertiseDetails, ServiceDetails
 from tests.factories import PractitionerFactory, ServiceUserFactory, TeamFactory, UserFactory
 
-from .pages import assert_accessible, sign_in
+from .pages import assert_accessible, fill_date, fill_datetime, sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -343,13 +343,13 @@ def test_expert_offers_a_support_slot_and_the_requester_takes_it(live_server, pa
     sign_in(priya, live_server.url, expert.username, password)
     priya.goto(f"{live_server.url}/care-plans/")
     priya.get_by_role("link", name="Your practitioner support slots").click()
-    priya.get_by_label("Starts").fill(f"{day:%Y-%m-%d}T14:00")
-    priya.get_by_label("Ends").fill(f"{day:%Y-%m-%d}T14:30")
+    fill_datetime(priya, "Starts", datetime.combine(day, time(14, 0)))
+    fill_datetime(priya, "Ends", datetime.combine(day, time(14, 30)))
     assert_accessible(priya)
     priya.get_by_role("button", name="Offer slot").click()
 
     priya.get_by_text("Slot offered.").wait_for()
-    assert priya.locator("#slots").inner_text().endswith("14:00 to 14:30: free")
+    assert priya.locator("#slots").inner_text().endswith("2pm to 2:30pm: free")
     assert_accessible(priya)
     slot = SupportSlot.objects.get(practitioner__name="Priya Shah")
     assert (timezone.localtime(slot.starts_at).date(), timezone.localtime(slot.starts_at).hour,
@@ -376,7 +376,7 @@ def test_practitioner_plans_a_transition_between_specialties(live_server, page, 
     page.get_by_label("To team").select_option(label="Older People's CTR Team")
     page.get_by_label("The person's needs that call for the move").fill(
         "Memory problems now lead her care; both teams agreed at the joint review")
-    page.get_by_label("Planned date").fill("2027-02-01")
+    fill_date(page, "Planned date", date(2027, 2, 1))
     assert_accessible(page)
     page.get_by_role("button", name="Plan transition").click()
 

@@ -28,6 +28,7 @@ from core.formatting import clock_time
 from scheduling.models import BookingKind, BookingStatus, WorkingPattern
 from tests.browser.pages import (
     assert_accessible,
+    fill_datetime,
     latest_history,
     sign_in,
     sign_out,
@@ -84,7 +85,7 @@ def test_clinician_books_the_crisis_assessment_into_a_practitioners_diary(
     assert_accessible(page)
     page.get_by_label("Crisis assessment arranged", exact=True).check()
     page.get_by_label("Practitioner", exact=True).select_option(label=str(crisis_nurse))
-    page.get_by_label("When (optional)", exact=True).fill(f"{starts:%Y-%m-%dT%H:%M}")
+    fill_datetime(page, "When (optional)", starts)
     page.get_by_label("Home visit", exact=True).check()
     page.get_by_label("Where (optional)", exact=True).fill("12 Mill Lane, Leicester")
     page.get_by_role("button", name="Record the action").click()
@@ -177,7 +178,7 @@ def test_the_diary_refuses_a_time_already_booked_and_keeps_what_was_typed(
     open_urgent_action(page, live_server, triage_clinician, password, very_urgent)
     page.get_by_label("Crisis assessment arranged", exact=True).check()
     page.get_by_label("Practitioner", exact=True).select_option(label=str(crisis_nurse))
-    page.get_by_label("When (optional)", exact=True).fill(f"{timezone.localtime(taken):%Y-%m-%dT%H:%M}")
+    fill_datetime(page, "When (optional)", taken)
     page.get_by_label("Clinic", exact=True).check()
     page.get_by_label("Notes (optional)").fill("Her brother will bring her")
     page.get_by_role("button", name="Record the action").click()

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from accounts import roles
 from cap.services import referral_log_written
@@ -34,7 +35,14 @@ from tests.factories import GPPracticeFactory, PractitionerFactory, TeamFactory,
 from triage.models import WaitTarget
 from triage.services import triage_decision_record
 
-from .pages import assert_accessible, latest_history, sign_in, sign_out, structured_assessment_staff
+from .pages import (
+    assert_accessible,
+    fill_date,
+    latest_history,
+    sign_in,
+    sign_out,
+    structured_assessment_staff,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -163,7 +171,7 @@ def test_a_transition_planned_agreed_and_done_moves_the_episode(live_server, pag
     page.get_by_label("To team").select_option(label="City MHSOP Team")
     page.get_by_label("The person's needs that call for the move").fill(
         "Memory problems now lead her care; both teams agreed at the joint review")
-    page.get_by_label("Planned date").fill(date.today().isoformat())
+    fill_date(page, "Planned date", timezone.localdate())
     page.get_by_role("button", name="Plan transition").click()
     page.get_by_text("Transition planned: the receiving team agrees it next.").wait_for()
     assert page.get_by_role("button", name="Agree for the receiving team").count() == 0

@@ -38,7 +38,7 @@ from cap.models import (
 )
 from cap.services import referral_log_written
 from careplans.models import Episode
-from tests.browser.pages import assert_accessible, latest_history, sign_in
+from tests.browser.pages import assert_accessible, fill_date, latest_history, sign_in
 from tests.factories import GPPracticeFactory, PractitionerFactory, ServiceUserFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser]
@@ -88,7 +88,7 @@ def test_call_handler_passes_a_call_about_someone_new_to_urgent_triage(
     who = page.get_by_role("group", name="Who the call is about")
     who.get_by_label("First name").fill("Daniel")
     who.get_by_label("Last name").fill("Okonjo")
-    who.get_by_label("Date of birth").fill("2001-06-09")
+    fill_date(who, "Date of birth (optional)", date(2001, 6, 9))
     who.get_by_label("Postcode").fill("LE3 0QP")
     page.get_by_role("button", name="Save call").click()
 
@@ -171,7 +171,7 @@ def test_admin_team_logs_a_written_referral_and_adds_information_gathered_before
     page.get_by_label("NHS number").fill("9434765919")
     page.get_by_label("First name").fill("Asha")
     page.get_by_label("Last name").fill("Patel")
-    page.get_by_label("Date of birth").fill("1984-03-15")
+    fill_date(page, "Date of birth", date(1984, 3, 15))
     page.get_by_label("Postcode").fill("LE2 7LX")
     page.get_by_label("GP practice ODS code").fill("C82001")
     page.get_by_label("Referrer's name").fill("Dr Helen Shaw")
@@ -224,7 +224,7 @@ def test_admin_team_links_a_possible_match_to_the_person_already_known(
     provisional = referral.service_user
     open_identity_check(page, live_server.url, admin_team, password, referral)
     assert_accessible(page)
-    page.get_by_label(f"{known}, born 15 Mar 1984").check()
+    page.get_by_label(f"{known}, born 15 March 1984").check()
     page.get_by_role("button", name="Link to the chosen person").click()
 
     page.get_by_text(f"Identity confirmed for {referral.reference}.").wait_for()

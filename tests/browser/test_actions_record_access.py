@@ -15,7 +15,7 @@ person from Record access, reads their access log, filters it by date and export
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,7 @@ from django.urls import reverse
 from cap.models import RecordAccess
 from cap.services import referral_log_written
 from core.audit import record_access_log
-from tests.browser.pages import assert_accessible, open_from_menu, sign_in
+from tests.browser.pages import assert_accessible, date_typed, fill_date, open_from_menu, sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -58,7 +58,7 @@ def test_a_manager_finds_a_person_from_record_access(live_server, page, manager,
     sign_in(page, live_server.url, manager.username, password)
     open_from_menu(page, "Record access")
     page.get_by_label("Last name").fill("Patel")
-    page.get_by_label("Date of birth").fill("1984-03-15")
+    fill_date(page, "Date of birth (optional)", date(1984, 3, 15))
     page.get_by_role("button", name="Find the person").click()
     found = page.locator("#people-found")
     assert "Asha Patel" in found.inner_text()
@@ -77,23 +77,23 @@ def test_a_manager_reads_who_looked_at_a_record_with_the_break_glass_reason(on_t
 
 
 def test_a_manager_filters_the_access_log_by_date(on_the_log):
-    on_the_log.get_by_label("From").fill("2026-11-23")
-    on_the_log.get_by_label("To").fill("2026-11-20")
+    fill_date(on_the_log, "From (optional)", date(2026, 11, 23))
+    fill_date(on_the_log, "To (optional)", date(2026, 11, 20))
     on_the_log.get_by_role("button", name="Filter").click()
     assert "The last day must be the same as or after the first day" in on_the_log.locator(
         ".nhsuk-error-summary").inner_text()
-    assert on_the_log.get_by_label("From").input_value() == "2026-11-23"
+    assert date_typed(on_the_log, "From (optional)") == date(2026, 11, 23)
     assert_accessible(on_the_log)
 
-    on_the_log.get_by_label("To").fill("2026-11-30")
+    fill_date(on_the_log, "To (optional)", date(2026, 11, 30))
     on_the_log.get_by_role("button", name="Filter").click()
     rows = on_the_log.locator("#access-log tbody tr")
     assert rows.count() == 1 and "Tue 24 Nov 2026 10:15:00" in rows.first.inner_text()
 
 
 def test_a_manager_exports_the_filtered_access_log_as_csv(on_the_log, manager, asha):
-    on_the_log.get_by_label("From").fill("2026-11-23")
-    on_the_log.get_by_label("To").fill("2026-11-30")
+    fill_date(on_the_log, "From (optional)", date(2026, 11, 23))
+    fill_date(on_the_log, "To (optional)", date(2026, 11, 30))
     on_the_log.get_by_role("button", name="Filter").click()
     with on_the_log.expect_download() as download:
         on_the_log.get_by_role("link", name="Export CSV").click()

@@ -248,7 +248,7 @@ def test_admin_team_adds_a_time_the_person_cannot_do(live_server, page, admin_te
     page.get_by_role("link", name=f"Find times {referral.reference}").click()
     page.get_by_text("Add a time they cannot do").click()
     page.get_by_label("Day").select_option(label="Mondays")
-    page.get_by_label("From (24-hour clock, for example 09:00)").fill("09:00")
+    page.get_by_label("From", exact=True).fill("09:00")
     page.get_by_label("Until").fill("12:00")
     page.get_by_label("Note (optional)").fill("School run")
     page.get_by_role("button", name="Add", exact=True).click()

@@ -122,7 +122,7 @@ def test_admin_team_changes_a_time_the_person_cannot_do(live_server, page, admin
     page.get_by_role("link", name=f"Find times {referral.reference}").click()
     page.get_by_role("link", name="Change Mondays 9am to midday").click()
     page.get_by_label("Day").select_option(label="Tuesdays")
-    page.get_by_label("From (24-hour clock, for example 09:00)").fill("14:00")
+    page.get_by_label("From", exact=True).fill("14:00")
     page.get_by_label("Until").fill("16:00")
     page.get_by_label("Note (optional)").fill("Carer's day off")
     page.get_by_role("button", name="Save the change").click()

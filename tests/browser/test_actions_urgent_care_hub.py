@@ -30,7 +30,14 @@ from cap.models import Channel, ReferralStatus
 from cap.services import referral_log_written
 from hub import services
 from hub.models import ArrivalRoute, HubArrival, HubOutcome
-from tests.browser.pages import assert_accessible, latest_history, open_from_menu, sign_in, sign_out
+from tests.browser.pages import (
+    assert_accessible,
+    fill_datetime,
+    latest_history,
+    open_from_menu,
+    sign_in,
+    sign_out,
+)
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser]
@@ -41,12 +48,8 @@ def hub_staff(reference_data):
     return UserFactory(username="hub.staff", role=roles.URGENT_CARE_HUB_STAFF)
 
 
-def local(instant) -> str:
-    return f"{timezone.localtime(instant):%Y-%m-%dT%H:%M}"
-
-
 def fill_arrival(page, *, minutes_ago: int, route: str, with_them: str, concern: str):
-    page.get_by_label("Time of arrival").fill(local(timezone.now() - timedelta(minutes=minutes_ago)))
+    fill_datetime(page, "Time of arrival", timezone.now() - timedelta(minutes=minutes_ago))
     page.get_by_label(route, exact=True).check()
     page.get_by_label("Who is with them").fill(with_them)
     page.get_by_label("Presenting concern").fill(concern)
@@ -171,7 +174,7 @@ def test_a_completion_before_the_arrival_is_refused_keeping_what_was_typed(live_
     arrival = arrived(hub_staff, person, minutes_ago=20)
     sign_in(page, live_server.url, hub_staff.username, password)
     page.goto(f"{live_server.url}/hub/arrivals/{arrival.pk}/complete/")
-    page.get_by_label("Assessment completed at").fill(local(arrival.arrived_at - timedelta(minutes=10)))
+    fill_datetime(page, "Assessment completed at", arrival.arrived_at - timedelta(minutes=10))
     page.get_by_label("Admitted to a mental health ward").check()
     page.get_by_label("Notes").fill("Bed found on the acute ward")
     page.get_by_role("button", name="Record assessment completed").click()

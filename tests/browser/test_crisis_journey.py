@@ -4,7 +4,7 @@ call, before anyone triages it; a triage clinician claims it, decides it, books 
 face-to-face assessment into a crisis practitioner's diary, and records it completed with
 home treatment to follow. The 4-hour target that the call started is the one met."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cap.models import Enquiry, Referral, ReferralStatus
 from scheduling.models import BookingStatus
-from tests.browser.pages import assert_accessible, sign_in, sign_out
+from tests.browser.pages import assert_accessible, fill_date, fill_datetime, sign_in, sign_out
 from tests.browser.test_actions_calls import fill_crisis_call
 from tests.browser.test_actions_crisis_assessment import (  # noqa: F401  (crisis_nurse: a fixture)
     complete_on_the_page,
@@ -37,7 +37,7 @@ def test_a_crisis_call_is_triaged_booked_into_a_diary_assessed_and_followed_by_h
     who = page.get_by_role("group", name="Who the call is about")
     who.get_by_label("First name").fill("Daniel")
     who.get_by_label("Last name").fill("Okafor")
-    who.get_by_label("Date of birth").fill("2001-06-09")
+    fill_date(who, "Date of birth (optional)", date(2001, 6, 9))
     who.get_by_label("Postcode").fill("LE3 0QP")
     page.get_by_role("button", name="Save call").click()
     referral = Referral.objects.get()
@@ -86,7 +86,7 @@ def test_a_crisis_call_is_triaged_booked_into_a_diary_assessed_and_followed_by_h
     page.get_by_role("link", name="Record an urgent triage action").click()
     page.get_by_label("Crisis assessment arranged", exact=True).check()
     page.get_by_label("Practitioner", exact=True).select_option(label=str(crisis_nurse))
-    page.get_by_label("When (optional)", exact=True).fill(f"{starts:%Y-%m-%dT%H:%M}")
+    fill_datetime(page, "When (optional)", starts)
     page.get_by_label("Home visit", exact=True).check()
     page.get_by_role("button", name="Record the action").click()
     page.get_by_text(f"Crisis assessment arranged recorded for {referral.reference}.").wait_for()

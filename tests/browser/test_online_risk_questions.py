@@ -6,13 +6,13 @@ goes to the urgent queue with its clock running; each new page ends in an axe ch
   -> test_a_person_with_a_plan_is_told_to_call_999_or_111_option_2_and_their_referral_goes_urgent
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
 
 from cap.models import Referral
-from tests.browser.pages import assert_accessible
+from tests.browser.pages import assert_accessible, fill_date
 from tests.factories import GPPracticeFactory
 from triage.selectors import urgent_queue
 
@@ -41,7 +41,7 @@ def test_a_person_with_a_plan_is_told_to_call_999_or_111_option_2_and_their_refe
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("First name").fill("Asha")
     page.get_by_label("Last name").fill("Patel")
-    page.get_by_label("Date of birth").fill("1984-03-15")
+    fill_date(page, "Date of birth", date(1984, 3, 15))
     page.get_by_label("Postcode").fill("LE2 7LX")
     page.get_by_role("button", name="Continue").click()
     page.get_by_label("What do you need help with?").fill("I cannot go on like this.")

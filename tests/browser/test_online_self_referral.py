@@ -1,11 +1,13 @@
 """A member of the public refers themselves online in headless Chromium, with no
 login, each page ending in an axe-core accessibility check (WCAG 2.2 AA rules)."""
 
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 
 from cap.models import Referral
-from tests.browser.pages import assert_accessible
+from tests.browser.pages import assert_accessible, fill_date
 from tests.factories import GPPracticeFactory
 
 pytestmark = [pytest.mark.browser]
@@ -50,7 +52,7 @@ def test_member_of_the_public_refers_themselves_and_sees_their_reference(live_se
 
     page.get_by_label("First name").fill("Asha")
     page.get_by_label("Last name").fill("Patel")
-    page.get_by_label("Date of birth").fill("1984-03-15")
+    fill_date(page, "Date of birth", date(1984, 3, 15))
     page.get_by_label("Postcode").fill("LE2 7LX")
     page.get_by_label("NHS number").fill("943 476 5919")
     assert_accessible(page)

@@ -1,11 +1,13 @@
 """The walking skeleton through the UI in headless Chromium, as four roles, each
 page ending in an axe-core accessibility check (WCAG 2.2 AA rules)."""
 
+from datetime import date
+
 import pytest
 
 from tests.factories import GPPracticeFactory, PractitionerFactory, TeamFactory
 
-from .pages import assert_accessible, sign_in, sign_out, structured_assessment_staff
+from .pages import assert_accessible, fill_date, sign_in, sign_out, structured_assessment_staff
 
 pytestmark = [pytest.mark.browser]
 
@@ -24,7 +26,7 @@ def test_referral_walks_from_letter_to_booked_assessment_through_four_roles(
     page.get_by_label("NHS number").fill("9434765919")
     page.get_by_label("First name").fill("Asha")
     page.get_by_label("Last name").fill("Patel")
-    page.get_by_label("Date of birth").fill("1984-03-15")
+    fill_date(page, "Date of birth", date(1984, 3, 15))
     page.get_by_label("Postcode").fill("LE2 7LX")
     page.get_by_label("GP practice ODS code").fill("C82001")
     page.get_by_label("Referrer's name").fill("Dr Helen Shaw")

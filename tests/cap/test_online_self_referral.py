@@ -181,7 +181,7 @@ def test_bad_input_names_the_field_keeps_what_was_typed_and_saves_nothing(client
     form = response.context["form"]
     assert message in " ".join(form.errors[field])
     html = response.content.decode()
-    assert f'href="#id_{field}"' in html  # linked from the error summary
+    assert f'href="#id_{field}' in html  # linked from the error summary (a date: its day box)
     assert "nhsuk-error-summary" in html and "Error: " in html
     for name, value in pages[page].items():
         assert form.data[name] == value

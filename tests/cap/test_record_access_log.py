@@ -89,18 +89,22 @@ def test_the_log_is_filtered_by_date_both_ends_included(client_for, manager, rea
                                        {"start": "2026-11-21", "end": "2026-11-22"})
     rows = rows_shown(response)
     assert len(rows) == 1 and "triage decision" in rows[0]
-    assert 'value="2026-11-21"' in response.content.decode()
+    page = response.content.decode()
+    assert 'name="start_day" type="text" inputmode="numeric" value="21"' in page
+    assert 'name="start_year" type="text" inputmode="numeric" value="2026"' in page
 
 
 @pytest.mark.parametrize("dates, message", [
-    ({"start": "2026-11-31"}, "Enter the first day as a real date"),
+    ({"start": "2026-11-31"}, "The first day must be a real date"),
+    ({"start_day": "31", "start_month": "11", "start_year": "2026"}, "The first day must be a real date"),
+    ({"start_day": "21", "start_month": "", "start_year": "2026"}, "The first day must include a month"),
     ({"start": "2026-11-22", "end": "2026-11-21"}, "The last day must be the same as or after the first day"),
 ])
 def test_wrong_dates_are_refused_with_a_clear_message_and_kept(client_for, manager, reads, dates, message):
     response = client_for(manager).get(reverse("cap:record_access_log", args=[reads.pk]), dates)
     assert response.status_code == 400
     page = response.content.decode()
-    assert message in page and f'value="{dates["start"]}"' in page
+    assert message in page and 'name="start_day" type="text" inputmode="numeric" value="' in page
     assert rows_shown(response) == []
 
 

@@ -89,7 +89,7 @@ def test_bad_input_names_the_field_and_saves_nothing(client_for, admin_team, ove
     response = client_for(admin_team).post("/referrals/new/", letter(**overrides))
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
-    assert f'href="#id_{field}"' in response.content.decode()  # linked from the error summary
+    assert f'href="#id_{field}' in response.content.decode()  # the error summary links it (a date: its day)
     assert not Referral.objects.exists()
     assert not ServiceUser.objects.exists()
 
@@ -220,3 +220,31 @@ def test_held_letters_older_than_a_day_are_removed_by_the_hourly_task(client_for
     assert not held.exists()
     entry = settings.CELERY_BEAT_SCHEDULE["remove-old-held-uploads"]
     assert entry["task"] == remove_old_held_uploads_task.name
+
+
+@pytest.mark.django_db
+def test_a_letter_typed_in_the_date_inputs_boxes_is_logged_with_that_birth_date_and_uk_time(
+        client, admin_team):
+    from datetime import UTC, datetime
+
+    client.force_login(admin_team)
+    boxes = {"date_of_birth_day": "15", "date_of_birth_month": "3", "date_of_birth_year": "1984",
+             "received_at_day": "2", "received_at_month": "7", "received_at_year": "2025",
+             "received_at_hour": "9", "received_at_minute": "05"}
+    form = {**letter(date_of_birth="", received_at=""), **boxes}
+    assert client.post("/referrals/new/", form).status_code == 302
+    referral = Referral.objects.get()
+    assert referral.service_user.date_of_birth == date(1984, 3, 15)
+    assert referral.received_at == datetime(2025, 7, 2, 8, 5, tzinfo=UTC)  # 09:05 BST
+
+
+@pytest.mark.django_db
+def test_a_letter_with_the_received_hour_left_out_says_so_and_keeps_the_boxes(client, admin_team):
+    client.force_login(admin_team)
+    form = {**letter(received_at=""), "received_at_day": "2", "received_at_month": "7",
+            "received_at_year": "2025", "received_at_hour": "", "received_at_minute": "05"}
+    response = client.post("/referrals/new/", form)
+    page = response.content.decode()
+    assert response.status_code == 200 and not Referral.objects.exists()
+    assert "Date and time received must include an hour" in page
+    assert 'name="received_at_minute" type="text" inputmode="numeric" value="05"' in page

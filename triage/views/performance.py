@@ -28,7 +28,11 @@ from ..presenters import duration_text
 def filters_from(request) -> tuple[PerformanceForm, performance.Filters | None]:
     today = timezone.localdate()
     initial = {"start": today - timedelta(days=364), "end": today, "period": "week"}
-    form = PerformanceForm({**initial, **request.GET.dict()})
+    typed = request.GET.dict()
+    # A default only where nothing was sent: "start" is typed as its three boxes (start_day...).
+    defaults = {name: value for name, value in initial.items()
+                if PerformanceForm.base_fields[name].widget.value_omitted_from_data(typed, {}, name)}
+    form = PerformanceForm({**defaults, **typed})
     return form, form.filters() if form.is_valid() else None
 
 
