@@ -56,7 +56,8 @@ def demo_home_address(index: int, family_name: str, postcode: str) -> tuple[str,
     """A made-up home address (line 1, post town) for a demo person."""
     streets = ("Church Lane", "Station Road", "Victoria Street", "Park Avenue", "Mill Lane",
                "The Crescent", "Orchard Close", "High Street")
-    return f"{(index * 7 + len(family_name)) % 60 + 2} {streets[index % len(streets)]}", demo_post_town(postcode)
+    number = (index * 7 + len(family_name)) % 60 + 2
+    return f"{number} {streets[index % len(streets)]}", demo_post_town(postcode)
 
 
 # PCN code, PCN name, and its practices as (ODS code, name, postcode).

@@ -149,9 +149,14 @@ def _address_fill_if_missing(actor: User | None, record: ServiceUser, person: Pe
     overwritten by whatever a referrer's system holds."""
     if record.address_line_1 or not person.address_line_1.strip():
         return
-    record.address_line_1, record.address_line_2 = person.address_line_1.strip(), person.address_line_2.strip()
-    record.town = person.town.strip()
+    _address_copy(record, person)
     save_as(record, actor)
+
+
+def _address_copy(record: ServiceUser, person: PersonDetails) -> None:
+    record.address_line_1 = person.address_line_1.strip()
+    record.address_line_2 = person.address_line_2.strip()
+    record.town = person.town.strip()
 
 
 def known_to_services_warnings(service_user: ServiceUser, *, exclude_id: int | None = None) -> list[str]:
@@ -381,8 +386,7 @@ def identity_complete(*, actor: User, referral: Referral, person: PersonDetails)
     record.nhs_number, record.identity_confirmed = nhs_number, True
     record.gp_practice = person.gp_practice or record.gp_practice
     if person.address_line_1.strip():
-        record.address_line_1, record.address_line_2 = person.address_line_1.strip(), person.address_line_2.strip()
-        record.town = person.town.strip()
+        _address_copy(record, person)
     _check_identity(record)
     record.full_clean(validate_unique=False, validate_constraints=False)
     save_as(record, actor)

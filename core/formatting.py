@@ -44,8 +44,8 @@ def clock_time(value: datetime | time | None) -> str:
     leading zero, no full stops and no space, in UK time."""
     if value is None:
         return ""
-    value = _local(value)
-    hour, minute = value.hour, value.minute
+    local = timezone.localtime(value) if isinstance(value, datetime) and timezone.is_aware(value) else value
+    hour, minute = local.hour, local.minute
     if minute == 0 and hour == 0:
         return "midnight"
     if minute == 0 and hour == 12:

@@ -82,7 +82,8 @@ class NhsDateInput(forms.MultiWidget):
     parts = ("day", "month", "year")
 
     def __init__(self, attrs: dict | None = None):
-        boxes = {part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in self.parts}
+        boxes: dict[str, forms.Widget | type[forms.Widget]] = {
+            part: forms.TextInput(attrs={"inputmode": "numeric"}) for part in self.parts}
         super().__init__(boxes, attrs)
 
     def id_for_label(self, id_: str) -> str:

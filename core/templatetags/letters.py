@@ -9,7 +9,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("components/letters/letterhead.html")
-def letterhead():
+def letterhead() -> dict:
     return {"letterhead": LETTERHEAD}
 
 
@@ -19,13 +19,13 @@ def cap_phone() -> str:
 
 
 @register.inclusion_tag("components/letters/address.html")
-def postal_address(lines, label="", fallback=""):
+def postal_address(lines: list[str] | None, label: str = "", fallback: str = "") -> dict:
     """The recipient's address block: `lines` from ServiceUser or GPPractice.postal_address."""
     return {"lines": lines or [], "label": label, "fallback": fallback}
 
 
 @register.inclusion_tag("components/letters/print_controls.html", takes_context=True)
-def print_controls(context):
+def print_controls(context: template.Context) -> dict:
     """Print, and switch between normal and large print (?large=1) keeping the rest of
     the address, for every letter."""
     request = context["request"]
