@@ -170,7 +170,8 @@ def _time_left_csv(now, by_queue: list[dict], time_left: list[dict]):
     stamp = timezone.localtime(now).strftime("%Y-%m-%d-%H%M")
     rows = [[row["label"], *(n for _, n in row["cells"]), row["total"]] for row in by_queue]
     rows.append(["All queues", *(b["count"] for b in time_left), sum(b["count"] for b in time_left)])
-    return csv_stream(f"waiting-by-time-left-{stamp}", ["Queue", *(b["label"] for b in time_left), "All"], rows)
+    header = ["Queue", *(b["label"] for b in time_left), "All"]
+    return csv_stream(f"waiting-by-time-left-{stamp}", header, rows)
 
 
 @permission_required("triage.view_wait_dashboard")
