@@ -1,4 +1,5 @@
-"""Labels, never codes, on the page: {{ referral.urgency|urgency_label }} (core.labels)."""
+"""Labels, never codes, on the page: {{ referral.urgency|urgency_label }} (core.labels), on
+every template without {% load %} (a builtin, as the NHS style's filters are)."""
 
 from django import template
 
