@@ -23,6 +23,43 @@ DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105
 # shown again; the command refuses any device without this one.
 DEMO_TOTP_SECRET = "CAPDEMOTWOFACTORSECRETFORLLRDEMO"  # noqa: S105
 
+# The post town of each postcode district the demo practices and people are in, for
+# their postal addresses (Royal Mail's post towns).
+POST_TOWNS = {
+    "LE1": "Leicester", "LE2": "Leicester", "LE3": "Leicester", "LE4": "Leicester",
+    "LE5": "Leicester", "LE7": "Leicester", "LE8": "Leicester", "LE9": "Leicester",
+    "LE18": "Wigston", "LE19": "Leicester", "LE10": "Hinckley", "LE11": "Loughborough",
+    "LE12": "Loughborough", "LE13": "Melton Mowbray", "LE14": "Melton Mowbray",
+    "LE15": "Oakham", "LE16": "Market Harborough", "LE17": "Lutterworth",
+    "LE65": "Ashby-de-la-Zouch", "LE67": "Coalville", "DE12": "Swadlincote",
+    "DE74": "Derby", "CV13": "Nuneaton", "PE9": "Stamford", "NG13": "Nottingham",
+}
+# Words that end a practice's name and not its street's.
+_PRACTICE_WORDS = ("Medical Centre", "Health Centre", "Medical Practice", "Surgery", "Practice",
+                   "Partnership", "Group", "Clinic")
+
+
+def demo_practice_address(name: str, postcode: str) -> tuple[str, str]:
+    """A made-up street address (line 1, post town) for a demo practice: the ODS reference
+    data gives every real practice one, and letters to the GP are addressed with it."""
+    street = name
+    for word in _PRACTICE_WORDS:
+        street = street.removesuffix(word).strip()
+    return f"{len(name) % 40 + 1} {street} Road", demo_post_town(postcode)
+
+
+def demo_post_town(postcode: str) -> str:
+    return POST_TOWNS.get(postcode.split()[0], "Leicester") if postcode else ""
+
+
+def demo_home_address(index: int, family_name: str, postcode: str) -> tuple[str, str]:
+    """A made-up home address (line 1, post town) for a demo person."""
+    streets = ("Church Lane", "Station Road", "Victoria Street", "Park Avenue", "Mill Lane",
+               "The Crescent", "Orchard Close", "High Street")
+    number = (index * 7 + len(family_name)) % 60 + 2
+    return f"{number} {streets[index % len(streets)]}", demo_post_town(postcode)
+
+
 # PCN code, PCN name, and its practices as (ODS code, name, postcode).
 PRIMARY_CARE_NETWORKS = (
     # Leicester City

@@ -41,7 +41,7 @@ from .validators import normalise_nhs_number, validate_nhs_number, validate_post
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 PERSON_FIELDS = {"nhs_number", "given_name", "family_name", "date_of_birth", "postcode",
-                 "gp_practice_code", "gp_practice"}
+                 "gp_practice_code", "gp_practice", "address_line_1", "address_line_2", "town"}
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -70,6 +70,11 @@ class PersonInput(serializers.Serializer):
     date_of_birth = serializers.DateField()
     postcode = serializers.CharField(max_length=10, validators=[validate_postcode],
                                      help_text="A full UK postcode, like LE1 6TP.")
+    # Added after the first release, so optional: a sender that omits them still works.
+    address_line_1 = serializers.CharField(required=False, allow_blank=True, max_length=100, default="",
+                                           help_text="The person's postal address, for letters.")
+    address_line_2 = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    town = serializers.CharField(required=False, allow_blank=True, max_length=60, default="")
     gp_practice_code = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=10,
         help_text="The ODS code of the person's GP practice (any case). Omit when the person "
@@ -175,7 +180,8 @@ def _person(d: dict) -> services.PersonDetails:
     return services.PersonDetails(
         nhs_number=normalise_nhs_number(d.get("nhs_number") or ""), given_name=d["given_name"],
         family_name=d["family_name"], date_of_birth=d["date_of_birth"], postcode=d["postcode"],
-        gp_practice=d.get("gp_practice_code"))
+        gp_practice=d.get("gp_practice_code"), address_line_1=d.get("address_line_1", ""),
+        address_line_2=d.get("address_line_2", ""), town=d.get("town", ""))
 
 
 def _receive(actor, data) -> tuple[int, dict]:

@@ -33,6 +33,11 @@ class PersonForm(NHSFormMixin, forms.Form):
     postcode = forms.CharField(label="Postcode", max_length=8, validators=[validate_postcode])
     gp_practice_code = forms.CharField(label="GP practice ODS code", required=False, max_length=10,
                                        help_text="For example C82001")
+    # The postal address, for letters: optional, as a caller or referrer may not know it.
+    address_line_1 = forms.CharField(label="Address line 1", required=False, max_length=100)
+    address_line_2 = forms.CharField(label="Address line 2 (optional)", required=False, max_length=100)
+    town = forms.CharField(label="Town or city", required=False, max_length=60)
+    ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town")
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data["date_of_birth"]
@@ -54,8 +59,11 @@ class PersonForm(NHSFormMixin, forms.Form):
         return PersonDetails(
             nhs_number=normalise_nhs_number(data["nhs_number"]), given_name=data["given_name"],
             family_name=data["family_name"], date_of_birth=data["date_of_birth"],
-            postcode=data["postcode"], gp_practice=data["gp_practice_code"],
+            postcode=data["postcode"], gp_practice=data["gp_practice_code"], **self.address(),
         )
+
+    def address(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name, "").strip() for name in self.ADDRESS_FIELDS}
 
 
 class AttachmentField(forms.FileField):
@@ -78,6 +86,8 @@ class AttachmentField(forms.FileField):
 
 
 class WrittenReferralForm(PersonForm):
+    field_order = ["nhs_number", "given_name", "family_name", "date_of_birth", "address_line_1",
+                   "address_line_2", "town", "postcode", "gp_practice_code"]
     referrer_name = forms.CharField(label="Referrer's name", max_length=120)
     referrer_role = forms.CharField(label="Referrer's role", max_length=80, required=False)
     referrer_organisation = forms.CharField(label="Referrer's organisation", max_length=120,
@@ -214,7 +224,8 @@ class CallForm(PersonForm):
             return PersonDetails(
                 nhs_number=normalise_nhs_number(d["nhs_number"]), given_name=d["given_name"],
                 family_name=d["family_name"], date_of_birth=d["date_of_birth"],
-                postcode=d["postcode"], gp_practice=d["gp_practice_code"], identity_confirmed=False)
+                postcode=d["postcode"], gp_practice=d["gp_practice_code"], identity_confirmed=False,
+                **self.address())
         if not d.get("family_name"):
             return None
         return super().person()
@@ -237,8 +248,8 @@ class IdentityForm(PersonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(["given_name", "family_name", "date_of_birth", "postcode", "nhs_number",
-                           "gp_practice_code"])
+        self.order_fields(["given_name", "family_name", "date_of_birth", "address_line_1",
+                           "address_line_2", "town", "postcode", "nhs_number", "gp_practice_code"])
 
 
 class AdditionalInformationForm(NHSFormMixin, forms.Form):

@@ -60,6 +60,11 @@ class GPPractice(models.Model):
     name = models.CharField(max_length=120)
     pcn = models.ForeignKey(PrimaryCareNetwork, on_delete=models.PROTECT, related_name="practices")
     postcode = models.CharField(max_length=8, blank=True)
+    # The practice's postal address as the ODS reference data gives it, for the letters
+    # sent to the GP (the postcode above is the last line).
+    address_line_1 = models.CharField(max_length=100, blank=True, db_default="")
+    address_line_2 = models.CharField(max_length=100, blank=True, db_default="")
+    town = models.CharField(max_length=60, blank=True, db_default="")
 
     class Meta:
         ordering = ["name"]
@@ -67,6 +72,17 @@ class GPPractice(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.ods_code})"
+
+    @property
+    def postal_address(self) -> list[str]:
+        """The lines of the practice's address, name first, as written on an envelope."""
+        return [self.name, *postal_lines(self)]
+
+
+def postal_lines(place) -> list[str]:
+    """Address lines, town and postcode of a person or a practice, leaving out the empty ones."""
+    return [line for line in (place.address_line_1, place.address_line_2, place.town, place.postcode)
+            if line]
 
 
 class ServiceUser(models.Model):
@@ -79,6 +95,10 @@ class ServiceUser(models.Model):
     # not give them is passed to urgent triage all the same, and they are completed later.
     date_of_birth = models.DateField(null=True, blank=True)
     postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
+    # The postal address for letters; optional (the postcode alone identifies the person).
+    address_line_1 = models.CharField("Address line 1", max_length=100, blank=True, db_default="")
+    address_line_2 = models.CharField("Address line 2", max_length=100, blank=True, db_default="")
+    town = models.CharField("Town or city", max_length=60, blank=True, db_default="")
     identity_confirmed = models.BooleanField(
         default=True, db_default=True,
         help_text="False while the person's date of birth or postcode were not given (a crisis "
@@ -125,6 +145,11 @@ class ServiceUser(models.Model):
     @property
     def formatted_nhs_number(self) -> str:
         return formatting.nhs_number(self.nhs_number)
+
+    @property
+    def postal_address(self) -> list[str]:
+        """The lines of the person's address, name first, as written on an envelope."""
+        return [str(self), *postal_lines(self)]
 
 
 class Channel(models.TextChoices):

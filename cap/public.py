@@ -308,6 +308,8 @@ def _summary(forms: dict[str, PublicForm], about_self: bool) -> list[dict]:
         ("GP practice", practices[d["gp-practice"]["gp_practice"]], "gp-practice"),
         ("Name", f"{person['given_name']} {person['family_name']}", "details"),
         ("Date of birth", person["date_of_birth"].strftime("%-d %B %Y"), "details"),
+        ("Address", "\n".join(filter(None, [person.get("address_line_1"), person.get("address_line_2"),
+                                             person.get("town")])) or "Not given", "details"),
         ("Postcode", person["postcode"].upper(), "details"),
         ("NHS number", person["nhs_number"] or "Not given", "details"),
         ("What you need help with" if about_self else "What the person needs help with",

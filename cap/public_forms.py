@@ -112,21 +112,24 @@ class PersonDetailsForm(PublicForm, PersonForm):
     practice was chosen on its own page."""
 
     autocomplete = {"given_name": "given-name", "family_name": "family-name",
-                    "date_of_birth": "bday", "postcode": "postal-code"}
+                    "date_of_birth": "bday", "postcode": "postal-code",
+                    "address_line_1": "address-line1", "address_line_2": "address-line2",
+                    "town": "address-level2"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["gp_practice_code"]
         self.fields["nhs_number"].help_text = (
             "If you know it. It is 10 digits, for example 943 476 5919")
-        self.order_fields(["given_name", "family_name", "date_of_birth", "postcode", "nhs_number"])
+        self.order_fields(["given_name", "family_name", "date_of_birth", "address_line_1",
+                           "address_line_2", "town", "postcode", "nhs_number"])
 
     def person(self, practice: GPPractice) -> PersonDetails:
         d = self.cleaned_data
         return PersonDetails(nhs_number=normalise_nhs_number(d["nhs_number"]),
                              given_name=d["given_name"], family_name=d["family_name"],
                              date_of_birth=d["date_of_birth"], postcode=d["postcode"],
-                             gp_practice=practice)
+                             gp_practice=practice, **self.address())
 
 
 class HelpNeededForm(PublicForm):

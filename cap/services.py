@@ -52,6 +52,9 @@ class PersonDetails:
     nhs_number: str = ""
     gp_practice: GPPractice | None = None
     identity_confirmed: bool = True
+    address_line_1: str = ""
+    address_line_2: str = ""
+    town: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,13 +116,15 @@ def person_match(*, actor: User | None, person: PersonDetails) -> PersonMatch:
     if nhs_number:
         existing = ServiceUser.objects.filter(nhs_number=nhs_number).first()
         if existing:
+            _address_fill_if_missing(actor, existing, person)
             return PersonMatch(existing, MatchResult.MATCHED_NHS_NUMBER)
     candidates = [c for c in likely_matches(person) if not (c.nhs_number and nhs_number)]
     record = ServiceUser(
         nhs_number=nhs_number, given_name=person.given_name.strip(),
         family_name=person.family_name.strip(), date_of_birth=person.date_of_birth,
         postcode=normalise_postcode(person.postcode), gp_practice=person.gp_practice,
-        identity_confirmed=person.identity_confirmed,
+        identity_confirmed=person.identity_confirmed, address_line_1=person.address_line_1.strip(),
+        address_line_2=person.address_line_2.strip(), town=person.town.strip(),
     )
     if not person.identity_confirmed:  # a caller's "unknown" is still a record to triage
         record.given_name = record.given_name or "Unknown"
@@ -136,6 +141,22 @@ def person_match(*, actor: User | None, person: PersonDetails) -> PersonMatch:
         return PersonMatch(existing, MatchResult.MATCHED_NHS_NUMBER)
     result = MatchResult.POSSIBLE_MATCH if candidates else MatchResult.NEW_PERSON
     return PersonMatch(record, result, candidates)
+
+
+def _address_fill_if_missing(actor: User | None, record: ServiceUser, person: PersonDetails) -> None:
+    """A known person's record gets the postal address a new contact gives only when it has
+    none: an address already recorded (perhaps corrected by the admin team) is not
+    overwritten by whatever a referrer's system holds."""
+    if record.address_line_1 or not person.address_line_1.strip():
+        return
+    _address_copy(record, person)
+    save_as(record, actor)
+
+
+def _address_copy(record: ServiceUser, person: PersonDetails) -> None:
+    record.address_line_1 = person.address_line_1.strip()
+    record.address_line_2 = person.address_line_2.strip()
+    record.town = person.town.strip()
 
 
 def known_to_services_warnings(service_user: ServiceUser, *, exclude_id: int | None = None) -> list[str]:
@@ -364,6 +385,8 @@ def identity_complete(*, actor: User, referral: Referral, person: PersonDetails)
     record.date_of_birth, record.postcode = person.date_of_birth, normalise_postcode(person.postcode)
     record.nhs_number, record.identity_confirmed = nhs_number, True
     record.gp_practice = person.gp_practice or record.gp_practice
+    if person.address_line_1.strip():
+        _address_copy(record, person)
     _check_identity(record)
     record.full_clean(validate_unique=False, validate_constraints=False)
     save_as(record, actor)
@@ -481,7 +504,9 @@ def _pass_to_urgent_triage(actor: User, call: Call, person: PersonDetails | None
             nhs_number=service_user.nhs_number or "", given_name=service_user.given_name,
             family_name=service_user.family_name, date_of_birth=service_user.date_of_birth,
             postcode=service_user.postcode, gp_practice=service_user.gp_practice,
-            identity_confirmed=service_user.identity_confirmed)
+            identity_confirmed=service_user.identity_confirmed,
+            address_line_1=service_user.address_line_1, address_line_2=service_user.address_line_2,
+            town=service_user.town)
     if person is None:
         raise Invalid("A call passed to triage needs the person it is about.", field="given_name")
     receipt = referral_receive(actor=actor, channel=Channel.PHONE, person=person,

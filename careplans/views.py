@@ -200,6 +200,7 @@ def copy(request, pk, audience):
     return render(request, "careplans/copy.html", {
         "person": person, "plan": plan, "version": version, "audience": audience,
         "large": request.GET.get("large") == "1", "form": form, "can_edit": involved,
+        "today": timezone.localdate(),
         "shares": plan.shares.filter(audience=audience)})
 
 

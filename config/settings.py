@@ -100,8 +100,9 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
                 "triage.context_processors.unread_alerts",
             ],
-            # The NHS style's dates, times and NHS numbers on every template (core.formatting).
-            "builtins": ["core.templatetags.nhs_style"],
+            # The NHS style's dates, times and NHS numbers on every template (core.formatting),
+            # and labels in place of stored codes (core.labels).
+            "builtins": ["core.templatetags.nhs_style", "core.templatetags.labels"],
         },
     },
 ]

@@ -256,6 +256,7 @@ def _letter(request, pk, template, view):
         "booking": booking, "person": booking.referral.service_user, "seeing": seeing.values(),
         "steps": steps, "minutes": int((booking.ends_at - booking.first_entry_at).total_seconds() // 60),
         "person_minutes": _person_minutes(booking), "today": timezone.localdate(),
+        "large": request.GET.get("large") == "1",
     })
 
 

@@ -58,6 +58,8 @@ class GPPracticeFactory(factory.django.DjangoModelFactory):
     ods_code = factory.Sequence(lambda n: f"T{n:05d}")
     name = factory.Sequence(lambda n: f"Test Surgery {n}")
     pcn = factory.SubFactory(PCNFactory)
+    address_line_1 = "24 Granby Street"
+    town = "Leicester"
     postcode = "LE1 6TP"
 
 
@@ -69,6 +71,8 @@ class ServiceUserFactory(factory.django.DjangoModelFactory):
     given_name = factory.Faker("first_name", locale="en_GB")
     family_name = factory.Faker("last_name", locale="en_GB")
     date_of_birth = date(1980, 5, 17)
+    address_line_1 = "12 Church Lane"
+    town = "Leicester"
     postcode = "LE2 7LX"
     gp_practice = factory.SubFactory(GPPracticeFactory)
 

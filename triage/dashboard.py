@@ -98,6 +98,14 @@ def open_by_queue_and_time_left(now: datetime) -> list[dict]:
     return rows
 
 
+def waiting_by_time_left(by_queue: list[dict]) -> list[dict]:
+    """The whole waiting list by time left (the dashboard's chart, its table and CSV): the
+    queue table's columns summed, so the chart cannot disagree with the table beside it."""
+    keys = [b.key for b in BANDS] + ["none"]
+    return [{"key": key, "label": BAND_NAMES[key],
+             "count": sum(dict(row["cells"])[key] for row in by_queue)} for key in keys]
+
+
 def urgent_waits(now: datetime):
     """Very urgent and urgent referrals waiting for their assessment: their running 24/7
     targets (4 hours, 24 hours, the hub's 2 hours), the least time left first."""

@@ -62,6 +62,7 @@ class Crawl:
     errors: list[str] = field(default_factory=list)
     wrong_h1: list[str] = field(default_factory=list)
     templates: dict[str, str] = field(default_factory=dict)  # template -> first URL showing it
+    html_urls: list[str] = field(default_factory=list)  # every page crawled, for test_small_screen.py
 
 
 def in_app(href: str) -> str | None:
@@ -96,6 +97,7 @@ def crawl(client: Client, home: str) -> Crawl:
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
+        result.html_urls.append(url)
         page = Links()
         page.feed(response.content.decode())
         if page.h1s != 1:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from cap.models import RecordAccess
 from careplans import services
 from careplans.models import Audience, PlanShare
+from core.letterhead import LETTERHEAD
 from tests.factories import PractitionerFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,17 @@ def test_the_persons_copy_is_plain_language_and_large_print_on_request(clinician
     assert "What matters to you" in body and "Walk to the park with my daughter" in body
     assert "Keeping safe, and what to do in a crisis" in body and "cap-large-print" in body
     assert "data-print" in body
+
+
+def test_the_copies_carry_the_letterhead_and_the_persons_or_the_practices_address(
+        clinician, written_plan, client_for):
+    person = written_plan.service_user
+    client = client_for(clinician)
+    mine = client.get(reverse("careplans:copy", args=[person.pk, "person"])).content.decode()
+    gps = client.get(reverse("careplans:copy", args=[person.pk, "gp"])).content.decode()
+    assert LETTERHEAD.trust in mine and LETTERHEAD.trust in gps
+    assert f"Noor Hussain<br>12 Church Lane<br>Leicester<br>{person.postcode}</address>" in mine
+    assert f"{person.gp_practice.name}<br>24 Granby Street<br>Leicester" in gps
 
 
 def test_the_gp_copy_says_what_is_asked_of_the_gp(clinician, written_plan, client_for):

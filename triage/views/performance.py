@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from access import selectors as access_selectors
 from core.audit import record_access_log_many
+from core.csv_export import csv_stream
 from core.permissions import permission_required
 from hub.selectors import hub_figures
 from scheduling import selectors as scheduling_selectors
@@ -124,6 +125,10 @@ def dashboard(request):
     """The managers' live wait dashboard: taken at one instant, every figure a link to the
     referrals behind it."""
     now = timezone.now()
+    by_queue = dashboard_reads.open_by_queue_and_time_left(now)
+    time_left = dashboard_reads.waiting_by_time_left(by_queue)
+    if request.GET.get("csv") == "time-left":
+        return _time_left_csv(now, by_queue, time_left)
     urgent = dashboard_reads.urgent_waits(now)
     never_lost = scheduling_selectors.under_cap_until_assessed(now)
     urgent_rows = dashboard_reads.with_time_left(list(urgent[:LIST_LIMIT]), now, lambda t: t.due_at)
@@ -137,7 +142,11 @@ def dashboard(request):
         "now": now,
         "stats": selectors.wait_dashboard(now),
         "heartbeat": dashboard_reads.heartbeat(now),
-        "by_queue": dashboard_reads.open_by_queue_and_time_left(now),
+        "by_queue": by_queue,
+        "time_left": time_left,
+        "time_left_chart": {"labels": [b["label"] for b in time_left],
+                            "counts": [b["count"] for b in time_left],
+                            "keys": [b["key"] for b in time_left]},
         "bands": [*dashboard_reads.BANDS, dashboard_reads.Band("none", "No target running", None, None)],
         "urgent": urgent_rows,
         "urgent_count": urgent.count(),
@@ -157,6 +166,16 @@ def dashboard(request):
 
 
 LIST_LIMIT = 50
+
+
+def _time_left_csv(now, by_queue: list[dict], time_left: list[dict]):
+    """The chart's figures by queue, with the whole list's line last; headed with the
+    labels the page shows (a manager's spreadsheet, not an API), and no one named."""
+    stamp = timezone.localtime(now).strftime("%Y-%m-%d-%H%M")
+    rows = [[row["label"], *(n for _, n in row["cells"]), row["total"]] for row in by_queue]
+    rows.append(["All queues", *(b["count"] for b in time_left), sum(b["count"] for b in time_left)])
+    header = ["Queue", *(b["label"] for b in time_left), "All"]
+    return csv_stream(f"waiting-by-time-left-{stamp}", header, rows)
 
 
 @permission_required("triage.view_wait_dashboard")

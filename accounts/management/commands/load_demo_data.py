@@ -79,8 +79,12 @@ def load_primary_care_networks() -> None:
     for code, name, practices in demo_data.PRIMARY_CARE_NETWORKS:
         pcn, _ = PrimaryCareNetwork.objects.get_or_create(code=code, defaults={"name": name})
         for ods_code, practice_name, postcode in practices:
-            GPPractice.objects.get_or_create(
+            line_1, town = demo_data.demo_practice_address(practice_name, postcode)
+            practice, _ = GPPractice.objects.get_or_create(
                 ods_code=ods_code, defaults={"name": practice_name, "pcn": pcn, "postcode": postcode})
+            if not practice.address_line_1:  # a database loaded before practices had addresses
+                practice.address_line_1, practice.town = line_1, town
+                practice.save(update_fields=["address_line_1", "town"])
 
 
 # Teams
@@ -222,10 +226,12 @@ def load_demo_referrals(*, actor) -> None:
 
 def log_demo_referral(*, actor, details: dict, nhs_number: str, now) -> Referral:
     practice = GPPractice.objects.get(ods_code=details["gp_ods_code"])
+    line_1, town = demo_data.demo_home_address(int(nhs_number[-4:]), details["family_name"],
+                                               details["postcode"])
     person = PersonDetails(
         given_name=details["given_name"], family_name=details["family_name"],
         date_of_birth=date.fromisoformat(details["date_of_birth"]), postcode=details["postcode"],
-        nhs_number=nhs_number, gp_practice=practice,
+        nhs_number=nhs_number, gp_practice=practice, address_line_1=line_1, town=town,
     )
     referrer = Referrer(name=details["referrer_name"], role="GP", organisation=practice.name,
                         ods_code=practice.ods_code)

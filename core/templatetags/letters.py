@@ -1,0 +1,38 @@
+"""The parts every letter shares: the letterhead, an address block, and the print and
+large print controls (templates/components/letters/)."""
+
+from django import template
+
+from core.letterhead import LETTERHEAD
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/letters/letterhead.html")
+def letterhead() -> dict:
+    return {"letterhead": LETTERHEAD}
+
+
+@register.simple_tag
+def cap_phone() -> str:
+    return LETTERHEAD.phone
+
+
+@register.inclusion_tag("components/letters/address.html")
+def postal_address(lines: list[str] | None, label: str = "", fallback: str = "") -> dict:
+    """The recipient's address block: `lines` from ServiceUser or GPPractice.postal_address."""
+    return {"lines": lines or [], "label": label, "fallback": fallback}
+
+
+@register.inclusion_tag("components/letters/print_controls.html", takes_context=True)
+def print_controls(context: template.Context) -> dict:
+    """Print, and switch between normal and large print (?large=1) keeping the rest of
+    the address, for every letter."""
+    request = context["request"]
+    query = request.GET.copy()
+    large = query.get("large") == "1"
+    if large:
+        query.pop("large")
+    else:
+        query["large"] = "1"
+    return {"large": large, "switch_query": query.urlencode()}
