@@ -309,6 +309,12 @@ def _diary_of(request, pk, *, may) -> Practitioner:
     return practitioner
 
 
+def _posted(request):
+    """The form's data: a POST, even an empty one (refused with its messages, never shown
+    as a fresh form), or the typing kept across a sign-in (accounts.kept_work)."""
+    return request.POST if request.method == "POST" or request.POST else None
+
+
 def _diary_page(request, practitioner):
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     entries = (DiaryEntry.objects.filter(practitioner=practitioner, live=True, ends_at__gte=today,
@@ -328,7 +334,7 @@ def _diary_page(request, practitioner):
 def absence_add(request, pk):
     """Record leave, training or sickness in a practitioner's diary."""
     practitioner = _diary_of(request, pk, may=selectors.may_keep_diary)
-    form = AbsenceForm(request.POST or None)
+    form = AbsenceForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             absence = services.diary_absence_record(actor=request.user, practitioner=practitioner,
@@ -384,7 +390,7 @@ def working_pattern(request, pk):
     and managers, seen by the practitioner."""
     practitioner = _diary_of(request, pk, may=selectors.may_read_diary)
     may_edit = selectors.may_edit_working_pattern(request.user)
-    form = WorkingSessionForm(request.POST or None)
+    form = WorkingSessionForm(_posted(request))
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied("Working patterns are changed by the admin team and managers.")

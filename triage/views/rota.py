@@ -18,7 +18,8 @@ from ..rota_forms import DutyShiftForm
 @keeps_typed_work
 def duty_rota(request):
     """Who is on duty now, the shifts to come with the gaps between them, and a new shift."""
-    form = DutyShiftForm(request.POST or None)
+    # Bound to a POST even when it is empty (refused with messages, not a fresh form).
+    form = DutyShiftForm(request.POST if request.method == "POST" or request.POST else None)
     if request.method == "POST":
         if not request.user.has_perm("triage.add_dutyshift"):
             raise PermissionDenied("Adding a shift needs the permission triage.add_dutyshift.")
