@@ -92,10 +92,11 @@ _CHILDREN_HUB = "cap.work_children_hub_handoff"
 ROLES = (
     Role(MANAGER, "triage:dashboard",
          (("Wait dashboard", "triage:dashboard"), ("Performance", "triage:performance"),
-          ("Wait targets", "triage:wait_targets"),
+          ("Wait targets", "triage:wait_targets"), ("Duty rota", "triage:duty_rota"),
           ("Triage worklist", "triage:worklist"), ("Calls", "cap:calls"),
           ("Under the CAP", "scheduling:under_cap"), ("Slot issues", "scheduling:slot_issues"),
-          ("Urgent Care Hub", "hub:board"), ("Caseloads", "careplans:caseload"),
+          ("Diaries", "scheduling:diaries"), ("Urgent Care Hub", "hub:board"),
+          ("Caseloads", "careplans:caseload"),
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
           ("Expertise", "directory:expertise"), ("Record access", "cap:record_access"),
           ("Break-glass reads", "access:break_glass_report")),
@@ -117,6 +118,8 @@ ROLES = (
                 # Assessment templates, teams, rooms, practitioners and their diaries (admin site).
                 _maintain("scheduling", "assessmenttemplate", "templaterole", "templatestep", "discipline",
                           "clinicroom", "practitioner", "workingpattern", "diaryexception", "team"),
+                # Removing a working session from a practitioner's pattern (the diary pages).
+                "scheduling.delete_workingpattern",
                 "scheduling.view_booking", "scheduling.view_slotissue",
                 # Giving a slot issue an owner, an action and a note.
                 "scheduling.change_slotissue",
@@ -156,6 +159,9 @@ ROLES = (
                 "scheduling.view_practitioner", "scheduling.view_clinicroom",
                 "scheduling.add_diaryexception", "scheduling.change_diaryexception",
                 "scheduling.view_diaryexception",
+                # Practitioners' working patterns, which say when they may be booked.
+                "scheduling.view_workingpattern", "scheduling.add_workingpattern",
+                "scheduling.change_workingpattern", "scheduling.delete_workingpattern",
                 # The booking queue's alerts are told to the admin team.
                 "triage.acknowledge_alert")),
     Role(CALL_HANDLER, "cap:log_call", (("Log a call", "cap:log_call"), ("Calls", "cap:calls"),
@@ -163,12 +169,16 @@ ROLES = (
          _perms("cap.log_call", "cap.view_serviceuser", _CALLS, _SIGNPOST)),
     Role(PRACTITIONER, "careplans:index", (("Care plans", "careplans:index"),
                                            ("Our caseload", "careplans:caseload"),
+                                           ("My diary", "scheduling:my_diary"),
                                            ("Step up support", "careplans:step_ups"),
                                            ("Community support", "directory:index"),
                                            ("Expertise", "directory:expertise")),
          # No referral role-wide: a practitioner reads the referrals, bookings and care plans
          # of the people in their care (access.rules), and breaks the glass for anyone else.
-         _perms(_IN_CARE, "careplans.view_careplan", "careplans.contribute_care_plan",
+         # Their own diary, calendar feed and working pattern, and their own leave, training
+         # and sickness (scheduling.selectors.may_keep_diary): never another's.
+         _perms(_IN_CARE, "scheduling.keep_own_diary",
+                "careplans.view_careplan", "careplans.contribute_care_plan",
                 "careplans.view_stepupepisode", "careplans.view_expertiserequest",
                 _SIGNPOST, "directory.view_expertise")),
     Role(COMMUNITY_KNOWLEDGE_OFFICER, "directory:index",

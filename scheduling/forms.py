@@ -2,10 +2,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts import roles
-from core.forms import NHSFormMixin
+from core.forms import NhsDateField, NHSFormMixin
 from triage.models import AssessmentSetting
 
-from .models import CancelledBy, ClinicalReviewDecision, SlotIssueAction, Team
+from .models import ABSENCE_KINDS, CancelledBy, ClinicalReviewDecision, SlotIssueAction, Team
 
 WEEKDAYS = [("", "Every day"), ("0", "Mondays"), ("1", "Tuesdays"), ("2", "Wednesdays"),
             ("3", "Thursdays"), ("4", "Fridays"), ("5", "Saturdays"), ("6", "Sundays")]
@@ -97,3 +97,33 @@ class SlotIssueForm(NHSFormMixin, forms.Form):
             is_active=True, groups__name__in=[roles.MANAGER, roles.ADMIN_TEAM])
             .distinct().order_by("first_name", "last_name", "username"))
         owner.label_from_instance = lambda user: user.get_full_name() or user.username
+
+
+class AbsenceForm(NHSFormMixin, forms.Form):
+    """Leave, training or sickness over whole days; services.diary_absence_record checks
+    the days (after the first, no overlap, at most a year)."""
+
+    kind = forms.ChoiceField(choices=[(k.value, k.label) for k in ABSENCE_KINDS], widget=forms.RadioSelect,
+                             label="What kind of absence")
+    first_day = NhsDateField(label="First day", help_text="For example, 27 3 2027")
+    last_day = NhsDateField(label="Last day", help_text="The same as the first day for one day")
+    note = forms.CharField(max_length=200, required=False, label="Note",
+                           help_text="Seen by the admin team and managers, and in the practitioner's diary.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first_day") and data.get("last_day") and data["last_day"] < data["first_day"]:
+            self.add_error("last_day", "The last day must be the same as or after the first day")
+        return data
+
+
+class WorkingSessionForm(NHSFormMixin, forms.Form):
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS[1:], coerce=int, label="Day")
+    starts = forms.TimeField(label="Starts (24-hour clock, for example 09:00)")
+    ends = forms.TimeField(label="Ends (for example 17:00)")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
+            self.add_error("ends", "The end must be after the start")
+        return data

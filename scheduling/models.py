@@ -62,6 +62,9 @@ class Practitioner(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # A practitioner's own diary, calendar feed and working pattern, and recording their
+        # own leave, training and sickness: never another practitioner's (selectors.may_keep_diary).
+        permissions = [("keep_own_diary", "Can see one's own diary and record one's own absences")]
 
     def __str__(self):
         return f"{self.name} ({self.discipline})"
@@ -108,6 +111,11 @@ class DiaryException(models.Model):
                                    name="diary_exception_ends_after_it_starts"),
         ]
         indexes = [models.Index(fields=["practitioner", "ends_at"])]
+
+
+# The kinds of whole-day absence recorded on the diary pages (services.diary_absence_record);
+# an "other commitment" may be part of a day and is kept in the admin site.
+ABSENCE_KINDS = (DiaryException.Kind.LEAVE, DiaryException.Kind.TRAINING, DiaryException.Kind.SICKNESS)
 
 
 class ClinicRoom(models.Model):

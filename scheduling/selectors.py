@@ -3,6 +3,7 @@ appointment slot issues list, each ordered by what is closest to breaching."""
 
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -19,6 +20,7 @@ from .models import (
     ClinicalReview,
     DiaryEntry,
     DiaryException,
+    Practitioner,
     SlotIssue,
     Team,
 )
@@ -143,3 +145,42 @@ def bookings_of(referral: Referral) -> QuerySet[Booking]:
     return (Booking.objects.filter(referral=referral).select_related("team", "room", "template")
             .order_by("-created_at"))
 
+
+
+def bookings_clashing_with(absence: DiaryException, now: datetime | None = None) -> QuerySet[Booking]:
+    """The booked assessments still to come that have the practitioner during the absence:
+    the ones bookings_to_rearrange lists for the admin team because of it."""
+    now = now or timezone.now()
+    entries = (DiaryEntry.objects.filter(practitioner=absence.practitioner_id, live=True,
+                                         booking__status=BookingStatus.BOOKED, ends_at__gt=now)
+               .filter(starts_at__lt=absence.ends_at, ends_at__gt=absence.starts_at))
+    return (Booking.objects.filter(pk__in=entries.values("booking_id"))
+            .select_related("referral", "team").order_by("starts_at"))
+
+
+# Who may see and keep a practitioner's diary: one rule for the diary, its feed address,
+# its absences and its working pattern. Those who read diaries role-wide (the admin team,
+# managers, triage clinicians who book crisis assessments) see every diary; a practitioner
+# sees their own and no one else's.
+READ_EVERY_DIARY = "scheduling.view_practitioner"
+KEEP_EVERY_DIARY = "scheduling.change_diaryexception"
+KEEP_OWN_DIARY = "scheduling.keep_own_diary"
+EDIT_WORKING_PATTERNS = "scheduling.change_workingpattern"
+AnyUser = User | AnonymousUser
+
+
+def is_own_diary(user: AnyUser, practitioner: Practitioner) -> bool:
+    return user.is_authenticated and practitioner.user_id == user.pk and user.has_perm(KEEP_OWN_DIARY)
+
+
+def may_read_diary(user: AnyUser, practitioner: Practitioner) -> bool:
+    return user.has_perm(READ_EVERY_DIARY) or is_own_diary(user, practitioner)
+
+
+def may_keep_diary(user: AnyUser, practitioner: Practitioner) -> bool:
+    """Recording, changing and cancelling leave, training and sickness."""
+    return user.has_perm(KEEP_EVERY_DIARY) or is_own_diary(user, practitioner)
+
+
+def may_edit_working_pattern(user: AnyUser) -> bool:
+    return user.has_perm(EDIT_WORKING_PATTERNS)

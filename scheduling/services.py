@@ -7,7 +7,7 @@ exclusion constraints are the guarantee against double booking; their violation 
 a Conflict here, never a server error. Rows are locked in core.locks' one order: the
 referral, then the booking, then diary entries, then rooms."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, OperationalError, transaction
@@ -17,6 +17,7 @@ from cap.models import Referral, ReferralStatus, Task, TaskKind
 from cap.referral_status import referral_status_set
 from careplans.services import episode_open_after_assessment
 from core.errors import Conflict, Invalid, StaleVersion
+from core.formatting import clock_time, day_date
 from core.history import history_user_set, save_as
 from core.locks import diary_write_order, lock_booking, lock_bookings_expiring, lock_referral
 from triage.models import AssessmentSetting, WaitTarget
@@ -24,6 +25,7 @@ from triage.services import next_due_refresh, target_cancel, target_meet, target
 
 from . import options as finder
 from .models import (
+    ABSENCE_KINDS,
     Booking,
     BookingKind,
     BookingStatus,
@@ -32,12 +34,14 @@ from .models import (
     ClinicalReviewReason,
     CrisisPlace,
     DiaryEntry,
+    DiaryException,
     PersonUnavailability,
     Practitioner,
     SlotIssue,
     SlotIssueAction,
     SlotIssueReason,
     Team,
+    WorkingPattern,
 )
 
 HOLD_MINUTES = 5
@@ -582,3 +586,120 @@ def crisis_assessment_attended(*, actor: User, referral: Referral, now: datetime
         booking = lock_booking(pk)
         booking.status, booking.outcome_recorded_at = BookingStatus.ATTENDED, now
         save_as(booking, actor)
+
+
+# --- Practitioners' absences and working patterns ---------------------------------------
+# Kept on the diary pages by the admin team and managers for anyone, and by a practitioner
+# for themselves (selectors.may_keep_diary decides who; these functions what is valid).
+# Each write locks the practitioner's row first, so two people recording an absence for
+# one practitioner at once queue up and the second sees the first's (no overlap slips in).
+# Bookings never lock a practitioner (their guarantee is the diary entries' exclusion
+# constraint), so this lock takes no part in core.locks' order.
+
+# One record covers at most a year; a longer absence is recorded again when it is known
+# to go on, which is also when the admin team should look at the diary again.
+ABSENCE_MAX_DAYS = 366
+
+
+def _lock_practitioner(practitioner: Practitioner) -> Practitioner:
+    return Practitioner.objects.select_for_update().get(pk=practitioner.pk)
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight in Europe/London: absences are whole days of the service's calendar."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _absence_span(kind: str, first_day: date, last_day: date | None, days: int | None) -> tuple[datetime,
+                                                                                                datetime]:
+    if kind not in ABSENCE_KINDS:
+        raise Invalid("Choose leave, training or sickness.", field="kind")
+    if last_day is None:
+        if days is None or days < 1:
+            raise Invalid("Enter the last day of the absence.", field="last_day")
+        last_day = first_day + timedelta(days=days - 1)
+    if last_day < first_day:
+        raise Invalid("The last day must be the same as or after the first day.", field="last_day")
+    if (last_day - first_day).days + 1 > ABSENCE_MAX_DAYS:
+        raise Invalid(f"An absence can be up to {ABSENCE_MAX_DAYS} days: record a longer one again "
+                      "when it is known to go on.", field="last_day")
+    return _day_start(first_day), _day_start(last_day + timedelta(days=1))
+
+
+def _check_no_other_absence(practitioner: Practitioner, starts_at: datetime, ends_at: datetime,
+                            exclude: int | None = None) -> None:
+    clash = (DiaryException.objects.filter(practitioner=practitioner, kind__in=ABSENCE_KINDS,
+                                           starts_at__lt=ends_at, ends_at__gt=starts_at)
+             .exclude(pk=exclude or 0).order_by("starts_at").first())
+    if clash:
+        last = timezone.localtime(clash.ends_at - timedelta(microseconds=1)).date()
+        raise Invalid(f"{practitioner.name} already has {clash.get_kind_display().lower()} recorded from "
+                      f"{day_date(clash.starts_at)} to {day_date(last)}: "
+                      "change that one instead.", field="first_day")
+
+
+@transaction.atomic
+def diary_absence_record(*, actor: User, practitioner: Practitioner, kind: str, first_day: date,
+                         last_day: date | None = None, days: int | None = None,
+                         note: str = "") -> DiaryException:
+    """Leave, training or sickness over whole days, first to last (or `days` from the
+    first). Booked assessments it clashes with are then on the booking queue's list to
+    rearrange (selectors.bookings_to_rearrange); new options avoid the days at once."""
+    starts_at, ends_at = _absence_span(kind, first_day, last_day, days)
+    practitioner = _lock_practitioner(practitioner)
+    _check_no_other_absence(practitioner, starts_at, ends_at)
+    return save_as(DiaryException(practitioner=practitioner, kind=kind, starts_at=starts_at, ends_at=ends_at,
+                                  note=note.strip()), actor)
+
+
+@transaction.atomic
+def diary_absence_change(*, actor: User, absence: DiaryException, kind: str, first_day: date,
+                         last_day: date, note: str = "") -> DiaryException:
+    """Correct an absence (back early, extended, recorded as the wrong kind)."""
+    starts_at, ends_at = _absence_span(kind, first_day, last_day, None)
+    _lock_practitioner(absence.practitioner)
+    _check_no_other_absence(absence.practitioner, starts_at, ends_at, exclude=absence.pk)
+    absence.kind, absence.starts_at, absence.ends_at, absence.note = kind, starts_at, ends_at, note.strip()
+    return save_as(absence, actor)
+
+
+@transaction.atomic
+def diary_absence_cancel(*, actor: User, absence: DiaryException) -> None:
+    """The absence is not happening: the practitioner may be booked on those days again.
+    Its history keeps what it was and who cancelled it."""
+    _lock_practitioner(absence.practitioner)
+    history_user_set(absence, actor)
+    absence.delete()
+
+
+def absence_days(absence: DiaryException) -> tuple[date, date]:
+    """The first and last day an absence covers, as it was recorded."""
+    last = timezone.localtime(absence.ends_at - timedelta(microseconds=1)).date()
+    return timezone.localtime(absence.starts_at).date(), last
+
+
+@transaction.atomic
+def working_session_add(*, actor: User, practitioner: Practitioner, weekday: int, starts: time,
+                        ends: time) -> WorkingPattern:
+    """A weekly session the practitioner works (Europe/London wall times): the options
+    offer their time in it from now on."""
+    if weekday not in range(7):
+        raise Invalid("Choose a day from the list.", field="weekday")
+    if ends <= starts:
+        raise Invalid("The end must be after the start.", field="ends")
+    practitioner = _lock_practitioner(practitioner)
+    clash = practitioner.working_pattern.filter(weekday=weekday, starts__lt=ends, ends__gt=starts).first()
+    if clash:
+        raise Invalid(f"{practitioner.name} already works {clock_time(clash.starts)} to "
+                      f"{clock_time(clash.ends)} that day: a session cannot overlap another.", field="starts")
+    return save_as(WorkingPattern(practitioner=practitioner, weekday=weekday, starts=starts, ends=ends),
+                   actor)
+
+
+@transaction.atomic
+def working_session_remove(*, actor: User, session: WorkingPattern) -> None:
+    """The practitioner no longer works that session; assessments already booked in it
+    stay booked."""
+    _lock_practitioner(session.practitioner)
+    history_user_set(session, actor)
+    session.delete()

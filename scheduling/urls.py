@@ -21,6 +21,12 @@ urlpatterns = [
     path("scheduling/slot-issues/", views.slot_issues, name="slot_issues"),
     path("scheduling/slot-issues/<id:pk>/", views.slot_issue, name="slot_issue"),
     path("diaries/", views.diaries, name="diaries"),
+    path("diaries/mine/", views.my_diary, name="my_diary"),
     path("diaries/<id:pk>/", views.diary, name="diary"),
+    path("diaries/<id:pk>/absences/new/", views.absence_add, name="absence_add"),
+    path("diaries/absences/<id:pk>/", views.absence, name="absence"),
+    path("diaries/<id:pk>/working-pattern/", views.working_pattern, name="working_pattern"),
+    path("diaries/working-sessions/<id:pk>/remove/", views.working_session_remove,
+         name="working_session_remove"),
     path("diaries/feed/<str:token>.ics", views.feed, name="feed"),
 ]

@@ -18,11 +18,13 @@ from accounts.kept_work import keeps_typed_work
 from cap.models import Referral
 from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError, StaleVersion
+from core.formatting import clock_time, day_date
 from core.permissions import permission_required
 from triage import selectors as triage_selectors
 
 from . import calendar, selectors, services
 from .forms import (
+    AbsenceForm,
     CancelForm,
     ClinicalReviewForm,
     OptionChoiceForm,
@@ -30,16 +32,20 @@ from .forms import (
     RebookForm,
     SlotIssueForm,
     UnavailableTimeForm,
+    WorkingSessionForm,
 )
 from .models import (
+    ABSENCE_KINDS,
     Booking,
     BookingKind,
     BookingStatus,
     ClinicalReview,
     DiaryEntry,
+    DiaryException,
     PersonUnavailability,
     Practitioner,
     SlotIssue,
+    WorkingPattern,
 )
 from .options import OptionSearch, latest_assessment_decision
 
@@ -283,9 +289,34 @@ def diaries(request):
         "practitioners": Practitioner.objects.select_related("discipline").prefetch_related("teams")})
 
 
-@permission_required("scheduling.view_practitioner")
+@permission_required(selectors.READ_EVERY_DIARY, selectors.KEEP_OWN_DIARY)
 def diary(request, pk):
+    """A practitioner's diary: their own, or anyone's for those who read diaries role-wide."""
+    practitioner = _diary_of(request, pk, may=selectors.may_read_diary)
+    return _diary_page(request, practitioner)
+
+
+@permission_required(selectors.KEEP_OWN_DIARY)
+def my_diary(request):
+    """The signed-in practitioner's own diary and the address of its calendar feed."""
+    practitioner = get_object_or_404(Practitioner.objects.select_related("discipline"), user=request.user)
+    return _diary_page(request, practitioner)
+
+
+def _diary_of(request, pk, *, may) -> Practitioner:
     practitioner = get_object_or_404(Practitioner.objects.select_related("discipline"), pk=pk)
+    if not may(request.user, practitioner):
+        raise PermissionDenied("This is another practitioner's diary.")
+    return practitioner
+
+
+def _posted(request):
+    """The form's data: a POST, even an empty one (refused with its messages, never shown
+    as a fresh form), or the typing kept across a sign-in (accounts.kept_work)."""
+    return request.POST if request.method == "POST" or request.POST else None
+
+
+def _diary_page(request, practitioner):
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     entries = (DiaryEntry.objects.filter(practitioner=practitioner, live=True, ends_at__gte=today,
                                          starts_at__lt=today + timedelta(weeks=6))
@@ -293,7 +324,104 @@ def diary(request, pk):
     exceptions = practitioner.exceptions.filter(ends_at__gte=today).order_by("starts_at")
     feed = request.build_absolute_uri(reverse("scheduling:feed", args=[practitioner.feed_token]))
     return render(request, "scheduling/diary.html", {
-        "practitioner": practitioner, "entries": entries, "exceptions": exceptions, "feed_url": feed})
+        "practitioner": practitioner, "entries": entries, "exceptions": exceptions, "feed_url": feed,
+        "own": practitioner.user_id == request.user.pk, "absence_kinds": ABSENCE_KINDS,
+        "may_keep": selectors.may_keep_diary(request.user, practitioner),
+        "pattern": practitioner.working_pattern.all(), "may_book": request.user.has_perm(BOOK)})
+
+
+@permission_required(selectors.KEEP_EVERY_DIARY, selectors.KEEP_OWN_DIARY)
+@keeps_typed_work
+def absence_add(request, pk):
+    """Record leave, training or sickness in a practitioner's diary."""
+    practitioner = _diary_of(request, pk, may=selectors.may_keep_diary)
+    form = AbsenceForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            absence = services.diary_absence_record(actor=request.user, practitioner=practitioner,
+                                                    **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Recorded: {absence.get_kind_display().lower()} for "
+                                      f"{practitioner.name}.")
+            return redirect("scheduling:absence", absence.pk)
+    return render(request, "scheduling/absence.html", {
+        "practitioner": practitioner, "form": form, "absence": None,
+    }, status=400 if form.errors else 200)
+
+
+@permission_required(selectors.KEEP_EVERY_DIARY, selectors.KEEP_OWN_DIARY)
+@keeps_typed_work
+def absence(request, pk):
+    """An absence, the booked assessments it clashes with, and its change or cancellation."""
+    absence = get_object_or_404(DiaryException.objects.filter(kind__in=ABSENCE_KINDS)
+                                .select_related("practitioner__discipline"), pk=pk)
+    practitioner = _diary_of(request, absence.practitioner_id, may=selectors.may_keep_diary)
+    first_day, last_day = services.absence_days(absence)
+    form = AbsenceForm(request.POST if request.POST.get("action") == "change" else None, initial={
+        "kind": absence.kind, "first_day": first_day, "last_day": last_day, "note": absence.note})
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        services.diary_absence_cancel(actor=request.user, absence=absence)
+        messages.success(request, f"Cancelled: {absence.get_kind_display().lower()} from "
+                                  f"{day_date(first_day)} to {day_date(last_day)}.")
+        return redirect("scheduling:diary", practitioner.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.diary_absence_change(actor=request.user, absence=absence, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Changed.")
+            return redirect("scheduling:absence", absence.pk)
+    elif request.method == "POST" and not form.is_bound:
+        raise PermissionDenied("Choose to change or to cancel the absence.")
+    return render(request, "scheduling/absence.html", {
+        "practitioner": practitioner, "form": form, "absence": absence, "first_day": first_day,
+        "last_day": last_day, "clashes": selectors.bookings_clashing_with(absence),
+        "may_book": request.user.has_perm(BOOK),
+        "history": absence.history.select_related("history_user").order_by("-history_date")[:20],
+    }, status=400 if form.errors else 200)
+
+
+@permission_required(selectors.READ_EVERY_DIARY, selectors.KEEP_OWN_DIARY)
+@keeps_typed_work
+def working_pattern(request, pk):
+    """A practitioner's weekly sessions, when they may be booked: edited by the admin team
+    and managers, seen by the practitioner."""
+    practitioner = _diary_of(request, pk, may=selectors.may_read_diary)
+    may_edit = selectors.may_edit_working_pattern(request.user)
+    form = WorkingSessionForm(_posted(request))
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("Working patterns are changed by the admin team and managers.")
+        if form.is_valid():
+            try:
+                session = services.working_session_add(actor=request.user, practitioner=practitioner,
+                                                       **form.cleaned_data)
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(request, f"Added: {WEEKDAY_NAMES[session.weekday]} "
+                                          f"{clock_time(session.starts)} to {clock_time(session.ends)}.")
+                return redirect("scheduling:working_pattern", practitioner.pk)
+    return render(request, "scheduling/working_pattern.html", {
+        "practitioner": practitioner, "form": form, "may_edit": may_edit,
+        "sessions": [(WEEKDAY_NAMES[s.weekday], s) for s in practitioner.working_pattern.all()],
+    }, status=400 if form.errors else 200)
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@require_POST
+@permission_required("scheduling.delete_workingpattern")
+def working_session_remove(request, pk):
+    session = get_object_or_404(WorkingPattern.objects.select_related("practitioner"), pk=pk)
+    services.working_session_remove(actor=request.user, session=session)
+    messages.success(request, f"Removed: {WEEKDAY_NAMES[session.weekday]} {clock_time(session.starts)} to "
+                              f"{clock_time(session.ends)}.")
+    return redirect("scheduling:working_pattern", session.practitioner_id)
 
 
 @login_not_required

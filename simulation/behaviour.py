@@ -35,8 +35,7 @@ from cap import services as cap
 from cap.models import CallerType, CallNature, CallOutcome, Channel, Referral, ReferralStatus, ServiceUser
 from careplans import services as careplans
 from careplans.models import Episode
-from core.errors import DomainError
-from core.history import save_as
+from core.errors import DomainError, Invalid
 from hub import services as hub
 from hub.models import ArrivalRoute, HubArrival, HubOutcome
 from scheduling import options as finder
@@ -59,7 +58,7 @@ from triage.models import (
 )
 from triage.selectors import with_next_due
 
-from .world import SHORT_STAFFED_STREAM, CrisisNurse, World, local_midnight
+from .world import SHORT_STAFFED_STREAM, CrisisNurse, World
 
 Action = Callable[[], None]
 
@@ -660,11 +659,15 @@ def coordinators_named(run: Run) -> None:
 # --- Leave and sickness -------------------------------------------------------------------
 
 def leave_record(*, actor: User, practitioner: Practitioner, kind: str, first_day: date, days: int,
-                 note: str) -> DiaryException:
-    """Leave or sickness as a manager records it in the admin (there is no service for it:
-    bookings_to_rearrange finds the assessments it clashes with)."""
-    return save_as(DiaryException(practitioner=practitioner, kind=kind, starts_at=local_midnight(first_day),
-                                  ends_at=local_midnight(first_day + timedelta(days=days)), note=note), actor)
+                 note: str) -> DiaryException | None:
+    """Leave or sickness as the diary pages record it (bookings_to_rearrange then finds
+    the assessments it clashes with). None when the practitioner is already away on one
+    of those days: the service refuses a second absence over the first, as the page would."""
+    try:
+        return scheduling.diary_absence_record(actor=actor, practitioner=practitioner, kind=kind,
+                                               first_day=first_day, days=days, note=note)
+    except Invalid:
+        return None
 
 
 def absence_recorded(run: Run) -> None:

@@ -34,7 +34,8 @@ from django.utils import timezone
 from cap.models import TriageQueue
 from core.errors import Conflict
 
-from .models import BreachAlert, DutyShift, Notification, ScanHeartbeat, UnaccountedAlert
+from . import rota
+from .models import BreachAlert, Notification, ScanHeartbeat, UnaccountedAlert
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,6 @@ QUEUE_GROUPS = {
     BOOKING_QUEUE: "Admin team",
     HUB_QUEUE: "Urgent Care Hub staff",
 }
-MANAGER_GROUP = "Manager"
 
 
 def repeat_interval() -> timedelta:
@@ -68,10 +68,10 @@ def repeat_interval() -> timedelta:
 def duty_managers(now: datetime) -> list[int]:
     """The manager on duty now; every manager when the rota has nobody, so a breach is
     never told to no one."""
-    on_duty = list(DutyShift.objects.filter(starts_at__lte=now, ends_at__gt=now, manager__is_active=True)
-                   .values_list("manager_id", flat=True).distinct())
-    return on_duty or list(User.objects.filter(is_active=True, groups__name=MANAGER_GROUP)
-                           .values_list("id", flat=True).distinct())
+    # The one choice of who is told of a breach or a referral not accounted for: the
+    # watchers insert a notification for each id returned, in their exactly-once statement.
+    on_duty = list(rota.on_duty(now).values_list("manager_id", flat=True).distinct())
+    return on_duty or list(rota.managers().order_by().values_list("id", flat=True))
 
 
 # One batch of targets with an alert to raise, in one statement. The at-risk alert of a

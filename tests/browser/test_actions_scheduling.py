@@ -17,8 +17,8 @@ what the admin sees and the booking's row and history.
 - admin team: add a time the person cannot do (scheduling:unavailable_time_add, from scheduling:book)
   -> test_admin_team_adds_a_time_the_person_cannot_do
 
-Not here: a practitioner's leave, sickness, training or other commitment (DiaryException)
-is recorded only in the Django admin; no page of the app records it.
+Not here: a practitioner's leave, sickness and training, recorded on the diary pages
+(test_actions_rotas.py).
 """
 
 from datetime import datetime, time, timedelta

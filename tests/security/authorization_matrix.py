@@ -175,6 +175,9 @@ MATRIX: dict[str, Row] = {
     "triage:performance_figure": page(MG),
     "triage:wait_targets": page(MG),
     "triage:wait_target_change": page(MG),
+    # The duty rota, whom breaches are told to.
+    "triage:duty_rota": page(MG),
+    "triage:duty_shift": page(MG),
 
     # Alerts: everyone's notification centre; a notification only to whom it was told (the
     # dataset's is the duty manager's); an alert acknowledged by whom it was told to.
@@ -198,7 +201,15 @@ MATRIX: dict[str, Row] = {
     "scheduling:slot_issues": page(*TRIAGE, AT, MG),
     "scheduling:slot_issue": page(MG),
     "scheduling:diaries": page(*TRIAGE, AT, MG),
-    "scheduling:diary": page(*TRIAGE, AT, MG),
+    # A diary, its absences and its working pattern: every one for those who read diaries
+    # role-wide, a practitioner's own ("own") and never another's ("other"). Absences are
+    # kept by the admin team and managers; working patterns changed by them too.
+    "scheduling:diary": page(*TRIAGE, AT, MG, PR, other={PR: 403}),
+    "scheduling:my_diary": page(PR),
+    "scheduling:absence_add": page(AT, MG, PR, other={PR: 403}),
+    "scheduling:absence": page(AT, MG, PR, other={PR: 403}),
+    "scheduling:working_pattern": page(*TRIAGE, AT, MG, PR, other={PR: 403}),
+    "scheduling:working_session_remove": post(AT, MG, status=302),
     # A practitioner's own calendar feed: the secret address is the credential.
     "scheduling:feed": PUBLIC,
 

@@ -51,6 +51,7 @@ from scheduling.models import Booking, ClinicalReview, Practitioner, Team
 from tests.conftest import reference_data_load
 from tests.factories import valid_nhs_numbers
 from tests.sign_in import second_step_passed
+from triage import rota
 from triage import services as triage
 from triage.accounted import accounted_watch
 from triage.models import (
@@ -335,6 +336,13 @@ def booking_work(b: Builder) -> dict[str, dict[str, dict]]:
     booking = b.booked(missed)
     scheduling.booking_did_not_attend(actor=b.admin, booking=booking, now=booking.ends_at)
     diary = Practitioner.objects.filter(user__isnull=True).order_by("pk").first()
+    own_diary = b.users[roles.PRACTITIONER].practitioner
+    away = timezone.localdate() + timedelta(days=200)
+    absences = {side: scheduling.diary_absence_record(actor=b.admin, practitioner=p, kind="leave",
+                                                      first_day=away, days=3, note="")
+                for side, p in (("own", own_diary), ("other", diary))}
+    session = scheduling.working_session_add(actor=b.admin, practitioner=diary, weekday=6,
+                                             starts=time_of_day(7), ends=time_of_day(8))
     return {
         "scheduling:book": one(waiting), "scheduling:unavailable_time_add": one(waiting),
         "cap:person_vulnerable": one(waiting), "api:options": one(waiting), "api:bookings": one(waiting),
@@ -342,7 +350,10 @@ def booking_work(b: Builder) -> dict[str, dict[str, dict]]:
         "scheduling:unavailable_time_remove": one(unavailable),
         "scheduling:slot_issue": one(issue),
         "scheduling:clinical_review": one(ClinicalReview.objects.get(booking=booking)),
-        "scheduling:diary": one(diary),
+        **{name: own_and_other(own_diary, diary) for name in (
+            "scheduling:diary", "scheduling:absence_add", "scheduling:working_pattern")},
+        "scheduling:absence": own_and_other(absences["own"], absences["other"]),
+        "scheduling:working_session_remove": one(session),
         "scheduling:feed": one(token=diary.feed_token),
     }
 
@@ -361,6 +372,9 @@ def everything_else(b: Builder) -> dict[str, dict[str, dict]]:
         "directory:expertise_edit": one(expertise),
         "directory:expertise_remove": one(expertise),
         **{name: one(arrival) for name in ("hub:arrival", "hub:assessment_start", "hub:assessment_complete")},
+        "triage:duty_shift": one(rota.duty_shift_add(
+            actor=b.users[roles.MANAGER], manager=b.users[roles.MANAGER],
+            starts_at=b.now + timedelta(days=100), ends_at=b.now + timedelta(days=100, hours=12))),
     }
 
 

@@ -4,9 +4,11 @@ the duty managers' rota and the scan's heartbeat."""
 from typing import Self
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import Func
 from simple_history.models import HistoricalRecords
 
 from cap.models import Referral
@@ -185,9 +187,15 @@ class UnaccountedAlert(models.Model):
         return f"{self.referral}: not accounted for ({self.why})"
 
 
+class ShiftRange(Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
 class DutyShift(models.Model):
     """Who is the duty manager when: breaches are told to the manager on duty (and to
-    every manager when nobody is on the rota, so a breach never reaches no one)."""
+    every manager when nobody is on the rota, so a breach never reaches no one). The
+    managers keep it on the duty rota page (triage.rota)."""
 
     manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField()
@@ -196,8 +204,14 @@ class DutyShift(models.Model):
 
     class Meta:
         ordering = ["-starts_at"]
-        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
-                                              name="duty_shift_ends_after_it_starts")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="duty_shift_ends_after_it_starts"),
+            # One duty manager at a time, whatever two managers editing the rota at once do:
+            # the rota says who is told, so two shifts over one instant would be a question.
+            ExclusionConstraint(name="one_duty_manager_at_a_time",
+                                expressions=[(ShiftRange("starts_at", "ends_at"), RangeOperators.OVERLAPS)]),
+        ]
 
     def __str__(self):
         return f"{self.manager} on duty from {self.starts_at:%Y-%m-%d %H:%M}"
