@@ -85,6 +85,8 @@ class Run:
     tried_booking: dict[int, datetime] = field(default_factory=dict)
     # Crisis assessments the urgent desk could find no nurse for, and when it tried.
     tried_arranging: dict[int, datetime] = field(default_factory=dict)
+    # Bookings to rearrange whose rebooking was refused, and when.
+    tried_rebooking: dict[int, datetime] = field(default_factory=dict)
 
     def later(self, at: datetime, action: Action) -> None:
         heapq.heappush(self._later, (at, next(self._order), action))
@@ -534,11 +536,16 @@ def admin_next(run: Run, actor: User) -> bool:
     Someone with nothing within their target is on the slot issues list; the admin comes
     back to them a day later."""
     now = timezone.now()
-    for booking in scheduling_selectors.bookings_to_rearrange(now)[:5]:
-        if booking.kind == BookingKind.STRUCTURED:
-            return run.attempt("rebook", lambda b=booking: _rebook(run, actor, b, "service",
-                                                                    "The practitioner is away"))
     retry = now - timedelta(days=1)
+    refused = [pk for pk, at in run.tried_rebooking.items() if at > retry]
+    for booking in scheduling_selectors.bookings_to_rearrange(now).exclude(pk__in=refused)[:5]:
+        if booking.kind == BookingKind.STRUCTURED:
+            # A rebooking refused (the person meanwhile assessed in a crisis, say) is left
+            # for a day: the admin goes on to the queue rather than trying it at every turn.
+            if not run.attempt("rebook", lambda b=booking: _rebook(run, actor, b, "service",
+                                                                    "The practitioner is away")):
+                run.tried_rebooking[booking.pk] = now
+            return True
     skipped = [pk for pk, at in run.tried_booking.items() if at > retry]
     referral = _booking_queue_head(skipped)
     if referral is None:

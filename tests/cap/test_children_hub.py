@@ -188,7 +188,7 @@ def test_the_handoff_queue_page_lists_the_child_most_at_risk_first_with_time_lef
         page = client_for(triage_clinician).get("/triage/queues/children-hub/").content.decode()
     assert page.index(sooner.reference) < page.index(later.reference)
     assert "2 h" in page  # the urgent handoff: 4 hours from 09:00, at 11:00
-    assert "(age 15)" in page
+    assert '<span class="nhsuk-table__heading" aria-hidden="true">Age </span>15<' in page
     assert f"/referrals/{sooner.pk}/children-hub/" in page
 
 
