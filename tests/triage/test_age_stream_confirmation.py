@@ -123,4 +123,6 @@ def test_the_persons_age_is_shown_on_the_referral_and_the_queue(refer, client_fo
     referral = refer(years_ago(16))
     client = client_for(triage_clinician)
     assert "(age 16)" in client.get(f"/referrals/{referral.pk}/").content.decode()
-    assert "Maya Khan (age 16)" in client.get("/triage/non-urgent/").content.decode()
+    queue = client.get("/triage/non-urgent/").content.decode()
+    assert "Maya Khan" in queue
+    assert '<span class="nhsuk-table__heading" aria-hidden="true">Age </span>16<' in queue

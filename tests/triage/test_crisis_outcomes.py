@@ -220,7 +220,7 @@ def test_the_page_offers_the_streams_practitioners_and_warns_when_after_the_targ
             "kind": "crisis_assessment_arranged", "practitioner": nurse("Grace Obi").pk,
             "when": "2026-11-23T16:30", "place": "clinic", "where": "Bradgate Unit"}, follow=True)
     assert "Grace Obi" in page and "Tom Hale" in page
-    assert "Mon 23 Nov 2026 16:00" in page  # the assessment's due instant
+    assert "Mon 23 Nov 2026, 4pm" in page  # the assessment's due instant
     text = response.content.decode()
     assert "Crisis assessment arranged recorded" in text
     assert "starts after its target, due Mon 23 Nov 16:00" in text

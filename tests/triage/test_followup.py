@@ -381,7 +381,7 @@ def test_routing_to_the_existing_team_shows_the_task_on_the_referral_page(routed
         page = client.get(reverse("cap:referral", args=[routed_to_team.pk])).content.decode()
     assert "Known to services" in page
     assert "Open episode with City West CTR Team" in page and "Sam Jones" in page
-    assert "Routed to City West CTR Team: task open since 23 Nov 2026 10:00" in page
+    assert "Routed to City West CTR Team: task open since Mon 23 Nov 2026, 10am" in page
 
 
 @pytest.mark.django_db

@@ -209,4 +209,4 @@ def test_the_referral_page_shows_a_provisional_clock_and_why_one_stopped(refer, 
         services.triage_decision_record(actor=triage_clinician, referral=referral, urgency="urgent",
                                         outcome="assessment", stream="AMH", rationale="Safe tonight.")
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
-    assert "Stopped 23 Nov 2026 09:30: urgency revised by triage" in page
+    assert "Stopped Mon 23 Nov 2026, 9:30am: urgency revised by triage" in page

@@ -103,7 +103,7 @@ def test_a_manager_changes_the_urgent_triage_response_and_only_later_contacts_fo
     assert (urgent.amount, urgent.at_risk_share, urgent.at_risk_minutes_left) == (2, None, 30)
     latest = urgent.history.first()
     assert latest.history_user == manager
-    assert "23 Nov 2026 09:30" in history and "time 1 hour to 2 hours" in history
+    assert "Mon 23 Nov 2026, 9:30am" in history and "time 1 hour to 2 hours" in history
     assert "at risk at share elapsed 75% to none" in history and "15 min to 30 min" in history
     assert "As set up: time 1 hour, at risk at share elapsed 75%, at risk with minutes left 15 min" in history
 
