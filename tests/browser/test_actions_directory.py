@@ -124,7 +124,7 @@ def test_officer_marks_an_entry_checked_today_from_the_entry(live_server, page, 
 
     page.get_by_text("Benefits advice line checked today.").wait_for()
     today = timezone.localdate()
-    assert f"Last checked {today.day} {today:%b %Y}" in page.locator("main").inner_text()
+    assert f"Last checked {today.day} {today:%B %Y}" in page.locator("main").inner_text()
     service.refresh_from_db()
     assert timezone.localtime(service.last_checked_at).date() == today
     assert service.last_checked_by == knowledge_officer

@@ -31,7 +31,14 @@ from triage import rota
 from triage.models import DutyShift
 from triage.services import triage_decision_record
 
-from .pages import assert_accessible, latest_history, open_from_menu, sign_in, structured_assessment_staff
+from .pages import (
+    assert_accessible,
+    fill_datetime,
+    latest_history,
+    open_from_menu,
+    sign_in,
+    structured_assessment_staff,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -181,8 +188,8 @@ def test_manager_adds_a_duty_shift_and_sees_who_is_on_duty_now(live_server, page
     assert "Nobody is on duty now: breaches are told to every manager" in page.locator(
         "#on-duty-now").inner_text()
     page.get_by_label("Duty manager").select_option(manager.get_full_name())
-    page.get_by_label("Starts", exact=True).fill(f"{starts:%Y-%m-%dT%H:%M}")
-    page.get_by_label("Ends", exact=True).fill(f"{ends:%Y-%m-%dT%H:%M}")
+    fill_datetime(page, "Starts", starts)
+    fill_datetime(page, "Ends", ends)
     page.get_by_role("button", name="Add the shift").click()
 
     page.get_by_text(f"Added: {manager.get_full_name()} on duty from").wait_for()

@@ -105,7 +105,7 @@ def test_the_worklist_refreshes_itself_with_the_as_at_time_keeps_its_page_and_pa
 def test_the_header_search_finds_a_person_by_nhs_number(live_server, page, refer, triage_clinician, password):
     referral = refer(given_name="Noor", nhs_number="9434765919")
     sign_in(page, live_server.url, triage_clinician.username, password)
-    search = page.get_by_role("searchbox", name="Find a person by NHS number")
+    search = page.get_by_role("searchbox", name="Find a person or a referral")
     search.fill("943 476 5919")
     search.press("Enter")
     page.get_by_role("heading", name="1 person found").wait_for()
