@@ -24,7 +24,7 @@ from scheduling.models import Booking, Discipline, PersonUnavailability, SlotIss
 from tests.factories import GPPracticeFactory, PractitionerFactory, TeamFactory
 from triage.services import triage_decision_record
 
-from .pages import assert_accessible, latest_history, sign_in, structured_assessment_staff
+from .pages import assert_accessible, latest_history, open_from_menu, sign_in, structured_assessment_staff
 
 pytestmark = [pytest.mark.browser]
 
@@ -94,7 +94,7 @@ def test_a_psychologist_no_one_in_the_team_is_is_listed_and_a_manager_takes_it_o
                        given_name="Yusuf", family_name="Rahman")
     tasks.find_slot_issues_task()  # beat's search, not a booking page, lists it
     sign_in(page, live_server.url, manager.username, password)
-    page.get_by_role("link", name="Slot issues").first.click()
+    open_from_menu(page, "Slot issues")
     row = page.locator("#slot-issues tbody tr", has_text=referral.reference)
     assert "No practitioner of a discipline needed: No one in City East CTR Team is a psychologist" in (
         row.inner_text())
