@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cap.models import Enquiry, Referral, ReferralStatus
+from core.formatting import date_and_time
 from scheduling.models import BookingStatus
 from tests.browser.pages import assert_accessible, fill_date, fill_datetime, sign_in, sign_out
 from tests.browser.test_actions_calls import fill_crisis_call
@@ -20,7 +21,6 @@ from tests.browser.test_actions_crisis_assessment import (  # noqa: F401  (crisi
     soon,
 )
 from triage.models import CrisisOutcome, UrgentAction
-from triage.presenters import local_time
 
 pytestmark = [pytest.mark.browser]
 
@@ -58,12 +58,12 @@ def test_a_crisis_call_is_triaged_booked_into_a_diary_assessed_and_followed_by_h
     sign_in(page, live_server.url, triage_clinician.username, password)
     page.goto(f"{live_server.url}{reverse('queues:urgent')}")
     row = row_of(page, referral)
-    assert local_time(response.due_at) in row.inner_text()
+    assert date_and_time(response.due_at, weekday=True, short=True) in row.inner_text()
     assert_accessible(page)
     row.get_by_role("button", name=f"Claim {referral.reference}").click()
     page.get_by_text(f"You are working on {referral.reference}").wait_for()
     # A clinician has acted: the queue now shows the 4-hour clock from the call.
-    assert local_time(four_hours.due_at) in row_of(page, referral).inner_text()
+    assert date_and_time(four_hours.due_at, weekday=True, short=True) in row_of(page, referral).inner_text()
     response.refresh_from_db()
     assert response.met_at is not None and response.met_at <= response.due_at
 
