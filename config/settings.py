@@ -101,8 +101,8 @@ TEMPLATES = [
                 "triage.context_processors.unread_alerts",
             ],
             # The NHS style's dates, times and NHS numbers on every template (core.formatting),
-            # and labels in place of stored codes (core.labels).
-            "builtins": ["core.templatetags.nhs_style", "core.templatetags.labels"],
+            # and labels in place of stored codes (triage.labels).
+            "builtins": ["core.templatetags.nhs_style", "triage.templatetags.labels"],
         },
     },
 ]

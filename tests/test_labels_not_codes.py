@@ -21,7 +21,9 @@ from triage.models import Stream
 # A stored code in words: lower case joined by underscores ("very_urgent", "non_urgent",
 # "passed_to_triage"), or a stream's code in capitals.
 SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
-STREAM_CODES = re.compile(r"\b(?:" + "|".join(sorted(Stream.values, key=len, reverse=True)) + r")\b")
+# "CAMHS" is also the word the trust's teams are named with ("LLR CAMHS Crisis Team").
+STREAM_CODES = re.compile(r"\b(?:" + "|".join(sorted((v for v in Stream.values if v != Stream.CAMHS), key=len,
+                                                      reverse=True)) + r")\b")
 
 
 def visible_text(page: str) -> str:

@@ -22,7 +22,8 @@ pytestmark = [pytest.mark.browser]
 PHONE = {"width": 375, "height": 812}
 KNOWN_WIDE = {"triage:worklist", "queues:urgent", "queues:non_urgent", "queues:eating_disorders",
               "queues:nursing_home_in_reach", "queues:children_hub", "scheduling:booking_queue",
-              "scheduling:under_cap", "scheduling:slot_issues", "scheduling:diary", "hub:board"}
+              "scheduling:under_cap", "scheduling:slot_issues", "scheduling:diary", "hub:board",
+              "scheduling:my_diary", "careplans:caseload", "triage:dashboard"}
 
 
 def test_no_page_any_role_reaches_scrolls_sideways_on_a_375_pixel_screen(demo, live_server, browser):  # noqa: F811

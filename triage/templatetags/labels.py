@@ -1,9 +1,9 @@
-"""Labels, never codes, on the page: {{ referral.urgency|urgency_label }} (core.labels), on
+"""Labels, never codes, on the page: {{ referral.urgency|urgency_label }} (triage.labels), on
 every template without {% load %} (a builtin, as the NHS style's filters are)."""
 
 from django import template
 
-from core import labels
+from triage import labels
 
 register = template.Library()
 
