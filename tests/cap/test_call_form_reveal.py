@@ -22,9 +22,9 @@ def test_a_resolved_call_is_saved_with_a_half_typed_date_of_birth_left_under_tri
     assert Enquiry.objects.get().outcome_kind == CallOutcome.RESOLVED
 
 
-def test_a_call_routed_to_a_team_stores_nobody_from_the_fields_of_triage(client_for, call_handler):
+def test_an_appointment_change_stores_nobody_from_the_fields_of_triage(client_for, call_handler):
     client_for(call_handler).post("/calls/new/", call_form(
-        nature="clinical", outcome_kind=CallOutcome.ROUTED_TO_TEAM, outcome="Passed to the team",
+        outcome_kind=CallOutcome.APPOINTMENT_CHANGE, outcome="Asked to move Thursday's appointment",
         **NEW_PERSON))
     assert Enquiry.objects.get().service_user is None
     assert not ServiceUser.objects.exists() and not Referral.objects.exists()
