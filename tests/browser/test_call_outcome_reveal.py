@@ -3,9 +3,13 @@ NHS.UK address pattern, through the UI in headless Chromium: each test signs in 
 role, does the action on its page, and checks what the user sees and the rows (and
 history) in the database.
 
-- call handler: choose the call's outcome and see only its fields, then pass the call to urgent triage with the person's postal address (cap:log_call) -> test_the_call_handler_sees_who_the_call_is_about_only_under_triage
-- call handler: log a resolved call with nothing about the person asked (cap:log_call) -> test_a_resolved_call_asks_nothing_about_the_person
-- admin team: enter the postal address when completing an identity (cap:referral_identity) -> test_the_admin_team_enters_the_postal_address_on_identity_completion
+- call handler: choose the call's outcome and see only its fields, then pass the call to
+  urgent triage with the person's postal address (cap:log_call)
+  -> test_the_call_handler_sees_who_the_call_is_about_only_under_triage
+- call handler: log a resolved call with nothing about the person asked (cap:log_call)
+  -> test_a_resolved_call_asks_nothing_about_the_person
+- admin team: enter the postal address when completing an identity (cap:referral_identity)
+  -> test_the_admin_team_enters_the_postal_address_on_identity_completion
 """
 
 from datetime import date
