@@ -98,3 +98,10 @@ def test_the_referral_api_returns_an_empty_address_when_none_is_recorded(system)
     sent = send(system, body()).json()
     shown = system.get(f"/api/v1/referrals/{sent['id']}/").json()["service_user"]
     assert (shown["address_line_1"], shown["address_line_2"], shown["town"]) == ("", "", "")
+
+
+def test_the_hub_arrival_page_shows_the_postal_address_escaped(client_for, hub_staff):  # noqa: F811
+    client = client_for(hub_staff)
+    client.post("/hub/arrivals/new/", arrival_form(**{**ADDRESS, "address_line_2": "<b>Lane</b>"}))
+    page = client.get(f"/hub/arrivals/{HubArrival.objects.get().pk}/").content.decode()
+    assert "Flat 2<br>&lt;b&gt;Lane&lt;/b&gt;<br>Leicester" in page
