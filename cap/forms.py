@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from core.form_reveals import RevealedChoice, RevealsMixin
 from core.forms import LocalDateTimeField, NhsDateField, NHSFormMixin
 from core.uploads import RefusedUpload, pdf_problem, too_large_message
 
@@ -38,6 +39,26 @@ class PersonForm(NHSFormMixin, forms.Form):
     address_line_2 = forms.CharField(label="Address line 2 (optional)", required=False, max_length=100)
     town = forms.CharField(label="Town or city", required=False, max_length=60)
     ADDRESS_FIELDS = ("address_line_1", "address_line_2", "town")
+    # The NHS.UK address pattern's tokens: on a page where the person may be typing their
+    # own address, or a form the admin team fills in with them (WCAG 2.2 1.3.5).
+    ADDRESS_AUTOCOMPLETE = {"address_line_1": "address-line1", "address_line_2": "address-line2",
+                            "town": "address-level2", "postcode": "postal-code"}
+
+    def address_pattern(self) -> None:
+        """Ask for the postal address as the design system's address pattern does: its
+        autocomplete tokens, and the postcode box as wide as a postcode."""
+        for name, token in self.ADDRESS_AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs["autocomplete"] = token
+        self.fields["postcode"].widget.attrs["class"] += " nhsuk-input--width-10"
+
+    def clean(self):
+        data = super().clean()
+        # A letter cannot go to a town alone: the rest of an address without its first line
+        # would be dropped by the services (they store an address only with its first line).
+        rest = [name for name in ("address_line_2", "town") if (data.get(name) or "").strip()]
+        if rest and not (data.get("address_line_1") or "").strip() and "address_line_1" not in self.errors:
+            self.add_error("address_line_1", "Enter address line 1, or leave the address empty.")
+        return data
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data["date_of_birth"]
@@ -140,11 +161,16 @@ class PersonSearchForm(NHSFormMixin, forms.Form):
         return data
 
 
-class CallForm(PersonForm):
+class CallForm(RevealsMixin, PersonForm):
     """A phone call. Who it is about is needed when it goes to triage and the person
     was not found by the search; a caller who cannot or will not give the person's date
     of birth or postcode leaves them out and ticks "identity not confirmed": nothing
-    stops a crisis call on missing demographics."""
+    stops a crisis call on missing demographics.
+
+    Who the call is about sits under the "Passed to urgent clinical triage" radio
+    (core.form_reveals): only that outcome creates a referral and so reads the person's
+    details (services.call_log), so another outcome neither needs them nor is held up by
+    a half-typed date of birth left under a radio not chosen."""
 
     started_at = LocalDateTimeField(label="Call started")
     ended_at = LocalDateTimeField(label="Call ended", required=False)
@@ -186,6 +212,13 @@ class CallForm(PersonForm):
                                           required=False, widget=forms.HiddenInput)
 
     PERSON_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode")
+    ABOUT_FIELDS = ("identity_not_confirmed", "nhs_number", "given_name", "family_name",
+                    "date_of_birth", "address_line_1", "address_line_2", "town", "postcode",
+                    "gp_practice_code")
+    REVEALS = {"outcome_kind": {CallOutcome.PASSED_TO_TRIAGE: ABOUT_FIELDS}}
+    ABOUT_HEADING = "Who the call is about"
+    ABOUT_HINT = ("Needed when the person was not found above. What you searched for is "
+                  "filled in.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,6 +239,13 @@ class CallForm(PersonForm):
                                    f"their {self.fields[name].label.lower()}."
                                    + (UNCONFIRMED_HINT if name in ("date_of_birth", "postcode") else ""))
         return data
+
+    def outcome_choices(self, *, person_chosen: bool) -> list[RevealedChoice]:
+        """Each outcome's radio with the fields it reveals: who the call is about, under
+        triage, unless the person was chosen from the search (then nothing is asked)."""
+        return [RevealedChoice(choice.radio, [] if person_chosen else choice.fields,
+                               choice.reveal_id, heading=self.ABOUT_HEADING, hint=self.ABOUT_HINT)
+                for choice in self.revealed_choices("outcome_kind")]
 
     def call(self) -> Call:
         d = self.cleaned_data
@@ -244,10 +284,12 @@ class CallSearchForm(NHSFormMixin, forms.Form):
 
 
 class IdentityForm(PersonForm):
-    """Completing the identity of a person passed to triage without it."""
+    """Completing the identity of a person passed to triage without it, with their postal
+    address when it is known (for letters; optional)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.address_pattern()
         self.order_fields(["given_name", "family_name", "date_of_birth", "address_line_1",
                            "address_line_2", "town", "postcode", "nhs_number", "gp_practice_code"])
 

@@ -139,6 +139,7 @@ def log_call(request):
     return render(request, "cap/log_call.html", {
         "form": form, "search": search, "people": people, "chosen": chosen,
         "chosen_detail": _known_to_services(request, chosen), "focus": focus,
+        "outcome_choices": form.outcome_choices(person_chosen=chosen is not None),
         "nobody_found": NOBODY_FOUND_ON_A_CALL, "shortcuts": keyboard.CALL_FORM,
     })
 
@@ -407,7 +408,8 @@ def referral_identity(request, pk):
         "given_name": "" if person.given_name == "Unknown" else person.given_name,
         "family_name": "" if person.family_name == "Unknown" else person.family_name,
         "date_of_birth": person.date_of_birth, "postcode": person.postcode,
-        "nhs_number": person.nhs_number or ""})
+        "nhs_number": person.nhs_number or "", "address_line_1": person.address_line_1,
+        "address_line_2": person.address_line_2, "town": person.town})
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.identity_complete(actor=request.user, referral=referral,

@@ -27,6 +27,10 @@ class RevealedChoice:
     radio: Any  # the BoundWidget of the choice
     fields: list[forms.BoundField]
     reveal_id: str
+    # A group of fields revealed together may be named, as its own fieldset (the call's
+    # "Who the call is about"); most reveals are one or two fields and need no name.
+    heading: str = ""
+    hint: str = ""
 
 
 class RevealsMixin(_FormBase):

@@ -32,6 +32,7 @@ class ArrivalForm(PersonForm):
         for name in (*self.NAME_FIELDS, *self.OPTIONAL_FIELDS):
             self.fields[name].required = False
         self.fields["given_name"].help_text = 'If they will not say, what they are known as, or "Unknown"'
+        self.address_pattern()
         self.order_fields(["arrived_at", "route", "accompanied_by", "presenting_concern"])
 
     def clean(self):
@@ -55,7 +56,7 @@ class ArrivalForm(PersonForm):
         return PersonDetails(
             nhs_number=normalise_nhs_number(d["nhs_number"]), given_name=d["given_name"],
             family_name=d["family_name"], date_of_birth=d.get("date_of_birth"),
-            postcode=d.get("postcode") or "", gp_practice=d["gp_practice_code"])
+            postcode=d.get("postcode") or "", gp_practice=d["gp_practice_code"], **self.address())
 
 
 class AssessmentCompletedForm(NHSFormMixin, forms.Form):

@@ -44,6 +44,12 @@ class ServiceUserOutput(serializers.Serializer):
     family_name = serializers.CharField()
     date_of_birth = serializers.DateField(allow_null=True,
                                           help_text="Null while the identity is not confirmed.")
+    # The postal address, for letters (added after the first release: new fields only).
+    address_line_1 = serializers.CharField(help_text="Empty when no postal address is recorded.")
+    address_line_2 = serializers.CharField()
+    town = serializers.CharField()
+    postcode = serializers.CharField(help_text="Empty while the identity is not confirmed, "
+                                               "when the caller could not give it.")
 
 
 class DecisionOutput(serializers.Serializer):

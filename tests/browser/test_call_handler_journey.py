@@ -70,6 +70,8 @@ def test_searching_part_way_through_a_call_keeps_the_notes_and_fills_in_who_it_i
     assert page.evaluate("document.activeElement.id") == "search-results"
     assert page.get_by_label("What the caller said").input_value() == notes
     assert page.get_by_label("Clinical", exact=True).is_checked()
+    # Who the call is about is revealed under the outcome that needs it, filled in already.
+    page.get_by_label("Passed to urgent clinical triage").check()
     who = page.get_by_role("group", name="Who the call is about")
     assert who.get_by_label("Last name").input_value() == "Okonjo"
     assert date_typed(who, "Date of birth (optional)") == date(2001, 6, 9)

@@ -94,6 +94,7 @@ def test_the_search_swaps_its_results_in_without_reloading_and_keeps_the_call_ty
     assert focused(page) == "search-results"
     assert page.get_by_label("What the caller said").input_value() == notes
     assert page.get_by_label("Clinical", exact=True).is_checked()
+    page.get_by_label("Passed to urgent clinical triage").check()  # reveals who the call is about
     who = page.get_by_role("group", name="Who the call is about")
     assert who.get_by_label("NHS number").input_value() == "9434765919"  # carried from the search
     assert_accessible(page)
