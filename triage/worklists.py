@@ -62,7 +62,8 @@ class BookingListFilterForm(forms.Form):
     where the list does not offer that filter."""
 
     stream = forms.ChoiceField(label="Stream", required=False, choices=[("", "All streams"), *Stream.choices])
-    urgency = forms.ChoiceField(label="Urgency", required=False, choices=[("", "Any urgency"), *Urgency.choices])
+    urgency = forms.ChoiceField(label="Urgency", required=False,
+                                choices=[("", "Any urgency"), *Urgency.choices])
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
 
     def __init__(self, data, *, with_urgency: bool = True):

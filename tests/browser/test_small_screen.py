@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.browser]
 
 PHONE = {"width": 375, "height": 812}
 KNOWN_WIDE = {"triage:worklist", "queues:urgent", "queues:non_urgent", "queues:eating_disorders",
-              "queues:nursing_home_in_reach", "queues:children_hub", "scheduling:booking_queue",
-              "scheduling:under_cap", "scheduling:slot_issues", "scheduling:diary", "hub:board",
+              "queues:nursing_home_in_reach", "queues:children_hub",
+              "scheduling:diary", "hub:board",
               "scheduling:my_diary", "careplans:caseload", "triage:dashboard"}
 
 
