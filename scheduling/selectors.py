@@ -120,6 +120,27 @@ def appointment_slot_issues() -> QuerySet[SlotIssue]:
             .order_by(F("target_due_at").asc(nulls_last=True), "raised_at"))
 
 
+def referrals_with_slot_issues(now: datetime | None = None) -> QuerySet[Referral]:
+    """The referrals on the appointment slot issues list, annotated like every worklist's
+    rows (due target, time left, flags) so the list sorts, filters and pages as they do;
+    `attach_slot_issues` adds each page's open issues in one query."""
+    now = now or timezone.now()
+    open_issue = Exists(SlotIssue.objects.filter(referral=OuterRef("pk"), resolved_at__isnull=True))
+    return with_due_target_and_flags(with_next_due(_with_latest_decision(
+        Referral.objects.filter(open_issue).select_related("service_user"))))
+
+
+def attach_slot_issues(referrals: list[Referral]) -> list[Referral]:
+    """Sets `slot_issue` on each referral to its open slot issue (the earliest raised)."""
+    issues: dict[int, SlotIssue] = {}
+    for issue in (SlotIssue.objects.filter(referral__in=referrals, resolved_at__isnull=True)
+                  .select_related("owner").order_by("-raised_at", "-pk")):
+        issues[issue.referral_id] = issue
+    for referral in referrals:
+        referral.slot_issue = issues.get(referral.pk)  # type: ignore[attr-defined]
+    return referrals
+
+
 def bookings_to_rearrange(now: datetime | None = None) -> QuerySet[Booking]:
     """Booked assessments still to come that a practitioner can no longer do: leave,
     sickness, training or another commitment recorded over one of their entries since."""

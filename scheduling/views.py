@@ -21,6 +21,7 @@ from core.errors import DomainError, StaleVersion
 from core.formatting import clock_time, day_date
 from core.permissions import permission_required
 from triage import selectors as triage_selectors
+from triage import worklists
 
 from . import calendar, selectors, services
 from .forms import (
@@ -50,18 +51,39 @@ from .models import (
 from .options import OptionSearch, latest_assessment_decision
 
 BOOK = "scheduling.book_assessment"
+LIST_PAGE = 50  # rows a page on the booking queue, under the CAP and the slot issues
+REFRESH_HEADER = "fetch"  # X-Requested-With value of static/js/queue-refresh.mjs
+
+
+def _is_refresh(request) -> bool:
+    return request.headers.get("X-Requested-With") == REFRESH_HEADER
+
+
+def _list_context(request, queryset, *, with_urgency: bool) -> dict:
+    """A sorted, filtered page of a scheduling list from its address, as the triage
+    worklist does (triage.worklists): a bad parameter is ignored, never an error."""
+    now = timezone.now()
+    form = worklists.BookingListFilterForm(request.GET, with_urgency=with_urgency)
+    chosen = form.chosen()
+    listing = worklists.listing(queryset, chosen, request.GET.get("page"), LIST_PAGE)
+    return {"referrals": list(listing.page.object_list), "page": listing.page, "query": listing.query,
+            "filters": form, "chosen": chosen, "now": now, "here": request.get_full_path(),
+            "refresh_seconds": worklists.REFRESH_SECONDS}
 
 
 @permission_required(BOOK)
 def booking_queue(request):
-    referrals = list(selectors.booking_queue()[:200])
+    context = _list_context(request, selectors.booking_queue(), with_urgency=True)
+    referrals = context["referrals"]
+    if _is_refresh(request):
+        record_access_log_many(actor=request.user, view="booking queue",
+                               service_users=[(r.service_user, r) for r in referrals])
+        return render(request, "scheduling/_booking_queue_table.html", context)
     to_rearrange = list(selectors.bookings_to_rearrange())
     record_access_log_many(actor=request.user, view="booking queue", service_users=[
         *((r.service_user, r) for r in referrals),
         *((b.referral.service_user, b.referral) for b in to_rearrange)])
-    return render(request, "scheduling/booking_queue.html", {
-        "referrals": referrals, "now": timezone.now(), "to_rearrange": to_rearrange,
-    })
+    return render(request, "scheduling/booking_queue.html", {**context, "to_rearrange": to_rearrange})
 
 
 @dataclass
@@ -435,20 +457,21 @@ def feed(request, token):
 
 @permission_required(BOOK, "scheduling.view_booking")
 def under_cap(request):
-    referrals = list(selectors.under_cap_until_assessed())
+    context = _list_context(request, selectors.under_cap_until_assessed(), with_urgency=True)
     record_access_log_many(actor=request.user, view="under CAP until assessed",
-                           service_users=[(r.service_user, r) for r in referrals])
-    return render(request, "scheduling/under_cap.html", {"referrals": referrals, "now": timezone.now()})
+                           service_users=[(r.service_user, r) for r in context["referrals"]])
+    template = "scheduling/_under_cap_table.html" if _is_refresh(request) else "scheduling/under_cap.html"
+    return render(request, template, context)
 
 
 @permission_required(BOOK, "scheduling.view_booking")
 def slot_issues(request):
-    issues = list(selectors.appointment_slot_issues())
+    context = _list_context(request, selectors.referrals_with_slot_issues(), with_urgency=True)
+    referrals = selectors.attach_slot_issues(context["referrals"])
     record_access_log_many(actor=request.user, view="slot issues",
-                           service_users=[(i.referral.service_user, i.referral) for i in issues])
-    return render(request, "scheduling/slot_issues.html", {
-        "issues": issues, "now": timezone.now(),
-        "can_change": request.user.has_perm(CHANGE_SLOT_ISSUE)})
+                           service_users=[(r.service_user, r) for r in referrals])
+    template = "scheduling/_slot_issues_table.html" if _is_refresh(request) else "scheduling/slot_issues.html"
+    return render(request, template, {**context, "can_change": request.user.has_perm(CHANGE_SLOT_ISSUE)})
 
 
 CHANGE_SLOT_ISSUE = "scheduling.change_slotissue"

@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, QuerySet
 
 from cap.models import Referral, ReferralStatus
+from triage.models import Stream, Urgency
 
 # The order of each sort choice. "Due first" is the default and the one that keeps a
 # worklist most-at-risk-first: the earliest due instant, none running last.
@@ -54,6 +55,27 @@ class WorklistFilterForm(forms.Form):
         return {name: cleaned[name] for name in self.fields if cleaned.get(name)}
 
 
+class BookingListFilterForm(forms.Form):
+    """The sort and filters of a list of people triaged for assessment (the booking queue,
+    everyone under the CAP, the slot issues), read from the address. The stream and the
+    urgency are those of the referral's latest triage decision; `with_urgency` is False
+    where the list does not offer that filter."""
+
+    stream = forms.ChoiceField(label="Stream", required=False, choices=[("", "All streams"), *Stream.choices])
+    urgency = forms.ChoiceField(label="Urgency", required=False,
+                                choices=[("", "Any urgency"), *Urgency.choices])
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
+
+    def __init__(self, data, *, with_urgency: bool = True):
+        super().__init__(data, auto_id="filter-%s")
+        if not with_urgency:
+            del self.fields["urgency"]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "nhsuk-select"
+
+    chosen = WorklistFilterForm.chosen
+
+
 @dataclass(frozen=True)
 class Listing:
     page: Page
@@ -67,10 +89,14 @@ class Listing:
 
 def listing(queryset: QuerySet[Referral], chosen: dict[str, str], page_number: str | None,
             per_page: int) -> Listing:
-    """One page of `queryset` filtered by state and in the chosen order. The queue filter
-    is the caller's (it decides which queues the queryset covers)."""
+    """One page of `queryset` filtered by state (and by the stream and urgency annotated
+    from the latest triage decision, where chosen) and in the chosen order. The queue
+    filter is the caller's (it decides which queues the queryset covers)."""
     if state := chosen.get("state"):
         queryset = queryset.filter(status=state)
+    for annotated in ("stream", "urgency"):
+        if value := chosen.get(annotated):
+            queryset = queryset.filter(**{annotated: value})
     queryset = queryset.order_by(*ORDERINGS[chosen.get("sort", "due")])
     page = Paginator(queryset, per_page).get_page(page_number)
     return Listing(page=page, chosen=chosen, query=urlencode(chosen))
