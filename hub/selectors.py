@@ -2,7 +2,10 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+
+from triage.models import TriageDecision
+from triage.selectors import CRISIS_INDICATORS
 
 from .models import REFERRED_ON, HubArrival, HubOutcome
 
@@ -13,8 +16,18 @@ FIGURES_PERIOD = timedelta(days=30)
 
 
 def _board_rows(arrivals: QuerySet[HubArrival]) -> QuerySet[HubArrival]:
-    return arrivals.select_related("referral__service_user", "target", "assessment_started_by",
-                                   "assessed_by")
+    """A board row in the same query as the rest (no query per row): the person, the hub's
+    own 2-hour target and its name, and the referral's flags as a worklist shows them
+    (`crisis`, `adjustments`: triage.selectors.with_due_target_and_flags)."""
+    return (arrivals.select_related("referral__service_user", "target__definition",
+                                    "assessment_started_by", "assessed_by")
+            .annotate(
+                crisis=ExpressionWrapper(
+                    Q(referral__urgent_triage_requested_at__isnull=False)
+                    | Q(referral__risk_indicators__overlap=CRISIS_INDICATORS),
+                    output_field=BooleanField()),
+                adjustments=Exists(TriageDecision.objects.filter(referral=OuterRef("referral"))
+                                   .exclude(requirements=""))))
 
 
 def hub_waiting() -> QuerySet[HubArrival]:

@@ -16,7 +16,7 @@ from core.errors import DomainError
 from core.forms import typed_values
 from core.permissions import permission_required
 from triage.dashboard import time_left_text
-from triage.presenters import duration_text
+from triage.presenters import due_state, duration_text, row_flags
 
 from . import selectors, services
 from .forms import ArrivalForm, AssessmentCompletedForm
@@ -24,13 +24,25 @@ from .models import HubArrival
 
 BOARD_LIMIT = 50  # per section: more than this waiting is for the dashboard, not a board
 REFRESH_HEADER = "fetch"  # X-Requested-With of static/js/queue-refresh.mjs
+REFRESH_SECONDS = 60  # between the board's refreshes, as the triage worklists
+
+
+# On the board everyone is waiting for their urgent assessment: the hub's own clock says
+# it, so the worklist's flag for it would only repeat itself on every row.
+_BOARD_SILENT_FLAGS = {"Awaiting urgent assessment"}
 
 
 def _on_the_board(rows: list[HubArrival], now: datetime) -> list[HubArrival]:
-    """Each row's time since arrival and time left on its 2-hour target, at one instant."""
+    """Each row's time since arrival, time left on its 2-hour target (at risk or breached)
+    and flags, at one instant."""
     for row in rows:
         row.since_arrival = duration_text(int((now - row.arrived_at).total_seconds() // 60))
         row.time_left, row.overdue = time_left_text(row.target.due_at, now)
+        row.due_state = due_state(row.target.due_at, row.target.at_risk_at, now)
+        referral = row.referral
+        referral.crisis = getattr(row, "crisis", False)
+        referral.adjustments = getattr(row, "adjustments", False)
+        row.flags = [flag for flag in row_flags(referral) if flag[0] not in _BOARD_SILENT_FLAGS]
         if row.assessed_at:
             row.in_time = row.assessed_at <= row.target.due_at
             row.took = duration_text(int((row.assessed_at - row.arrived_at).total_seconds() // 60))
@@ -52,7 +64,7 @@ def board(request):
     context = {
         "now": now, "waiting": waiting, "being_assessed": being_assessed, "assessed": assessed,
         "can_record": request.user.has_perm("hub.record_hub_arrival"),
-        "limit": BOARD_LIMIT,
+        "limit": BOARD_LIMIT, "refresh_seconds": REFRESH_SECONDS,
     }
     if request.headers.get("X-Requested-With") == REFRESH_HEADER:
         return render(request, "hub/_board_lists.html", context)

@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from cap.models import Referral, ReferralStatus
-from triage.models import Stream, Urgency
+from careplans.models import Episode
+from scheduling.models import Team
+from triage.models import Stream, TriageDecision, Urgency
 
 # The order of each sort choice. "Due first" is the default and the one that keeps a
 # worklist most-at-risk-first: the earliest due instant, none running last.
@@ -36,10 +38,17 @@ class WorklistFilterForm(forms.Form):
 
     queue = forms.ChoiceField(label="Queue", required=False)
     state = forms.ChoiceField(label="State", required=False, choices=[("", "Any state"), *STATE_CHOICES])
+    stream = forms.ChoiceField(label="Stream", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
 
     def __init__(self, data, *, queue_choices: list[tuple[str, str]]):
         super().__init__(data, auto_id="filter-%s")
+        stream_field, team_field = self.fields["stream"], self.fields["team"]
+        assert isinstance(stream_field, forms.ChoiceField) and isinstance(team_field, forms.ChoiceField)
+        stream_field.choices = [("", "Any stream"), *Stream.choices]
+        team_field.choices = [("", "Any team"), *((str(pk), name) for pk, name in
+                                                  Team.objects.values_list("pk", "name"))]
         queue_field = self.fields["queue"]
         assert isinstance(queue_field, forms.ChoiceField)
         queue_field.choices = [("", "All my queues"), *queue_choices]
@@ -94,9 +103,30 @@ def listing(queryset: QuerySet[Referral], chosen: dict[str, str], page_number: s
     filter is the caller's (it decides which queues the queryset covers)."""
     if state := chosen.get("state"):
         queryset = queryset.filter(status=state)
-    for annotated in ("stream", "urgency"):
-        if value := chosen.get(annotated):
-            queryset = queryset.filter(**{annotated: value})
+    if stream := chosen.get("stream"):
+        # The booking lists annotate each referral's stream already; a triage queue does not.
+        queryset = (queryset.filter(stream=stream) if "stream" in queryset.query.annotations
+                    else _in_stream(queryset, stream))
+    if urgency := chosen.get("urgency"):
+        queryset = queryset.filter(urgency=urgency)
+    if team := chosen.get("team"):
+        queryset = queryset.filter(_with_team(int(team)))
     queryset = queryset.order_by(*ORDERINGS[chosen.get("sort", "due")])
     page = Paginator(queryset, per_page).get_page(page_number)
     return Listing(page=page, chosen=chosen, query=urlencode(chosen))
+
+
+def _in_stream(queryset: QuerySet[Referral], stream: str) -> QuerySet[Referral]:
+    """The referrals of `queryset` in `stream`: the one each referral's latest triage
+    decision chose (suggested while triage goes on, decided once it streams it for
+    assessment). Read for the rows of the queue alone, not the whole table."""
+    latest = TriageDecision.objects.filter(referral=OuterRef("pk")).order_by("-decided_at", "-pk")
+    return queryset.annotate(latest_stream=Subquery(latest.values("stream")[:1])).filter(latest_stream=stream)
+
+
+def _with_team(team_id: int) -> Q:
+    """A referral's team, where it has one: the team a triage decision routed it to, or a
+    team that has the person on its caseload (an open episode of care)."""
+    return Q(Exists(TriageDecision.objects.filter(referral=OuterRef("pk"), existing_team_id=team_id))
+             | Exists(Episode.objects.open().filter(service_user=OuterRef("service_user"),
+                                                    team_id=team_id)))
