@@ -193,6 +193,6 @@ def test_manager_reads_the_board_and_an_arrival(live_server, page, hub_staff, ma
     open_from_menu(page, "Urgent Care Hub")
     page.get_by_role("heading", name="Urgent Care Hub", level=1).wait_for()
     assert page.get_by_role("button", name=re.compile("Start assessment")).count() == 0
-    page.get_by_role("link", name=str(arrival.referral.service_user)).click()
+    page.get_by_role("link", name=arrival.referral.reference).click()
     page.get_by_text("Took an overdose; medically cleared by the crew").wait_for()
     assert_accessible(page)
