@@ -207,10 +207,9 @@ NOT_ON_THE_DEMO_DATA = {
         "cap:admin_tasks", "cap:referral_attachment", "cap:referral_identity", "careplans:expertise_request",
         "careplans:other_need_add", "careplans:step_up_end", "careplans:step_ups", "careplans:support_slots",
         "careplans:transition", "followup:team_tasks", "queues:eating_disorders",
-        # A referral sent to the huddle goes on the next working day's agenda
-        # (followup:huddle_day, reached); today's is empty.
-        "followup:huddle",
         "queues:nursing_home_in_reach", "triage:performance_figure")}
+
+HUDDLE_PAGES = {"followup:huddle", "followup:huddle_day"}
 
 PAGES_PER_ROLE = 300
 URLS_PER_VIEW = 2
@@ -457,4 +456,9 @@ def test_every_read_of_a_person_writes_one_row_per_person_shown(demo):
         **NOT_ON_THE_DEMO_DATA,
     }
     missing = set(SHOWS_PEOPLE) - set(reached) - reached_elsewhere.keys()
+    # The demo data's huddle referral is on today's agenda (followup:huddle) when it is
+    # loaded before the huddle meets, and on the next working day's (followup:huddle_day)
+    # after: the crawl reaches one of the two, by the hour it runs.
+    if HUDDLE_PAGES & set(reached):
+        missing -= HUDDLE_PAGES
     assert not missing, f"not reached showing anyone: add a seed or a link for {sorted(missing)}"
