@@ -2,12 +2,14 @@
 (WCAG 2.2 AA rules), filling the NHS.UK date and date-and-time inputs, the newest history
 row of a record, and the staff a structured assessment needs."""
 
+import time
 from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from scheduling.models import ClinicRoom, Discipline
 from tests.factories import PractitionerFactory
@@ -45,14 +47,29 @@ def sign_in_password_only(page, base, username, password):
     page.get_by_role("button", name="Sign in").click()
 
 
-def open_from_menu(page, name: str):
+def open_from_menu(page, name: str, timeout_ms: int = 15_000):
     """Follow the header menu's link `name`, as a user would: a link that does not fit the
-    width is under the menu's More button (the NHS.UK header moves it there)."""
+    width is under the menu's More button (the NHS.UK header moves it there).
+
+    The header re-measures itself whenever the navigation's width changes (a web font
+    arriving, a resize) and closes the More menu as it does, so the link is looked for
+    again, and the menu reopened, until it can be clicked."""
+    page.wait_for_load_state("load")
     menu = page.get_by_role("navigation", name="Menu")
-    link = menu.get_by_role("link", name=name, exact=True)
-    if not link.first.is_visible():
-        menu.get_by_role("button", name="Browse More").click()
-    link.locator("visible=true").first.click()
+    link = menu.get_by_role("link", name=name, exact=True).locator("visible=true").first
+    more = menu.get_by_role("button", name="Browse More")
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if link.count():
+            try:
+                link.click(timeout=1_000)
+                return
+            except PlaywrightTimeoutError:
+                continue
+        if more.is_visible() and more.get_attribute("aria-expanded") != "true":
+            more.click()
+        page.wait_for_timeout(100)
+    raise AssertionError(f"The header menu has no link {name!r} to follow on {page.url}")
 
 
 def date_group(scope, legend: str):
