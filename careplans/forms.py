@@ -1,6 +1,7 @@
 from django import forms
 
 from core.forms import LocalDateTimeField, NhsDateField, NHSFormMixin
+from core.lists import ListFilterForm
 from directory.models import CommunityService, Expertise
 from scheduling.models import Practitioner, Team
 
@@ -172,3 +173,25 @@ class EpisodeCloseForm(NHSFormMixin, forms.Form):
 class TransitionCancelForm(NHSFormMixin, forms.Form):
     reason = forms.CharField(label="Why the transition is cancelled", max_length=500,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# The caseload's sort choices: "Due first" keeps the most at risk at the top (a care
+# coordinator still to be named, the earliest due, and the rest by the day they opened).
+CASELOAD_SORT_CHOICES = [("due", "Due first"), ("opened", "Opened first"), ("name", "Last name")]
+CASELOAD_COORDINATOR_CHOICES = [("", "Named or not"), ("not_named", "Not named yet"),
+                                ("named", "Named"), ("mine", "Me")]
+
+
+class CaseloadFilterForm(ListFilterForm):
+    """The caseload's sort and filters. `teams` are the teams whose caseload the user holds;
+    `is_practitioner` offers "Me" as care coordinator."""
+
+    team = forms.ChoiceField(label="Team", required=False)
+    coordinator = forms.ChoiceField(label="Care coordinator", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=CASELOAD_SORT_CHOICES)
+
+    def __init__(self, data, *, teams: list[tuple[int, str]], is_practitioner: bool):
+        super().__init__(data)
+        self.set_choices("team", [("", "All our teams"), *((str(pk), name) for pk, name in teams)])
+        self.set_choices("coordinator", [choice for choice in CASELOAD_COORDINATOR_CHOICES
+                                         if is_practitioner or choice[0] != "mine"])

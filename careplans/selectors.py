@@ -11,7 +11,7 @@ from django.utils import timezone
 from access import rules
 from cap.models import ServiceUser
 from core.audit import record_access_log
-from scheduling.models import Practitioner
+from scheduling.models import Practitioner, Team
 from triage.models import WaitTarget
 from triage.presenters import duration_text
 
@@ -125,6 +125,37 @@ def caseload_for(user: User | AnonymousUser) -> QuerySet[Episode]:
     return (episodes.annotate(coordinator_due_at=Subquery(due))
             .select_related("service_user", "team", "care_coordinator__discipline", "referral")
             .order_by(F("coordinator_due_at").asc(nulls_last=True), "opened_on", "pk"))
+
+
+CASELOAD_ORDERINGS = {
+    "due": (F("coordinator_due_at").asc(nulls_last=True), "opened_on", "pk"),
+    "opened": ("opened_on", "pk"),
+    "name": ("service_user__family_name", "service_user__given_name", "pk"),
+}
+
+
+def caseload_teams(user: User | AnonymousUser) -> list[tuple[int, str]]:
+    """The teams whose caseload the user holds (pk, name): their own, or every team for a
+    manager who is in none."""
+    practitioner = practitioner_of(user)
+    teams = practitioner.teams.all() if practitioner is not None else Team.objects.all()
+    return list(teams.order_by("name").values_list("pk", "name"))
+
+
+def caseload_filtered(user: User | AnonymousUser, chosen: dict[str, str]) -> QuerySet[Episode]:
+    """The user's caseload (caseload_for) in one team, by whether a care coordinator is
+    named (or is the user), in the chosen order: the caseload page's filters."""
+    episodes = caseload_for(user)
+    if team := chosen.get("team"):
+        episodes = episodes.filter(team_id=int(team))
+    coordinator = chosen.get("coordinator")
+    if coordinator == "not_named":
+        episodes = episodes.filter(care_coordinator__isnull=True)
+    elif coordinator == "named":
+        episodes = episodes.filter(care_coordinator__isnull=False)
+    elif coordinator == "mine":
+        episodes = episodes.filter(care_coordinator=practitioner_of(user))
+    return episodes.order_by(*CASELOAD_ORDERINGS[chosen.get("sort", "due")])
 
 
 def time_left_text(due_at: datetime | None, now: datetime) -> str:

@@ -1,7 +1,10 @@
 """Care plan pages. Every page that shows a person's plan logs the view (who, when)."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,6 +15,7 @@ from accounts.kept_work import keeps_typed_work
 from cap.models import ServiceUser
 from core.audit import record_access_log_many
 from core.errors import DomainError, NotAllowed, StaleVersion
+from core.lists import REFRESH_SECONDS, is_refresh
 from core.permissions import permission_required
 
 from . import forms, selectors, services
@@ -36,6 +40,7 @@ CONTRIBUTE = "careplans.contribute_care_plan"
 VIEW_EPISODES = "careplans.view_episode"
 CHANGE_EPISODES = "careplans.change_episode"
 CHANGE_TRANSITIONS = "careplans.change_transition"
+CASELOAD_PAGE = 50  # open episodes a page, as the scheduling lists
 
 
 def _person_and_plan(request, pk, context="care plan"):
@@ -423,16 +428,26 @@ def transition_new(request, pk):
 @permission_required(VIEW, VIEW_EPISODES)
 def caseload(request):
     """Our caseload: the open episodes of the practitioner's teams, a care coordinator
-    still to be named (earliest due) first; and the transitions awaiting their agreement."""
+    still to be named (earliest due) first, filtered, sorted and paged from the address as
+    a worklist is; and the transitions awaiting their agreement."""
     now = timezone.now()
-    episodes = list(selectors.caseload_for(request.user)[:500])
+    form = forms.CaseloadFilterForm(request.GET, teams=selectors.caseload_teams(request.user),
+                                    is_practitioner=selectors.practitioner_of(request.user) is not None)
+    chosen = form.chosen()
+    page = Paginator(selectors.caseload_filtered(request.user, chosen), CASELOAD_PAGE).get_page(
+        request.GET.get("page"))
+    episodes = list(page.object_list)
     to_agree = list(selectors.transitions_to_agree(request.user)[:100])
     record_access_log_many(actor=request.user, view="caseload", service_users=[
         *((e.service_user, e.referral) for e in episodes), *(t.service_user for t in to_agree)])
-    return render(request, "careplans/caseload.html", {
+    context = {
         "rows": [(e, selectors.time_left_text(e.coordinator_due_at, now),
                   e.coordinator_due_at is not None and e.coordinator_due_at < now) for e in episodes],
-        "to_agree": to_agree})
+        "page": page, "query": urlencode(chosen), "filters": form, "chosen": chosen, "now": now,
+        "here": request.get_full_path(), "refresh_seconds": REFRESH_SECONDS, "to_agree": to_agree}
+    if is_refresh(request):
+        return render(request, "careplans/_caseload_table.html", context)
+    return render(request, "careplans/caseload.html", context)
 
 
 def _episode_page(request, episode, coordinator_form=None, close_form=None, status=200):

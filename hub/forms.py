@@ -5,6 +5,7 @@ from cap.models import ServiceUser
 from cap.services import PersonDetails
 from cap.validators import normalise_nhs_number
 from core.forms import LocalDateTimeField, NHSFormMixin
+from core.lists import ListFilterForm
 
 from .models import ArrivalRoute, HubOutcome
 from .services import Arrival
@@ -66,3 +67,14 @@ class AssessmentCompletedForm(NHSFormMixin, forms.Form):
     notes = forms.CharField(label="Notes", max_length=4000, required=False,
                             widget=forms.Textarea(attrs={"rows": 4}),
                             help_text="What was agreed, and with whom")
+
+
+class BoardFilterForm(ListFilterForm):
+    """The board's sort and filter: by how people came (each of its lists), and the order of
+    those waiting and being assessed (the assessed are listed latest first)."""
+
+    route = forms.ChoiceField(label="How they came", required=False,
+                              choices=[("", "Any way"), *ArrivalRoute.choices])
+    sort = forms.ChoiceField(label="Sort by", required=False,
+                             choices=[("due", "Due first"), ("arrived", "Arrived first"),
+                                      ("name", "Last name")])

@@ -30,20 +30,39 @@ def _board_rows(arrivals: QuerySet[HubArrival]) -> QuerySet[HubArrival]:
                                    .exclude(requirements=""))))
 
 
-def hub_waiting() -> QuerySet[HubArrival]:
-    """Waiting to be assessed, the nearest to breaching its 2-hour target (due instant) first."""
-    return _board_rows(HubArrival.objects.waiting()).order_by("target__due_at", "id")
+# The orders of the board's sort choices for those waiting and being assessed. "Due first",
+# the default, is the nearest to breaching its 2-hour target (due instant) first.
+BOARD_ORDERINGS = {
+    "due": ("target__due_at", "id"),
+    "arrived": ("arrived_at", "id"),
+    "name": ("referral__service_user__family_name", "referral__service_user__given_name", "id"),
+}
 
 
-def hub_being_assessed() -> QuerySet[HubArrival]:
-    """Being assessed, the nearest to breaching first: the target runs until it is complete."""
-    return _board_rows(HubArrival.objects.being_assessed()).order_by("target__due_at", "id")
+def _chosen(arrivals: QuerySet[HubArrival], chosen: dict[str, str] | None) -> QuerySet[HubArrival]:
+    """`arrivals` by how they came, where the board's filter chose it."""
+    if route := (chosen or {}).get("route"):
+        arrivals = arrivals.filter(route=route)
+    return arrivals
 
 
-def hub_recently_assessed(now: datetime) -> QuerySet[HubArrival]:
+def hub_waiting(chosen: dict[str, str] | None = None) -> QuerySet[HubArrival]:
+    """Waiting to be assessed, the nearest to breaching first unless another order is chosen."""
+    return _board_rows(_chosen(HubArrival.objects.waiting(), chosen)).order_by(
+        *BOARD_ORDERINGS[(chosen or {}).get("sort", "due")])
+
+
+def hub_being_assessed(chosen: dict[str, str] | None = None) -> QuerySet[HubArrival]:
+    """Being assessed (the target runs until it is complete), the nearest to breaching first
+    unless another order is chosen."""
+    return _board_rows(_chosen(HubArrival.objects.being_assessed(), chosen)).order_by(
+        *BOARD_ORDERINGS[(chosen or {}).get("sort", "due")])
+
+
+def hub_recently_assessed(now: datetime, chosen: dict[str, str] | None = None) -> QuerySet[HubArrival]:
     """Assessed in the last day, the latest first."""
-    return (_board_rows(HubArrival.objects.assessed().filter(assessed_at__gte=now - RECENTLY_ASSESSED))
-            .order_by("-assessed_at", "-id"))
+    assessed = HubArrival.objects.assessed().filter(assessed_at__gte=now - RECENTLY_ASSESSED)
+    return _board_rows(_chosen(assessed, chosen)).order_by("-assessed_at", "-id")
 
 
 def _share(part: int, whole: int) -> int | None:

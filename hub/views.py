@@ -14,17 +14,16 @@ from cap.models import ServiceUser
 from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError
 from core.forms import typed_values
+from core.lists import REFRESH_SECONDS, is_refresh
 from core.permissions import permission_required
 from triage.dashboard import time_left_text
 from triage.presenters import due_state, duration_text, row_flags
 
 from . import selectors, services
-from .forms import ArrivalForm, AssessmentCompletedForm
+from .forms import ArrivalForm, AssessmentCompletedForm, BoardFilterForm
 from .models import HubArrival
 
 BOARD_LIMIT = 50  # per section: more than this waiting is for the dashboard, not a board
-REFRESH_HEADER = "fetch"  # X-Requested-With of static/js/queue-refresh.mjs
-REFRESH_SECONDS = 60  # between the board's refreshes, as the triage worklists
 
 
 # On the board everyone is waiting for their urgent assessment: the hub's own clock says
@@ -55,9 +54,11 @@ def board(request):
     lists refresh every minute (queue-refresh.mjs asks for them alone), so nothing typed
     elsewhere on the page is lost."""
     now = timezone.now()
-    waiting = _on_the_board(list(selectors.hub_waiting()[:BOARD_LIMIT]), now)
-    being_assessed = _on_the_board(list(selectors.hub_being_assessed()[:BOARD_LIMIT]), now)
-    assessed = _on_the_board(list(selectors.hub_recently_assessed(now)[:BOARD_LIMIT]), now)
+    filters = BoardFilterForm(request.GET)
+    chosen = filters.chosen()
+    waiting = _on_the_board(list(selectors.hub_waiting(chosen)[:BOARD_LIMIT]), now)
+    being_assessed = _on_the_board(list(selectors.hub_being_assessed(chosen)[:BOARD_LIMIT]), now)
+    assessed = _on_the_board(list(selectors.hub_recently_assessed(now, chosen)[:BOARD_LIMIT]), now)
     # Each refresh shows the people again, and is logged again.
     record_access_log_many(actor=request.user, view="Urgent Care Hub board", service_users=[
         (row.referral.service_user, row.referral) for row in (*waiting, *being_assessed, *assessed)])
@@ -65,8 +66,9 @@ def board(request):
         "now": now, "waiting": waiting, "being_assessed": being_assessed, "assessed": assessed,
         "can_record": request.user.has_perm("hub.record_hub_arrival"),
         "limit": BOARD_LIMIT, "refresh_seconds": REFRESH_SECONDS,
+        "filters": filters, "chosen": chosen, "here": request.get_full_path(),
     }
-    if request.headers.get("X-Requested-With") == REFRESH_HEADER:
+    if is_refresh(request):
         return render(request, "hub/_board_lists.html", context)
     return render(request, "hub/board.html", context)
 

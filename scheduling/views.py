@@ -19,6 +19,7 @@ from cap.models import Referral
 from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError, StaleVersion
 from core.formatting import clock_time, day_date
+from core.lists import REFRESH_SECONDS, is_refresh
 from core.permissions import permission_required
 from triage import selectors as triage_selectors
 from triage import worklists
@@ -52,11 +53,6 @@ from .options import OptionSearch, latest_assessment_decision
 
 BOOK = "scheduling.book_assessment"
 LIST_PAGE = 50  # rows a page on the booking queue, under the CAP and the slot issues
-REFRESH_HEADER = "fetch"  # X-Requested-With value of static/js/queue-refresh.mjs
-
-
-def _is_refresh(request) -> bool:
-    return request.headers.get("X-Requested-With") == REFRESH_HEADER
 
 
 def _list_context(request, queryset, *, with_urgency: bool) -> dict:
@@ -68,14 +64,14 @@ def _list_context(request, queryset, *, with_urgency: bool) -> dict:
     listing = worklists.listing(queryset, chosen, request.GET.get("page"), LIST_PAGE)
     return {"referrals": list(listing.page.object_list), "page": listing.page, "query": listing.query,
             "filters": form, "chosen": chosen, "now": now, "here": request.get_full_path(),
-            "refresh_seconds": worklists.REFRESH_SECONDS}
+            "refresh_seconds": REFRESH_SECONDS}
 
 
 @permission_required(BOOK)
 def booking_queue(request):
     context = _list_context(request, selectors.booking_queue(), with_urgency=True)
     referrals = context["referrals"]
-    if _is_refresh(request):
+    if is_refresh(request):
         record_access_log_many(actor=request.user, view="booking queue",
                                service_users=[(r.service_user, r) for r in referrals])
         return render(request, "scheduling/_booking_queue_table.html", context)
@@ -460,7 +456,7 @@ def under_cap(request):
     context = _list_context(request, selectors.under_cap_until_assessed(), with_urgency=True)
     record_access_log_many(actor=request.user, view="under CAP until assessed",
                            service_users=[(r.service_user, r) for r in context["referrals"]])
-    template = "scheduling/_under_cap_table.html" if _is_refresh(request) else "scheduling/under_cap.html"
+    template = "scheduling/_under_cap_table.html" if is_refresh(request) else "scheduling/under_cap.html"
     return render(request, template, context)
 
 
@@ -470,7 +466,7 @@ def slot_issues(request):
     referrals = selectors.attach_slot_issues(context["referrals"])
     record_access_log_many(actor=request.user, view="slot issues",
                            service_users=[(r.service_user, r) for r in referrals])
-    template = "scheduling/_slot_issues_table.html" if _is_refresh(request) else "scheduling/slot_issues.html"
+    template = "scheduling/_slot_issues_table.html" if is_refresh(request) else "scheduling/slot_issues.html"
     return render(request, template, {**context, "can_change": request.user.has_perm(CHANGE_SLOT_ISSUE)})
 
 

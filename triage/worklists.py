@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from cap.models import Referral, ReferralStatus
 from careplans.models import Episode
+from core.lists import ListFilterForm
 from scheduling.models import Team
 from triage.models import Stream, TriageDecision, Urgency
 
@@ -28,13 +29,11 @@ SORT_CHOICES = [("due", "Due first"), ("received", "Received first"), ("name", "
 STATE_CHOICES = [(s.value, s.label) for s in (ReferralStatus.AWAITING_TRIAGE,
                                               ReferralStatus.AWAITING_URGENT_ASSESSMENT,
                                               ReferralStatus.REDIRECTED_CHILDREN_HUB)]
-# Seconds between a worklist's refreshes (static/js/queue-refresh.mjs reads it from the page).
-REFRESH_SECONDS = 60
 
 
-class WorklistFilterForm(forms.Form):
-    """The worklist's sort and filters, read from the address; `queue_choices` are the
-    queues the clinician works (slug, title)."""
+class WorklistFilterForm(ListFilterForm):
+    """The worklist's sort and filters; `queue_choices` are the queues the clinician works
+    (slug, title)."""
 
     queue = forms.ChoiceField(label="Queue", required=False)
     state = forms.ChoiceField(label="State", required=False, choices=[("", "Any state"), *STATE_CHOICES])
@@ -43,32 +42,20 @@ class WorklistFilterForm(forms.Form):
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
 
     def __init__(self, data, *, queue_choices: list[tuple[str, str]]):
-        super().__init__(data, auto_id="filter-%s")
-        stream_field, team_field = self.fields["stream"], self.fields["team"]
-        assert isinstance(stream_field, forms.ChoiceField) and isinstance(team_field, forms.ChoiceField)
-        stream_field.choices = [("", "Any stream"), *Stream.choices]
-        team_field.choices = [("", "Any team"), *((str(pk), name) for pk, name in
-                                                  Team.objects.values_list("pk", "name"))]
-        queue_field = self.fields["queue"]
-        assert isinstance(queue_field, forms.ChoiceField)
-        queue_field.choices = [("", "All my queues"), *queue_choices]
+        super().__init__(data)
+        self.set_choices("stream", [("", "Any stream"), *Stream.choices])
+        self.set_choices("team", [("", "Any team"), *((str(pk), name) for pk, name in
+                                                      Team.objects.values_list("pk", "name"))])
+        self.set_choices("queue", [("", "All my queues"), *queue_choices])
         if not queue_choices:
             del self.fields["queue"]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "nhsuk-select"
-
-    def chosen(self) -> dict[str, str]:
-        """The valid parameters, each known choice as given; a bad one is left out."""
-        self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
-        return {name: cleaned[name] for name in self.fields if cleaned.get(name)}
 
 
-class BookingListFilterForm(forms.Form):
+class BookingListFilterForm(ListFilterForm):
     """The sort and filters of a list of people triaged for assessment (the booking queue,
-    everyone under the CAP, the slot issues), read from the address. The stream and the
-    urgency are those of the referral's latest triage decision; `with_urgency` is False
-    where the list does not offer that filter."""
+    everyone under the CAP, the slot issues). The stream and the urgency are those of the
+    referral's latest triage decision; `with_urgency` is False where the list does not
+    offer that filter."""
 
     stream = forms.ChoiceField(label="Stream", required=False, choices=[("", "All streams"), *Stream.choices])
     urgency = forms.ChoiceField(label="Urgency", required=False,
@@ -76,13 +63,9 @@ class BookingListFilterForm(forms.Form):
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
 
     def __init__(self, data, *, with_urgency: bool = True):
-        super().__init__(data, auto_id="filter-%s")
+        super().__init__(data)
         if not with_urgency:
             del self.fields["urgency"]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "nhsuk-select"
-
-    chosen = WorklistFilterForm.chosen
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from accounts.kept_work import keeps_typed_work
 from cap.models import ChildrenHubResponse, Referral, RiskIndicator
 from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError
+from core.lists import is_refresh
 from core.permissions import permission_required
 from scheduling import selectors as scheduling_selectors
 
@@ -15,7 +16,7 @@ from .. import services
 from ..decide_page import decide_page_for
 from ..forms import TriageDecisionForm
 from ..models import DecisionOutcome, Urgency
-from .queues import REFRESH_HEADER, TRIAGE_QUEUES, visible_queues, worklist_context
+from .queues import TRIAGE_QUEUES, visible_queues, worklist_context
 
 WORKLIST_LIMIT = 20
 # A page of the worklist: about a screen of one-line rows on a desktop.
@@ -30,7 +31,7 @@ def worklist(request):
                                choose_queue=True)
     # People who missed appointments and wait for a clinician's review before anyone
     # books them again (scheduling.services.booking_did_not_attend).
-    refresh = request.headers.get("X-Requested-With") == REFRESH_HEADER
+    refresh = is_refresh(request)
     reviews = (list(scheduling_selectors.clinical_reviews_needed()[:WORKLIST_LIMIT])
                if not refresh and request.user.has_perm("scheduling.record_clinical_review") else [])
     record_access_log_many(actor=request.user, view="triage worklist", service_users=[

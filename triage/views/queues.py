@@ -18,6 +18,7 @@ from cap.models import Referral, SpecificQueue, TriageQueue
 from core.audit import record_access_log_many
 from core.errors import DomainError
 from core.formatting import clock_time, date_and_time, nhs_number
+from core.lists import REFRESH_SECONDS, is_refresh
 from core.permissions import permission_required
 
 from .. import selectors, services, worklists
@@ -27,7 +28,6 @@ from ..presenters import due_state, row_flags
 # A queue page shows the rows closest to breach; more than this is a staffing
 # problem the dashboard shows, not a list anyone reads to the end.
 QUEUE_LIMIT = 50
-REFRESH_HEADER = "fetch"  # X-Requested-With value of queue-refresh.mjs
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def worklist_context(request, queues: list[Queue], *, per_page: int, choose_queu
                                 request.GET.get("page"), per_page)
     rows = rows_of(listing.page.object_list, now, request.user)
     return {"rows": rows, "page": listing.page, "query": listing.query, "filters": form,
-            "chosen": chosen, "now": now, "refresh_seconds": worklists.REFRESH_SECONDS,
+            "chosen": chosen, "now": now, "refresh_seconds": REFRESH_SECONDS,
             "here": request.get_full_path(),
             "can_decide": request.user.has_perm("triage.record_triage_decision"),
             "can_record_hub_response": request.user.has_perm("cap.work_children_hub_handoff")}
@@ -189,7 +189,7 @@ def _queue_page(request, queue: Queue):
                            service_users=[(row.referral.service_user, row.referral)
                                           for row in context["rows"]])
     context.update({"queue": queue, "queues": visible_queues(request.user)})
-    if request.headers.get("X-Requested-With") == REFRESH_HEADER:
+    if is_refresh(request):
         return render(request, "triage/_queue_table.html", context)
     return render(request, "triage/queue.html", context)
 
