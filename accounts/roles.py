@@ -76,6 +76,11 @@ _REFERRALS = ("cap.view_referral", "cap.view_serviceuser")
 _IN_CARE = "access.read_in_care"
 # Who broke the glass to read a record, and why: managers and the Caldicott guardian.
 _BREAK_GLASS_REPORT = "access.view_break_glass_report"
+# What a person's Reasonable Adjustment flag says, and recording and confirming it: the
+# roles whose work acts on it (triage, the admin team who book and write, the hub, the
+# practitioners in the person's care, managers). Everyone else who sees the person sees
+# only that a flag exists (adjustments.selectors).
+_ADJUSTMENTS = ("adjustments.view_adjustmentflag", "adjustments.record_adjustment_flag")
 # The logged calls (cap:calls): who called, the callback number, what was done.
 _CALLS = "cap.view_enquiry"
 # Completing a person's identity passed to triage without it (cap:referral_identity).
@@ -100,7 +105,7 @@ ROLES = (
           ("Targets and rules", "admin:index"), ("Unmet needs", "directory:unmet_needs"),
           ("Expertise", "directory:expertise"), ("Record access", "cap:record_access"),
           ("Break-glass reads", "access:break_glass_report")),
-         _perms(_REFERRALS, _CALLS, _BREAK_GLASS_REPORT,
+         _perms(_REFERRALS, _CALLS, _BREAK_GLASS_REPORT, "adjustments.view_adjustmentflag",
                 # Who has looked at a record (subject access requests, Caldicott
                 # investigations): the pages, their CSV and the API.
                 "cap.view_recordaccess",
@@ -139,7 +144,8 @@ ROLES = (
           ("MDT huddle", "followup:huddle"),
           ("Community support", "directory:index"),
           ("Expertise", "directory:expertise")),
-         _perms(_REFERRALS, _TRIAGE, _CHILDREN_HUB, _SIGNPOST, _CALLS, _IDENTITY, "directory.view_expertise",
+         _perms(_REFERRALS, _TRIAGE, _CHILDREN_HUB, _SIGNPOST, _CALLS, _IDENTITY, _ADJUSTMENTS,
+                "directory.view_expertise",
                 # Urgent triage books the crisis assessment into a practitioner's diary,
                 # so it reads the diaries (and the booking it made).
                 "scheduling.view_practitioner", "scheduling.view_booking",
@@ -153,7 +159,7 @@ ROLES = (
           ("Log a written referral", "cap:written_referral"),
           ("Identity checks", "cap:match_reviews"),
           ("Tasks", "cap:admin_tasks")),
-         _perms(_REFERRALS, "cap.log_written_referral", _IDENTITY,
+         _perms(_REFERRALS, "cap.log_written_referral", _IDENTITY, _ADJUSTMENTS,
                 "scheduling.book_assessment", "scheduling.view_booking", "scheduling.view_slotissue",
                 # The diaries and rooms it books into, and practitioners' leave and commitments.
                 "scheduling.view_practitioner", "scheduling.view_clinicroom",
@@ -177,7 +183,7 @@ ROLES = (
          # of the people in their care (access.rules), and breaks the glass for anyone else.
          # Their own diary, calendar feed and working pattern, and their own leave, training
          # and sickness (scheduling.selectors.may_keep_diary): never another's.
-         _perms(_IN_CARE, "scheduling.keep_own_diary",
+         _perms(_IN_CARE, _ADJUSTMENTS, "scheduling.keep_own_diary",
                 "careplans.view_careplan", "careplans.contribute_care_plan",
                 "careplans.view_stepupepisode", "careplans.view_expertiserequest",
                 _SIGNPOST, "directory.view_expertise")),
@@ -194,7 +200,7 @@ ROLES = (
     Role(URGENT_CARE_HUB_STAFF, "hub:board",
          (("Urgent Care Hub", "hub:board"), ("Record an arrival", "hub:arrival_new"),
           ("Community support", "directory:index")),
-         _perms(_REFERRALS, "hub.view_hubarrival", "hub.record_hub_arrival",
+         _perms(_REFERRALS, _ADJUSTMENTS, "hub.view_hubarrival", "hub.record_hub_arrival",
                 "triage.acknowledge_alert", _SIGNPOST)),
     # The trust's guardian of the confidentiality of people's information: reviews who
     # read a record without a care relationship, and why.

@@ -53,6 +53,12 @@ class CancelForm(NHSFormMixin, forms.Form):
     reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class InterpreterForm(NHSFormMixin, forms.Form):
+    who = forms.CharField(label="Who is booked to interpret", max_length=200,
+                          help_text="The agency and the interpreter's name, for example Language Line, "
+                                    "Anna Kowalska")
+
+
 class RebookForm(NHSFormMixin, forms.Form):
     option = forms.CharField(widget=forms.HiddenInput, max_length=2000)
     by = forms.ChoiceField(choices=CancelledBy.choices, widget=forms.RadioSelect,

@@ -303,6 +303,14 @@ class Booking(models.Model):
     rebooked_from = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                          related_name="rebooked_as")
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    # The interpreter the person's Reasonable Adjustment flag asks for, when booked: held as
+    # "interpreter to confirm" until the admin team records who is booked to interpret.
+    interpreter_needed = models.CharField(max_length=100, blank=True, db_default="",
+                                          help_text="The interpreter needed (\"British Sign Language\", "
+                                                    "\"Polish\"); empty when none is.")
+    interpreter_booked = models.CharField(max_length=200, blank=True, db_default="",
+                                          help_text="Who is booked to interpret: the agency and name.")
+    interpreter_confirmed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     objects = BookingQuerySet.as_manager()

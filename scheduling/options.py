@@ -20,6 +20,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from adjustments import selectors as adjustment_selectors
+from adjustments.models import Adjustment
 from cap.models import Referral
 from core.errors import Conflict, Invalid
 from triage.models import AssessmentSetting, DecisionOutcome, TriageDecision, WaitTarget
@@ -162,13 +164,41 @@ def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "")
         role_ids = tuple(r.id for r in step.roles.all() if r.id in included)
         if not role_ids:
             continue
-        s = Step(step.name, timedelta(minutes=step.offset_minutes), timedelta(minutes=step.duration_minutes),
-                 role_ids, step.with_person)
-        steps.append(s)
-        for role_id in role_ids:
+        steps.append(Step(step.name, timedelta(minutes=step.offset_minutes),
+                          timedelta(minutes=step.duration_minutes), role_ids, step.with_person))
+    if adjustment_selectors.wants(adjustment_selectors.flag_of(referral.service_user),
+                                  Adjustment.LONGER_APPOINTMENT):
+        steps = lengthened(steps)
+    for s in steps:
+        for role_id in s.role_ids:
             included[role_id].steps.append(s)
     return AssessmentPlan(referral, template, team, setting,
                           [r for r in included.values() if r.steps], steps, assessment_deadline(referral))
+
+
+# A longer appointment (the person's Reasonable Adjustment flag asks for one): each part of
+# the assessment with the person, from the core assessment on, half as long again, in whole
+# quarter hours, and what follows it moved on by as much.
+LONGER_BY = 0.5
+QUARTER = timedelta(minutes=15)
+
+
+def lengthened(steps: list[Step]) -> list[Step]:
+    """`steps` for a longer appointment. A step before the core assessment (meeting and
+    greeting) keeps its time, so the core still starts at the option's start."""
+    added = []
+    for step in steps:
+        if step.with_person and step.offset >= timedelta(0):
+            extra = QUARTER * -(-(step.duration * LONGER_BY) // QUARTER)
+            added.append((step.offset + step.duration, extra))
+    result = []
+    for step in steps:
+        shift = sum((extra for end, extra in added if end <= step.offset), timedelta(0))
+        extra = next((x for end, x in added if end == step.offset + step.duration), timedelta(0)) \
+            if step.with_person and step.offset >= timedelta(0) else timedelta(0)
+        result.append(Step(step.name, step.offset + shift, step.duration + extra, step.role_ids,
+                           step.with_person))
+    return result
 
 
 # --- Who is free when -----------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from adjustments import selectors as adjustment_selectors
 from cap.models import Referral, ReferralStatus, Task, TaskKind
 from cap.referral_status import referral_status_set
 from careplans.services import episode_open_after_assessment
@@ -186,6 +187,9 @@ def _book(actor: User, referral: Referral | None, option_id: str, status: str, n
                     raise Conflict(f"{referral.reference} is not waiting for a booking.")
                 if ClinicalReview.objects.open().filter(referral=referral).exists():
                     raise Conflict(REVIEW_NEEDED.format(ref=referral.reference), field="option")
+                if blocked := adjustment_selectors.booking_blocked_reason(
+                        referral, finder.latest_assessment_decision(referral).stream):
+                    raise Conflict(blocked, field="option")
             else:
                 rebooked_from = lock_booking(rebook[0].pk)
                 referral = rebooked_from.referral
@@ -223,6 +227,7 @@ def _write(actor: User, referral: Referral, plan: finder.AssessmentPlan, option:
         first_entry_at=min(e.starts_at for e in entries), ends_at=max(e.ends_at for e in entries),
         status=status, held_until=now + timedelta(minutes=HOLD_MINUTES) if held else None,
         booked_by=actor, created_at=now, booked_at=None if held else now, rebooked_from=rebooked_from,
+        interpreter_needed=adjustment_selectors.interpreter_needed(referral.service_user),
     ), actor)
     # In core.locks' order, so two bookings waiting on each other's entries queue up
     # instead of deadlocking.
@@ -241,6 +246,28 @@ def _booked(actor: User, booking: Booking, now: datetime) -> None:
     target_meet(referral=referral, code=REBOOKING, at=now, actor=actor)
     referral_status_set(referral=referral, to=ReferralStatus.BOOKED, actor=actor)
     SlotIssue.objects.filter(referral=referral, resolved_at__isnull=True).update(resolved_at=now)
+
+
+@transaction.atomic
+def booking_interpreter_confirm(*, actor: User, booking: Booking, who: str,
+                                now: datetime | None = None) -> Booking:
+    """Record who is booked to interpret at the assessment the person's flag asks an
+    interpreter for; the booking is no longer "interpreter to confirm". Locks the
+    referral, then the booking."""
+    who = who.strip()
+    if not who:
+        raise Invalid("Enter who is booked to interpret: the agency and the interpreter's name",
+                      field="who")
+    if len(who) > 200:
+        raise Invalid("Who is booked to interpret must be 200 characters or fewer", field="who")
+    booking = lock_booking(booking.pk)
+    if not booking.interpreter_needed:
+        raise Conflict("This booking needs no interpreter.", field="who")
+    if booking.status not in (BookingStatus.HELD, BookingStatus.BOOKED):
+        raise Conflict(f"The booking is {booking.get_status_display().lower()}: no interpreter to book.",
+                       field="who")
+    booking.interpreter_booked, booking.interpreter_confirmed_at = who, now or timezone.now()
+    return save_as(booking, actor)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from access.rules import Record
 from access.views import person_read_or_break_glass
 from accounts.kept_work import keeps_typed_work
+from adjustments import selectors as adjustment_selectors
 from cap.models import Referral
 from core.audit import record_access_log, record_access_log_many
 from core.errors import DomainError, StaleVersion
@@ -29,6 +30,7 @@ from .forms import (
     AbsenceForm,
     CancelForm,
     ClinicalReviewForm,
+    InterpreterForm,
     OptionChoiceForm,
     OptionsFilterForm,
     RebookForm,
@@ -129,6 +131,7 @@ def _options_page(request, referral, *, form=None, rebook=None, status=200):
         "unavailable": referral.unavailable_times.all(), "bookings": selectors.bookings_of(referral),
         "crisis_assessment": triage_selectors.crisis_assessment_of(referral),
         "review_needed": referral.clinical_reviews.open().first(),
+        "flag_blocks_booking": adjustment_selectors.booking_blocked_reason(referral, decision.stream),
     }, status=status)
 
 
@@ -205,13 +208,15 @@ def booking(request, pk):
     booking = get_object_or_404(Booking.objects.select_related("referral__service_user", "team", "room"),
                                 pk=pk)
     cancel_form = CancelForm(request.POST if request.POST.get("action") == "cancel" else None)
-    if request.method == "POST" and _booking_action(request, booking, cancel_form):
+    interpreter_form = InterpreterForm(request.POST if request.POST.get("action") == "interpreter" else None)
+    if request.method == "POST" and _booking_action(request, booking, cancel_form, interpreter_form):
         return redirect("scheduling:booking", pk)
     entries = booking.entries.select_related("practitioner", "room").order_by("starts_at", "pk")
     record_access_log(actor=request.user, service_user=booking.referral.service_user, view="booking",
                       referral=booking.referral)
     return render(request, "scheduling/booking.html", {
         "booking": booking, "entries": entries, "cancel_form": cancel_form, "now": timezone.now(),
+        "interpreter_form": interpreter_form,
         "history": booking.history.select_related("history_user").order_by("-history_date")[:20],
     })
 
@@ -221,17 +226,21 @@ BOOKING_ACTIONS = {"confirm": services.booking_confirm, "release": services.book
                    "was_not_brought": services.booking_was_not_brought}
 
 
-def _booking_action(request, booking, cancel_form) -> bool:
-    """Carry out the posted action and say how it went; False when the cancel form
-    needs correcting (the page shows its errors)."""
+def _booking_action(request, booking, cancel_form, interpreter_form) -> bool:
+    """Carry out the posted action and say how it went; False when the cancel form or the
+    interpreter's needs correcting (the page shows its errors, keeping what was typed)."""
     action = request.POST.get("action")
-    if action == "cancel" and not cancel_form.is_valid():
+    if (action == "cancel" and not cancel_form.is_valid()) or (
+            action == "interpreter" and not interpreter_form.is_valid()):
         return False
-    if action != "cancel" and action not in BOOKING_ACTIONS:
+    if action not in ("cancel", "interpreter") and action not in BOOKING_ACTIONS:
         raise PermissionDenied
     try:
         if action == "cancel":
             services.booking_cancel(actor=request.user, booking=booking, **cancel_form.cleaned_data)
+        elif action == "interpreter":
+            services.booking_interpreter_confirm(actor=request.user, booking=booking,
+                                                 who=interpreter_form.cleaned_data["who"])
         else:
             BOOKING_ACTIONS[action](actor=request.user, booking=booking)
     except DomainError as error:

@@ -5,13 +5,15 @@ so a call handler is refused here exactly as in the UI."""
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from access.rules import ROLE, ReadAccess, Record
 from access.views import person_read_or_403
+from adjustments import selectors as adjustment_selectors
+from adjustments.models import Adjustment, FlagStatus, Impairment, ShareConsent
 from cap.models import Referral, RiskIndicator
 from core.api import page_size_from, requires
 from core.audit import record_access_log, record_access_log_many
@@ -74,6 +76,22 @@ class DecisionOutput(serializers.Serializer):
         return data
 
 
+class AdjustmentFlagOutput(serializers.Serializer):
+    """The person's Reasonable Adjustment flag (adjustments.models). To a caller whose role
+    does not read what it says, only `status`: that a flag exists and whether it asks for
+    adjustments."""
+
+    status = serializers.ChoiceField(choices=FlagStatus.choices)
+    impairments = serializers.ListField(child=serializers.ChoiceField(choices=Impairment.choices))
+    adjustments = serializers.ListField(child=serializers.ChoiceField(choices=Adjustment.choices))
+    interpreter_language = serializers.CharField()
+    details = serializers.CharField()
+    consent_to_share = serializers.ChoiceField(choices=ShareConsent.choices)
+    recorded_at = serializers.DateTimeField()
+    confirmed_at = serializers.DateTimeField()
+    review_on = serializers.DateField()
+
+
 class ReferralOutput(serializers.ModelSerializer):
     """A referral as other systems read it; urgency and stream come from its latest
     triage decision (null until triaged)."""
@@ -88,12 +106,24 @@ class ReferralOutput(serializers.ModelSerializer):
         help_text="The specific triage queue it was sent to; null for the general queues.")
     targets = TargetOutput(many=True)
     decisions = DecisionOutput(many=True, help_text="Every triage decision, newest first.")
+    reasonable_adjustments = serializers.SerializerMethodField(
+        help_text="The person's Reasonable Adjustment flag; null when none is recorded. Only its "
+                  "status for a caller whose role does not read what it says.")
 
     class Meta:
         model = Referral
         fields = ["id", "reference", "channel", "received_at", "first_contact_at", "status",
                   "service_user", "reason", "urgency", "stream", "risk_indicators", "specific_queue",
-                  "targets", "decisions"]
+                  "targets", "decisions", "reasonable_adjustments"]
+
+    @extend_schema_field(AdjustmentFlagOutput(allow_null=True))
+    def get_reasonable_adjustments(self, referral) -> dict | None:
+        flag = getattr(referral.service_user, "adjustment_flag", None)
+        if flag is None:
+            return None
+        if not self.context.get("flag_readable"):
+            return {"status": flag.status}
+        return AdjustmentFlagOutput(flag).data
 
     def _latest(self, referral):
         decisions = list(referral.decisions.all())  # prefetched, newest first
@@ -111,8 +141,9 @@ class ReferralOutput(serializers.ModelSerializer):
         return (decision.stream or None) if decision else None
 
 
-def referral_output(referrals, *, many=False):
-    return ReferralOutput(referrals, many=many, context={"now": timezone.now()}).data
+def referral_output(referrals, *, user, many=False):
+    return ReferralOutput(referrals, many=many, context={
+        "now": timezone.now(), "flag_readable": adjustment_selectors.may_read_flag(user)}).data
 
 
 WORKLIST_MAX = 500
@@ -152,7 +183,7 @@ class WorklistApi(APIView):
         referrals = list(selectors.with_api_detail(selectors.triage_worklist())[:size])
         record_access_log_many(actor=request.user, view="worklist API",
                                service_users=[(r.service_user, r) for r in referrals])
-        return Response(referral_output(referrals, many=True))
+        return Response(referral_output(referrals, user=request.user, many=True))
 
 
 class ReferralDetailApi(APIView):
@@ -168,7 +199,7 @@ class ReferralDetailApi(APIView):
                   else person_read_or_403(request, referral.service_user, record=Record.REFERRAL))
         record_access_log(actor=request.user, service_user=referral.service_user, view="referral API",
                           referral=referral, break_glass_reason=access.break_glass_reason)
-        return Response(referral_output(referral))
+        return Response(referral_output(referral, user=request.user))
 
 
 class TriageDecisionApi(APIView):
@@ -233,4 +264,4 @@ class TriageDecisionApi(APIView):
         # The answer shows the referral with its person, as GET does.
         record_access_log(actor=request.user, service_user=referral.service_user, view="referral API",
                           referral=referral)
-        return Response(referral_output(referral), status=status.HTTP_201_CREATED)
+        return Response(referral_output(referral, user=request.user), status=status.HTTP_201_CREATED)

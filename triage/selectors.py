@@ -41,7 +41,7 @@ def with_next_due(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
 
 def with_api_detail(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     """Everything the referral API shows, in a fixed number of queries."""
-    return queryset.select_related("service_user").prefetch_related(
+    return queryset.select_related("service_user", "service_user__adjustment_flag").prefetch_related(
         Prefetch("decisions", queryset=TriageDecision.objects.select_related("decided_by")
                  .order_by("-decided_at", "-pk")),
         Prefetch("targets", queryset=WaitTarget.objects.select_related("definition").order_by("due_at")),

@@ -129,6 +129,8 @@ MATRIX: dict[str, Row] = {
     "cap:referral_add_information": post(AT, status=302),
     "cap:referral_identity": page(*TRIAGE, AT),
     "cap:person_vulnerable": page(*TRIAGE, AT),
+    # What a person's Reasonable Adjustment flag says: the roles whose work acts on it.
+    "adjustments:referral_flag": page(*TRIAGE, AT, MG, PR, HUB, other=NOT_INVOLVED),
     "cap:children_hub_response": page(*TRIAGE, MG),
     # The header's search box: the roles that read every referral (access.rules), not
     # practitioners (their care of a person) or call handlers (their own screen's search).

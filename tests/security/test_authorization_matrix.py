@@ -227,6 +227,7 @@ def person_records(b: Builder) -> dict[str, dict[str, dict]]:
         "api:access_log": people,
         "cap:referral": both("referral"),
         "cap:referral_attachment": both("referral"),
+        "adjustments:referral_flag": both("referral"),
         "api:referral": both("referral"),
         "scheduling:booking": both("booking"),
         "scheduling:rebook": both("booking"),

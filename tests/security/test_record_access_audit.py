@@ -38,6 +38,7 @@ from scheduling.models import Practitioner
 # list or search results, an export or an API answer).
 SHOWS_PEOPLE = {
     "access:break_glass_report": "the people whose records were read by breaking the glass",
+    "adjustments:referral_flag": "the person whose reasonable adjustments are read or recorded",
     "api:access_log": "who read the person's record (the person is the one in the address)",
     "api:care_plan": "the person's care plan",
     "api:referral": "the referral with its person",
@@ -193,7 +194,8 @@ SHOWS_NO_PERSON = {
 
 # Pages about one referral (its id in the address): the read names that referral.
 ABOUT_A_REFERRAL = {"api:referral", "cap:referral", "cap:referral_attachment", "cap:children_hub_response",
-                    "cap:referral_identity", "cap:person_vulnerable", "triage:decide", "scheduling:book",
+                    "cap:referral_identity", "cap:person_vulnerable", "adjustments:referral_flag",
+                    "triage:decide", "scheduling:book",
                     "followup:physical_health_check", "followup:urgent_action"}
 
 # Answers about the person whose id is in the address, which need not name them.
