@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hub",
     "simulation",
     "access",
+    "letters",
 ]
 
 MIDDLEWARE = [

@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("hub.urls")),
     path("", include("access.urls")),
+    path("", include("letters.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", api(SpectacularAPIView.as_view()), name="schema"),
     path("admin/", admin.site.urls),
