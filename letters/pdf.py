@@ -27,8 +27,10 @@ class StaticFilesFetcher(URLFetcher):
         if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not path.startswith(settings.STATIC_URL):
             raise ValueError(f"A letter reads only static files, not {url}")
         name = path.removeprefix(settings.STATIC_URL)
+        if ".." in name.split("/"):
+            raise ValueError(f"A letter reads only static files, not {url}")
         found = finders.find(name) or (staticfiles_storage.exists(name) and staticfiles_storage.path(name))
-        if not found or ".." in name.split("/"):
+        if not found:
             raise ValueError(f"No static file {name}")
         with open(found, "rb") as file:
             body = file.read()

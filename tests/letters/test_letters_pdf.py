@@ -222,7 +222,8 @@ def test_the_admin_team_marks_a_copy_posted_once(booked, admin_team):
     copy.refresh_from_db()
     assert copy.sent_at == MONDAY_8 and copy.sent_by == admin_team
     assert copy.history.first().history_user == admin_team
-    later = api.post(reverse("letters:copy_posted", args=[copy.pk]), follow=True)
+    with time_machine.travel(MONDAY_8, tick=False):
+        later = api.post(reverse("letters:copy_posted", args=[copy.pk]), follow=True)
     assert "already marked as posted" in later.content.decode()
     copy.refresh_from_db()
     assert copy.sent_at == MONDAY_8

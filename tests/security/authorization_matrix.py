@@ -196,6 +196,10 @@ MATRIX: dict[str, Row] = {
     "scheduling:rebook": page(AT),
     "scheduling:letter": page(*REFERRAL_READERS, other=NOT_INVOLVED),
     "scheduling:gp_letter": page(*REFERRAL_READERS, other=NOT_INVOLVED),
+    # The letters as PDFs: whoever reads the letter; marking a copy posted, the admin team.
+    "letters:appointment_letter_pdf": page(*REFERRAL_READERS, other=NOT_INVOLVED),
+    "letters:gp_letter_pdf": page(*REFERRAL_READERS, other=NOT_INVOLVED),
+    "letters:copy_posted": post(AT, status=302),
     "scheduling:clinical_review": page(*TRIAGE),
     "scheduling:under_cap": page(*TRIAGE, AT, MG),
     "scheduling:slot_issues": page(*TRIAGE, AT, MG),
