@@ -5,6 +5,7 @@ from datetime import date
 
 from django.template.loader import render_to_string
 
+from careplans.models import CarePlanVersion
 from scheduling.models import Booking
 
 from .formats import LetterFormat, LetterKind
@@ -15,7 +16,13 @@ TEMPLATES = {
     (LetterKind.APPOINTMENT, LetterFormat.EASY_READ): "letters/easy_read_appointment.html",
     (LetterKind.GP, LetterFormat.STANDARD): "scheduling/gp_letter.html",
     (LetterKind.GP, LetterFormat.LARGE_PRINT): "scheduling/gp_letter.html",
+    (LetterKind.CARE_PLAN, LetterFormat.STANDARD): "careplans/copy.html",
+    (LetterKind.CARE_PLAN, LetterFormat.LARGE_PRINT): "careplans/copy.html",
+    (LetterKind.CARE_PLAN_GP, LetterFormat.STANDARD): "careplans/copy.html",
+    (LetterKind.CARE_PLAN_GP, LetterFormat.LARGE_PRINT): "careplans/copy.html",
 }
+# A care plan's copy for each audience (careplans.models.Audience) is a kind of letter.
+CARE_PLAN_KIND = {"person": LetterKind.CARE_PLAN, "gp": LetterKind.CARE_PLAN_GP}
 # The page around a letter in a PDF: the letter alone, with the print stylesheet.
 PDF_LAYOUT = "letters/pdf.html"
 
@@ -53,3 +60,15 @@ def booking_letter_html(booking: Booking, kind: str, fmt: str, today: date) -> s
     """The letter as the PDF prints it: the page's own template in the PDF layout."""
     context = booking_letter_context(booking, fmt, today) | {"layout": PDF_LAYOUT, "pdf": True}
     return render_to_string(template_for(kind, fmt), context)
+
+
+def care_plan_copy_context(version: CarePlanVersion, audience: str, fmt: str, today: date) -> dict:
+    """A care plan's copy for the person or their GP, as of `version`."""
+    plan = version.care_plan
+    return {"person": plan.service_user, "plan": plan, "version": version, "audience": audience,
+            "today": today, "format": fmt, "large": fmt == LetterFormat.LARGE_PRINT}
+
+
+def care_plan_copy_html(version: CarePlanVersion, audience: str, fmt: str, today: date) -> str:
+    context = care_plan_copy_context(version, audience, fmt, today) | {"layout": PDF_LAYOUT, "pdf": True}
+    return render_to_string(template_for(CARE_PLAN_KIND[audience], fmt), context)

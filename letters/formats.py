@@ -14,6 +14,8 @@ class LetterFormat(models.TextChoices):
 class LetterKind(models.TextChoices):
     APPOINTMENT = "appointment", "Appointment letter"
     GP = "gp", "GP letter"
+    CARE_PLAN = "care_plan", "Care plan copy for the person"
+    CARE_PLAN_GP = "care_plan_gp", "Care plan copy for the GP"
 
 
 # The GP's letter is read by the practice: the person's easy read does not apply to it,
@@ -21,7 +23,12 @@ class LetterKind(models.TextChoices):
 FORMATS_OF = {
     LetterKind.APPOINTMENT: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT, LetterFormat.EASY_READ),
     LetterKind.GP: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT),
+    # The easy-read care plan copy is still to come (issue 19): standard or large print.
+    LetterKind.CARE_PLAN: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT),
+    LetterKind.CARE_PLAN_GP: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT),
 }
+# The letters read by the person themselves, in the format they asked for.
+FOR_THE_PERSON = (LetterKind.APPOINTMENT, LetterKind.CARE_PLAN)
 
 
 def preferred_format(service_user: object) -> str:
@@ -33,7 +40,7 @@ def preferred_format(service_user: object) -> str:
 
 def letter_format(query: Mapping[str, str], service_user: object, kind: str) -> str:
     """The format to show: `?format=` when it names one this kind of letter comes in, else
-    the older `?large=1` switch, else the person's own (the GP's letter: standard). Any
+    the older `?large=1` switch, else the person's own (a letter to the GP: standard). Any
     other value falls back, so a mistyped address still shows the letter."""
     formats = FORMATS_OF[LetterKind(kind)]
     asked = query.get("format", "")
@@ -41,5 +48,5 @@ def letter_format(query: Mapping[str, str], service_user: object, kind: str) -> 
         return asked
     if query.get("large") == "1":
         return LetterFormat.LARGE_PRINT
-    own = preferred_format(service_user) if kind == LetterKind.APPOINTMENT else LetterFormat.STANDARD
+    own = preferred_format(service_user) if kind in FOR_THE_PERSON else LetterFormat.STANDARD
     return own if own in formats else LetterFormat.STANDARD

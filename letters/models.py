@@ -4,16 +4,21 @@ from simple_history.models import HistoricalRecords
 
 from .formats import LetterFormat, LetterKind
 
-FILE_NAMES = {LetterKind.APPOINTMENT: "appointment-letter", LetterKind.GP: "gp-letter"}
+FILE_NAMES = {LetterKind.APPOINTMENT: "appointment-letter", LetterKind.GP: "gp-letter",
+              LetterKind.CARE_PLAN: "care-plan", LetterKind.CARE_PLAN_GP: "care-plan-for-the-gp"}
 
 
 class LetterCopy(models.Model):
-    """A PDF of a letter as it was produced, kept against its booking: what was sent is
+    """A PDF of a letter as it was produced, kept against its booking (a care plan copy:
+    against the plan's version it prints): what was sent is
     what was produced, byte for byte (its SHA-256 proves it), whatever the booking or the
     templates say later. Produced again for an unchanged letter, the stored copy is
     returned (`source_sha256`, the letter's HTML, makes it the same letter)."""
 
-    booking = models.ForeignKey("scheduling.Booking", on_delete=models.PROTECT, related_name="letter_copies")
+    booking = models.ForeignKey("scheduling.Booking", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="letter_copies")
+    care_plan_version = models.ForeignKey("careplans.CarePlanVersion", on_delete=models.PROTECT, null=True,
+                                          blank=True, related_name="letter_copies")
     kind = models.CharField(max_length=20, choices=LetterKind.choices)
     format = models.CharField(max_length=20, choices=LetterFormat.choices)
     pdf = models.BinaryField()
@@ -33,15 +38,27 @@ class LetterCopy(models.Model):
             # Two people pressing "Download as PDF" at once store one copy.
             models.UniqueConstraint(fields=["booking", "kind", "format", "source_sha256"],
                                     name="one_copy_of_each_letter"),
+            models.UniqueConstraint(fields=["care_plan_version", "kind", "format", "source_sha256"],
+                                    name="one_copy_of_each_care_plan_copy"),
+            models.CheckConstraint(
+                condition=models.Q(booking__isnull=False, care_plan_version__isnull=True)
+                | models.Q(booking__isnull=True, care_plan_version__isnull=False),
+                name="letter_copy_of_a_booking_or_a_care_plan_version"),
         ]
-        indexes = [models.Index(fields=["booking", "-produced_at"])]
+        indexes = [models.Index(fields=["booking", "-produced_at"]),
+                   models.Index(fields=["care_plan_version", "-produced_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.get_format_display()}) for booking {self.booking_id}"
+        about = (f"booking {self.booking_id}" if self.booking_id
+                 else f"care plan version {self.care_plan_version_id}")
+        return f"{self.get_kind_display()} ({self.get_format_display()}) for {about}"
 
     @property
     def filename(self) -> str:
-        reference = self.booking.referral.reference
+        if self.booking_id:
+            about = self.booking.referral.reference
+        else:
+            about = f"version-{self.care_plan_version.number}"
         kind = FILE_NAMES[LetterKind(self.kind)]
         suffix = "" if self.format == LetterFormat.STANDARD else "-" + self.format.replace("_", "-")
-        return f"{reference}-{kind}{suffix}.pdf"
+        return f"{about}-{kind}{suffix}.pdf" if self.booking_id else f"{kind}-{about}{suffix}.pdf"

@@ -7,12 +7,13 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from careplans.models import CarePlanVersion
 from core.errors import Conflict
 from core.formatting import date_and_time
 from core.history import save_as
 from scheduling.models import Booking
 
-from .content import booking_letter_html
+from .content import CARE_PLAN_KIND, booking_letter_html, care_plan_copy_html
 from .models import LetterCopy
 from .pdf import html_to_pdf
 
@@ -24,17 +25,30 @@ def _sha256(data: bytes) -> str:
 def letter_pdf_produce(*, actor: User, booking: Booking, kind: str, fmt: str, now: datetime) -> LetterCopy:
     """The letter of `kind` for `booking` in `fmt` as a stored PDF. The same letter (the
     same HTML: nothing in the booking, the person or the date of the letter changed) asked
-    for again is the copy already stored, so one letter is one copy to post.
+    for again is the copy already stored, so one letter is one copy to post."""
+    html = booking_letter_html(booking, kind, fmt, timezone.localdate(now))
+    return _stored_pdf({"booking": booking, "kind": kind, "format": fmt}, html, actor, now)
 
-    The HTML and the PDF are made before the transaction (WeasyPrint takes a good part of
-    a second, too long to hold a lock); two people producing the same letter at once
-    meet at the unique constraint, and the second is given the first one's copy."""
-    html = booking_letter_html(booking, kind, fmt, timezone.localdate(now)).encode()
-    source = _sha256(html)
-    key = {"booking": booking, "kind": kind, "format": fmt, "source_sha256": source}
+
+def care_plan_copy_pdf_produce(*, actor: User, version: CarePlanVersion, audience: str, fmt: str,
+                               now: datetime) -> LetterCopy:
+    """The care plan's copy for `audience` ("person" or "gp") as of `version`, as a stored
+    PDF: the same copy asked for again is the one already stored."""
+    html = care_plan_copy_html(version, audience, fmt, timezone.localdate(now))
+    key = {"care_plan_version": version, "kind": CARE_PLAN_KIND[audience], "format": fmt}
+    return _stored_pdf(key, html, actor, now)
+
+
+def _stored_pdf(key: dict, html: str, actor: User, now: datetime) -> LetterCopy:
+    """The copy stored for `key` and this HTML, or a new one printed from it.
+
+    The PDF is made before the transaction (WeasyPrint takes a good part of a second,
+    too long to hold a lock); two people producing the same letter at once meet at the
+    unique constraint, and the second is given the first one's copy."""
+    key = key | {"source_sha256": _sha256(html.encode())}
     if stored := LetterCopy.objects.filter(**key).first():
         return stored
-    pdf = html_to_pdf(html.decode())
+    pdf = html_to_pdf(html)
     copy = LetterCopy(**key, pdf=pdf, sha256=_sha256(pdf), produced_by=actor, produced_at=now)
     try:
         with transaction.atomic():

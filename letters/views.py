@@ -24,6 +24,7 @@ READ_LETTERS = ("scheduling.book_assessment", "cap.view_referral", "access.read_
 POST_LETTERS = "scheduling.book_assessment"
 LETTER_PAGE = {LetterKind.APPOINTMENT: "scheduling:letter", LetterKind.GP: "scheduling:gp_letter"}
 AUDIT_VIEW = {LetterKind.APPOINTMENT: "appointment letter", LetterKind.GP: "GP letter"}
+AUDIENCE = {LetterKind.CARE_PLAN: "person", LetterKind.CARE_PLAN_GP: "gp"}
 PDF_URL = {LetterKind.APPOINTMENT: "letters:appointment_letter_pdf", LetterKind.GP: "letters:gp_letter_pdf"}
 
 
@@ -46,6 +47,10 @@ def _pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     fmt = letter_format(request.GET, booking.referral.service_user, kind)
     copy = services.letter_pdf_produce(actor=request.user, booking=booking, kind=kind, fmt=fmt,
                                        now=timezone.now())
+    return pdf_download(copy)
+
+
+def pdf_download(copy: LetterCopy) -> HttpResponse:
     response = HttpResponse(bytes(copy.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{copy.filename}"'
     return response
@@ -64,7 +69,7 @@ def gp_letter_pdf(request, pk):
 @require_POST
 @permission_required(POST_LETTERS)
 def copy_posted(request, pk):
-    copy = get_object_or_404(LetterCopy.objects.select_related("booking__referral"), pk=pk)
+    copy = get_object_or_404(LetterCopy.objects.select_related("care_plan_version__care_plan"), pk=pk)
     try:
         services.letter_copy_mark_posted(actor=request.user, copy=copy, now=timezone.now())
     except DomainError as error:
@@ -72,5 +77,9 @@ def copy_posted(request, pk):
     else:
         messages.success(request, f"{copy.get_kind_display()} ({copy.get_format_display().lower()}) "
                                   "marked as posted.")
-    page = reverse(LETTER_PAGE[LetterKind(copy.kind)], args=[copy.booking_id])
+    if copy.booking_id:
+        page = reverse(LETTER_PAGE[LetterKind(copy.kind)], args=[copy.booking_id])
+    else:
+        plan = copy.care_plan_version.care_plan
+        page = reverse("careplans:copy", args=[plan.service_user_id, AUDIENCE[LetterKind(copy.kind)]])
     return redirect(f"{page}?format={copy.format}")

@@ -228,6 +228,7 @@ MATRIX: dict[str, Row] = {
     "careplans:other_need_add": post(PR, status=200, other=NOT_INVOLVED),  # the form again, with its errors
     "careplans:versions": page(PR, other=NOT_INVOLVED),
     "careplans:copy": page(PR, other=NOT_INVOLVED),
+    "careplans:copy_pdf": page(PR, other=NOT_INVOLVED),
     "careplans:share": post(PR, status=200, other=NOT_INVOLVED),
     "careplans:team": page(PR, other=NOT_INVOLVED),
     "careplans:team_around_end": post(PR, status=302, other=NOT_INVOLVED),

@@ -242,6 +242,7 @@ def person_records(b: Builder) -> dict[str, dict[str, dict]]:
             "careplans:share", "careplans:team", "careplans:step_up_start", "careplans:expertise_request_new",
             "careplans:transition_new", "api:care_plan")},
         "careplans:copy": both("person", audience="gp"),
+        "careplans:copy_pdf": both("person", audience="gp"),
         "careplans:team_around_end": both("member"),
         "careplans:step_up_end": both("step_up"),
         "careplans:expertise_request": both("asked"),

@@ -100,6 +100,7 @@ SHOWS_PEOPLE = {
     "scheduling:clinical_review": "the person who missed appointments",
     "scheduling:gp_letter": "the GP's letter about the appointment",
     "letters:appointment_letter_pdf": "the appointment letter, as a PDF",
+    "careplans:copy_pdf": "the care plan's copy for the person or the GP, as a PDF",
     "letters:gp_letter_pdf": "the GP's letter about the appointment, as a PDF",
     "scheduling:letter": "the person's appointment letter",
     "scheduling:rebook": "the booking to rearrange, and the times found",
