@@ -38,9 +38,10 @@ def test_the_persons_copy_downloads_as_a_pdf_stored_against_its_version(
     response = client.get(url)
     text = text_of(response)
     assert "Noor Hussain" in text and "Walk to the park with my daughter" in text
-    assert response["Content-Disposition"] == 'attachment; filename="care-plan-version-1.pdf"'
+    number = written_plan.version
+    assert response["Content-Disposition"] == f'attachment; filename="care-plan-version-{number}.pdf"'
     copy = LetterCopy.objects.get()
-    assert copy.care_plan_version == written_plan.versions.get(number=1) and copy.booking is None
+    assert copy.care_plan_version == written_plan.versions.get(number=number) and copy.booking is None
     assert (copy.kind, copy.format) == (LetterKind.CARE_PLAN, LetterFormat.STANDARD)
     assert copy.produced_by == clinician
     client.get(url)
