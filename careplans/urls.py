@@ -12,6 +12,7 @@ urlpatterns = [
     path("care-plans/people/<id:pk>/other-needs/", views.other_need_add, name="other_need_add"),
     path("care-plans/people/<id:pk>/versions/", views.versions, name="versions"),
     path("care-plans/people/<id:pk>/copy/<str:audience>/", views.copy, name="copy"),
+    path("care-plans/people/<id:pk>/copy/<str:audience>/pdf/", views.copy_pdf, name="copy_pdf"),
     path("care-plans/people/<id:pk>/share/", views.share, name="share"),
     path("care-plans/people/<id:pk>/team/", views.team, name="team"),
     path("care-plans/team-around/<id:pk>/end/", views.team_around_end, name="team_around_end"),

@@ -17,6 +17,10 @@ from core.audit import record_access_log_many
 from core.errors import DomainError, NotAllowed, StaleVersion
 from core.lists import REFRESH_SECONDS, is_refresh
 from core.permissions import permission_required
+from letters.content import CARE_PLAN_KIND, care_plan_copy_context
+from letters.formats import letter_format
+from letters.services import care_plan_copy_pdf_produce
+from letters.views import pdf_download
 
 from . import forms, selectors, services
 from .models import (
@@ -200,13 +204,25 @@ def copy(request, pk, audience):
         raise PermissionDenied
     person, plan, involved = _plan_or_404(request, pk, f"care plan copy for {audience}")
     version = get_object_or_404(CarePlanVersion, care_plan=plan, number=plan.version)
+    fmt = letter_format(request.GET, person, CARE_PLAN_KIND[audience])
     form = forms.ShareForm(initial={"audience": audience,
                                     "shared_with": _default_recipient(person, audience)})
-    return render(request, "careplans/copy.html", {
-        "person": person, "plan": plan, "version": version, "audience": audience,
-        "large": request.GET.get("large") == "1", "form": form, "can_edit": involved,
-        "today": timezone.localdate(),
-        "shares": plan.shares.filter(audience=audience)})
+    return render(request, "careplans/copy.html", care_plan_copy_context(
+        version, audience, fmt, timezone.localdate()) | {
+        "form": form, "can_edit": involved, "shares": plan.shares.filter(audience=audience)})
+
+
+@permission_required(VIEW)
+def copy_pdf(request, pk, audience):
+    """The copy as a PDF (letters), stored against the plan's version it prints."""
+    if audience not in Audience.values:
+        raise PermissionDenied
+    person, plan, _ = _plan_or_404(request, pk, f"care plan copy for {audience} (PDF)")
+    version = get_object_or_404(CarePlanVersion, care_plan=plan, number=plan.version)
+    fmt = letter_format(request.GET, person, CARE_PLAN_KIND[audience])
+    copy = care_plan_copy_pdf_produce(actor=request.user, version=version, audience=audience, fmt=fmt,
+                                      now=timezone.now())
+    return pdf_download(copy)
 
 
 def _default_recipient(person, audience):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "simulation",
     "access",
     "adjustments",
+    "letters",
 ]
 
 MIDDLEWARE = [
@@ -390,5 +391,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "INFO"}},
+    "loggers": {
+        "axes": {"level": "INFO"},
+        # WeasyPrint logs each step of every letter it prints, and every rule of the screen
+        # stylesheet it does not use (media queries, the web font it is not allowed to
+        # fetch): only its errors (a picture it could not draw) are worth reading.
+        "weasyprint": {"level": "ERROR"},
+    },
 }

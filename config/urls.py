@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("hub.urls")),
     path("", include("access.urls")),
     path("", include("adjustments.urls")),
+    path("", include("letters.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", api(SpectacularAPIView.as_view()), name="schema"),
     path("admin/", admin.site.urls),

@@ -12,8 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from access.rules import Record
-from access.views import person_read_or_break_glass
 from accounts.kept_work import keeps_typed_work
 from adjustments import selectors as adjustment_selectors
 from cap.models import Referral
@@ -22,6 +20,9 @@ from core.errors import DomainError, StaleVersion
 from core.formatting import clock_time, day_date
 from core.lists import REFRESH_SECONDS, is_refresh
 from core.permissions import permission_required
+from letters.content import booking_letter_context, template_for
+from letters.formats import FORMATS_OF, LetterFormat, LetterKind, letter_format
+from letters.views import AUDIT_VIEW, PDF_URL, letter_booking_read
 from triage import selectors as triage_selectors
 from triage import worklists
 
@@ -41,7 +42,6 @@ from .forms import (
 from .models import (
     ABSENCE_KINDS,
     Booking,
-    BookingKind,
     BookingStatus,
     ClinicalReview,
     DiaryEntry,
@@ -268,46 +268,26 @@ def rebook(request, pk):
     return _options_page(request, old.referral, rebook=old, form=form if request.method == "POST" else None)
 
 
-def _letter(request, pk, template, view):
-    # A crisis assessment has no letter: it is arranged with the person there and then.
-    booking = get_object_or_404(Booking.objects.filter(kind=BookingKind.STRUCTURED).select_related(
-        "referral__service_user__gp_practice", "team", "room", "template"), pk=pk)
-    # The admin team and those who read referrals role-wide; a practitioner for the people
-    # in their care, or after breaking the glass (access.rules).
-    person = booking.referral.service_user
-    access = person_read_or_break_glass(request, person, record=Record.BOOKING)
-    record_access_log(actor=request.user, service_user=person, view=view, referral=booking.referral,
-                      break_glass_reason=access.break_glass_reason)
-    entries = booking.entries.filter(practitioner__isnull=False).select_related(
-        "practitioner__discipline").order_by("starts_at")
-    seeing = {}
-    for e in entries:
-        if e.step and not e.step.startswith("Travel") and e.practitioner_id not in seeing:
-            seeing[e.practitioner_id] = e
-    steps = booking.template.steps.filter(with_person=True).order_by("order")
-    return render(request, template, {
-        "booking": booking, "person": booking.referral.service_user, "seeing": seeing.values(),
-        "steps": steps, "minutes": int((booking.ends_at - booking.first_entry_at).total_seconds() // 60),
-        "person_minutes": _person_minutes(booking), "today": timezone.localdate(),
-        "large": request.GET.get("large") == "1",
+def _letter(request, pk, kind):
+    """A booking's letter page, in the format asked for (`?format=`) or the person's own
+    (letters.formats), with the copies produced as PDFs and their posting."""
+    booking = letter_booking_read(request, pk, AUDIT_VIEW[kind])
+    fmt = letter_format(request.GET, booking.referral.service_user, kind)
+    context = booking_letter_context(booking, fmt, timezone.localdate())
+    return render(request, template_for(kind, fmt), context | {
+        "kind": kind, "formats": [(f, LetterFormat(f).label) for f in FORMATS_OF[kind]],
+        "pdf_url": PDF_URL[kind], "copies": booking.letter_copies.filter(kind=kind).order_by("-produced_at"),
     })
-
-
-def _person_minutes(booking) -> int:
-    steps = list(booking.template.steps.filter(with_person=True))
-    if not steps:
-        return 0
-    return max(s.offset_minutes + s.duration_minutes for s in steps) - min(s.offset_minutes for s in steps)
 
 
 @permission_required(BOOK, "cap.view_referral", "access.read_in_care")
 def letter(request, pk):
-    return _letter(request, pk, "scheduling/letter.html", "appointment letter")
+    return _letter(request, pk, LetterKind.APPOINTMENT)
 
 
 @permission_required(BOOK, "cap.view_referral", "access.read_in_care")
 def gp_letter(request, pk):
-    return _letter(request, pk, "scheduling/gp_letter.html", "GP letter")
+    return _letter(request, pk, LetterKind.GP)
 
 
 @permission_required("scheduling.view_practitioner")

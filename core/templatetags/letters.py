@@ -30,9 +30,14 @@ def print_controls(context: template.Context) -> dict:
     the address, for every letter."""
     request = context["request"]
     query = request.GET.copy()
-    large = query.get("large") == "1"
+    # A letter in a chosen format (letters.formats, ?format=) says whether it is large;
+    # the switch replaces that choice.
+    large = context.get("large", query.get("large") == "1")
+    query.pop("format", None)
     if large:
-        query.pop("large")
+        query.pop("large", None)
+        if "format" in context:  # normal print, even for someone whose own format is large
+            query["format"] = "standard"
     else:
         query["large"] = "1"
     return {"large": large, "switch_query": query.urlencode()}

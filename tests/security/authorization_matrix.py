@@ -198,6 +198,10 @@ MATRIX: dict[str, Row] = {
     "scheduling:rebook": page(AT),
     "scheduling:letter": page(*REFERRAL_READERS, other=NOT_INVOLVED),
     "scheduling:gp_letter": page(*REFERRAL_READERS, other=NOT_INVOLVED),
+    # The letters as PDFs: whoever reads the letter; marking a copy posted, the admin team.
+    "letters:appointment_letter_pdf": page(*REFERRAL_READERS, other=NOT_INVOLVED),
+    "letters:gp_letter_pdf": page(*REFERRAL_READERS, other=NOT_INVOLVED),
+    "letters:copy_posted": post(AT, status=302),
     "scheduling:clinical_review": page(*TRIAGE),
     "scheduling:under_cap": page(*TRIAGE, AT, MG),
     "scheduling:slot_issues": page(*TRIAGE, AT, MG),
@@ -226,6 +230,7 @@ MATRIX: dict[str, Row] = {
     "careplans:other_need_add": post(PR, status=200, other=NOT_INVOLVED),  # the form again, with its errors
     "careplans:versions": page(PR, other=NOT_INVOLVED),
     "careplans:copy": page(PR, other=NOT_INVOLVED),
+    "careplans:copy_pdf": page(PR, other=NOT_INVOLVED),
     "careplans:share": post(PR, status=200, other=NOT_INVOLVED),
     "careplans:team": page(PR, other=NOT_INVOLVED),
     "careplans:team_around_end": post(PR, status=302, other=NOT_INVOLVED),

@@ -46,6 +46,7 @@ from careplans import services as careplans
 from careplans.models import Episode, RequestStatus, StepUpNotReason, SupportLevel, TeamAroundMember
 from directory.models import CommunityService, Expertise
 from hub.models import HubArrival
+from letters import services as letters
 from scheduling import services as scheduling
 from scheduling.models import Booking, ClinicalReview, Practitioner, Team
 from tests.conftest import reference_data_load
@@ -233,11 +234,16 @@ def person_records(b: Builder) -> dict[str, dict[str, dict]]:
         "scheduling:rebook": both("booking"),
         "scheduling:letter": both("booking"),
         "scheduling:gp_letter": both("booking"),
+        "letters:appointment_letter_pdf": both("booking"),
+        "letters:gp_letter_pdf": both("booking"),
+        "letters:copy_posted": one(letters.letter_pdf_produce(
+            actor=b.admin, booking=own["booking"], kind="appointment", fmt="standard", now=b.now)),
         **{name: people for name in (
             "careplans:person", "careplans:contribute", "careplans:other_need_add", "careplans:versions",
             "careplans:share", "careplans:team", "careplans:step_up_start", "careplans:expertise_request_new",
             "careplans:transition_new", "api:care_plan")},
         "careplans:copy": both("person", audience="gp"),
+        "careplans:copy_pdf": both("person", audience="gp"),
         "careplans:team_around_end": both("member"),
         "careplans:step_up_end": both("step_up"),
         "careplans:expertise_request": both("asked"),

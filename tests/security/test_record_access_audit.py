@@ -15,6 +15,7 @@ someone the page did not show.
 """
 
 import html
+import io
 import json
 import re
 from collections import Counter, deque
@@ -28,6 +29,7 @@ from django.core.management import call_command
 from django.db.models import Max
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from pypdf import PdfReader
 
 from accounts import demo_data
 from cap.models import RecordAccess, Referral, ServiceUser
@@ -98,6 +100,9 @@ SHOWS_PEOPLE = {
     "scheduling:booking_queue": "the referrals waiting for a booking",
     "scheduling:clinical_review": "the person who missed appointments",
     "scheduling:gp_letter": "the GP's letter about the appointment",
+    "letters:appointment_letter_pdf": "the appointment letter, as a PDF",
+    "careplans:copy_pdf": "the care plan's copy for the person or the GP, as a PDF",
+    "letters:gp_letter_pdf": "the GP's letter about the appointment, as a PDF",
     "scheduling:letter": "the person's appointment letter",
     "scheduling:rebook": "the booking to rearrange, and the times found",
     "scheduling:slot_issue": "the referral that cannot be booked",
@@ -113,6 +118,7 @@ SHOWS_PEOPLE = {
 
 # Why each of the others shows no person.
 SHOWS_NO_PERSON = {
+    "letters:copy_posted": "a POST that records a letter as posted and redirects to the letter",
     "access:break_glass": "the break-glass form names no one: the record shows only after it",
     "accounts:password_change": "the signed-in user's own password",
     "accounts:password_change_done": "a confirmation",
@@ -281,6 +287,8 @@ class Oracle:
 
 def body_of(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):  # a letter as a PDF: its words
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     text = content.decode("utf-8", errors="replace")
     if response.get("Content-Type", "").startswith("application/json"):
         text = json.dumps(json.loads(text))  # one spacing, whatever the renderer chose

@@ -1,0 +1,52 @@
+"""The formats a letter comes in, and which one a person's letter takes."""
+
+from collections.abc import Mapping
+
+from django.db import models
+
+
+class LetterFormat(models.TextChoices):
+    STANDARD = "standard", "Standard print"
+    LARGE_PRINT = "large_print", "Large print"
+    EASY_READ = "easy_read", "Easy read"
+
+
+class LetterKind(models.TextChoices):
+    APPOINTMENT = "appointment", "Appointment letter"
+    GP = "gp", "GP letter"
+    CARE_PLAN = "care_plan", "Care plan copy for the person"
+    CARE_PLAN_GP = "care_plan_gp", "Care plan copy for the GP"
+
+
+# The GP's letter is read by the practice: the person's easy read does not apply to it,
+# but a large print copy can still be asked for.
+FORMATS_OF = {
+    LetterKind.APPOINTMENT: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT, LetterFormat.EASY_READ),
+    LetterKind.GP: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT),
+    # The easy-read care plan copy is still to come (issue 19): standard or large print.
+    LetterKind.CARE_PLAN: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT),
+    LetterKind.CARE_PLAN_GP: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT),
+}
+# The letters read by the person themselves, in the format they asked for.
+FOR_THE_PERSON = (LetterKind.APPOINTMENT, LetterKind.CARE_PLAN)
+
+
+def preferred_format(service_user: object) -> str:
+    """The format the person asked for their letters in. The Reasonable Adjustment flag
+    (issue 19's adjustments app: easy read, large print) decides it; until it is wired in
+    here every person gets the standard letter."""
+    return LetterFormat.STANDARD
+
+
+def letter_format(query: Mapping[str, str], service_user: object, kind: str) -> str:
+    """The format to show: `?format=` when it names one this kind of letter comes in, else
+    the older `?large=1` switch, else the person's own (a letter to the GP: standard). Any
+    other value falls back, so a mistyped address still shows the letter."""
+    formats = FORMATS_OF[LetterKind(kind)]
+    asked = query.get("format", "")
+    if asked in formats:
+        return asked
+    if query.get("large") == "1":
+        return LetterFormat.LARGE_PRINT
+    own = preferred_format(service_user) if kind in FOR_THE_PERSON else LetterFormat.STANDARD
+    return own if own in formats else LetterFormat.STANDARD
