@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "cap", "triage", "scheduling", "careplans", "directory", "hub", "simulation")
+APPS = ("accounts", "cap", "triage", "scheduling", "careplans", "directory", "hub", "simulation", "messaging")
 CONFIG_MODULES = {"__init__.py", "settings.py", "env.py", "urls.py", "celery.py", "wsgi.py", "asgi.py"}
 
 
