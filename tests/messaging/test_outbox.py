@@ -260,3 +260,15 @@ def test_the_referral_page_shows_the_messages_to_the_person(notify, booked, clie
     assert "Appointment confirmation" in section and "Reminder 7 days before" in section
     assert "Text message" in section and "Sent" in section and "Queued" in section
     assert "Due Thu 26 Nov 2026" in section
+
+
+def test_beat_sends_the_due_messages_every_minute_by_default():
+    from django.conf import settings
+
+    from config.celery import app
+    from messaging.tasks import send_due_messages_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["send-due-messages"]
+    assert (entry["task"], entry["schedule"]) == (send_due_messages_task.name, 60)
+    app.loader.import_default_modules()
+    assert send_due_messages_task.name in app.tasks
