@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "access",
     "adjustments",
     "letters",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -319,7 +320,31 @@ PERFORMANCE_TARGET_SHARE = env_int("PERFORMANCE_TARGET_SHARE", 95)
 ALERT_REPEAT_MINUTES = env_int("ALERT_REPEAT_MINUTES", 15)
 # Every open referral accounted for (triage.accounted): checked this often.
 ACCOUNTED_WATCH_SECONDS = env_int("ACCOUNTED_WATCH_SECONDS", 300)
+# --- GOV.UK Notify: appointment confirmations and reminders (messaging/) ---------------
+# Without a key (the demo) messages are written and kept, never sent.
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# One Notify template per channel, each showing its ((subject)) and ((body)); the letter's
+# also takes the address lines.
+NOTIFY_TEMPLATE_SMS = env_str("NOTIFY_TEMPLATE_SMS", "")
+NOTIFY_TEMPLATE_EMAIL = env_str("NOTIFY_TEMPLATE_EMAIL", "")
+NOTIFY_TEMPLATE_LETTER = env_str("NOTIFY_TEMPLATE_LETTER", "")
+if NOTIFY_API_KEY and not (NOTIFY_TEMPLATE_SMS and NOTIFY_TEMPLATE_EMAIL and NOTIFY_TEMPLATE_LETTER):
+    raise ImproperlyConfigured("With NOTIFY_API_KEY set, set NOTIFY_TEMPLATE_SMS, NOTIFY_TEMPLATE_EMAIL "
+                               "and NOTIFY_TEMPLATE_LETTER to the templates' ids.")
+# Seconds before Notify is given up on for one request; a sender's claim lasts three times it.
+NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", 10)
+# A message Notify could not take is tried again after this many seconds, doubling each time
+# (at most an hour apart), and is marked failed after NOTIFY_MAX_ATTEMPTS tries.
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
+MESSAGE_SEND_SECONDS = env_int("MESSAGE_SEND_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
+    "send-due-messages": {
+        "task": "messaging.tasks.send_due_messages_task",
+        "schedule": MESSAGE_SEND_SECONDS,
+        "options": {"expires": MESSAGE_SEND_SECONDS},
+    },
     "scan-breaches": {
         "task": "triage.tasks.scan_breaches_task",
         "schedule": BREACH_SCAN_SECONDS,

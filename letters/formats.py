@@ -4,6 +4,9 @@ from collections.abc import Mapping
 
 from django.db import models
 
+from adjustments import selectors as adjustment_selectors
+from cap.models import ServiceUser
+
 
 class LetterFormat(models.TextChoices):
     STANDARD = "standard", "Standard print"
@@ -31,14 +34,13 @@ FORMATS_OF = {
 FOR_THE_PERSON = (LetterKind.APPOINTMENT, LetterKind.CARE_PLAN)
 
 
-def preferred_format(service_user: object) -> str:
-    """The format the person asked for their letters in. The Reasonable Adjustment flag
-    (issue 19's adjustments app: easy read, large print) decides it; until it is wired in
-    here every person gets the standard letter."""
-    return LetterFormat.STANDARD
+def preferred_format(service_user: ServiceUser) -> str:
+    """The format the person's Reasonable Adjustment flag asks their letters in: easy read,
+    large print, or standard (adjustments.selectors.letter_format decides)."""
+    return LetterFormat(adjustment_selectors.letter_format(service_user))
 
 
-def letter_format(query: Mapping[str, str], service_user: object, kind: str) -> str:
+def letter_format(query: Mapping[str, str], service_user: ServiceUser, kind: str) -> str:
     """The format to show: `?format=` when it names one this kind of letter comes in, else
     the older `?large=1` switch, else the person's own (a letter to the GP: standard). Any
     other value falls back, so a mistyped address still shows the letter."""
@@ -49,4 +51,7 @@ def letter_format(query: Mapping[str, str], service_user: object, kind: str) -> 
     if query.get("large") == "1":
         return LetterFormat.LARGE_PRINT
     own = preferred_format(service_user) if kind in FOR_THE_PERSON else LetterFormat.STANDARD
-    return own if own in formats else LetterFormat.STANDARD
+    if own in formats:
+        return own
+    # Easy read is large too: where a letter has no easy-read version, large print.
+    return LetterFormat.LARGE_PRINT if own == LetterFormat.EASY_READ else LetterFormat.STANDARD

@@ -21,6 +21,7 @@ from core.errors import Conflict, Invalid, StaleVersion
 from core.formatting import clock_time, day_date
 from core.history import history_user_set, save_as
 from core.locks import diary_write_order, lock_booking, lock_bookings_expiring, lock_referral
+from messaging.services import appointment_messages_cancel, appointment_messages_queue
 from triage.models import AssessmentSetting, WaitTarget
 from triage.services import next_due_refresh, target_cancel, target_meet, target_start
 
@@ -246,6 +247,8 @@ def _booked(actor: User, booking: Booking, now: datetime) -> None:
     target_meet(referral=referral, code=REBOOKING, at=now, actor=actor)
     referral_status_set(referral=referral, to=ReferralStatus.BOOKED, actor=actor)
     SlotIssue.objects.filter(referral=referral, resolved_at__isnull=True).update(resolved_at=now)
+    # The confirmation and reminders, in this transaction: they exist exactly when the booking does.
+    appointment_messages_queue(booking, now)
 
 
 @transaction.atomic
@@ -330,6 +333,7 @@ def _cancel(actor: User, booking: Booking, by: str, reason: str, now: datetime, 
     booking.cancelled_by, booking.cancel_reason = by, reason
     booking.entries.update(live=False)
     save_as(booking, actor)
+    appointment_messages_cancel(booking, now)
     # A cancelled crisis assessment leaves the person with urgent triage, still awaiting
     # their urgent assessment (its clock running); only a structured one goes back to
     # the booking queue.

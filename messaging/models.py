@@ -1,0 +1,95 @@
+"""The outbox of messages to the person: each appointment confirmation and reminder is a
+row, written in the same transaction as the booking that causes it, and sent from here by
+a Celery task (messaging.services.messages_send_due). A message is never lost (PostgreSQL
+holds it before anyone is told it exists) and never queued twice (one per booking and kind,
+in the database)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cap.models import ServiceUser
+from scheduling.models import Booking
+
+
+class MessageKind(models.TextChoices):
+    CONFIRMATION = "confirmation", "Appointment confirmation"
+    REMINDER_7_DAYS = "reminder_7_days", "Reminder 7 days before"
+    REMINDER_2_DAYS = "reminder_2_days", "Reminder 2 days before"
+
+
+class MessageChannel(models.TextChoices):
+    SMS = "sms", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
+class MessageFormat(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    LARGE_PRINT = "large_print", "Large print"
+    EASY_READ = "easy_read", "Easy read"
+
+
+class MessageState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+    # The demo (no NOTIFY_API_KEY): the message is written as it would be sent, and kept.
+    RENDERED_ONLY = "rendered_only", "Rendered only (not sent: no GOV.UK Notify key)"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Message(models.Model):
+    service_user = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="messages")
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="messages")
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    channel = models.CharField(max_length=10, choices=MessageChannel.choices)
+    format = models.CharField(max_length=12, choices=MessageFormat.choices, default=MessageFormat.STANDARD)
+    # A mobile number or an email address; a letter's address is in `address`.
+    recipient = models.CharField(max_length=320, blank=True)
+    address = models.JSONField(default=list, blank=True,
+                               help_text="A letter's address lines, the person's name first, postcode last.")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    state = models.CharField(max_length=20, choices=MessageState.choices, default=MessageState.QUEUED)
+    due_at = models.DateTimeField(help_text="Sent at or after this instant (the next try, after an error).")
+    # A sender's claim: a message still `sending` after it was not finished by that sender
+    # (a worker killed mid-send) and is claimed again, reconciled with Notify first.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    notify_id = models.CharField("GOV.UK Notify notification id", max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            # A retried booking request or a rerun queues nothing twice.
+            models.UniqueConstraint(fields=["booking", "kind"], name="one_message_of_each_kind_per_booking"),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(state__in=["queued", "sending"]),
+                         name="message_to_send_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} by {self.get_channel_display().lower()} to {self.service_user}"
+
+    @property
+    def when(self):
+        """The instant that says most about the message in its state."""
+        if self.state in (MessageState.SENT, MessageState.DELIVERED):
+            return self.sent_at
+        if self.state == MessageState.FAILED:
+            return self.failed_at
+        if self.state == MessageState.CANCELLED:
+            return self.cancelled_at
+        return self.due_at

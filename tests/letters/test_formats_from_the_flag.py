@@ -1,0 +1,50 @@
+"""The person's Reasonable Adjustment flag decides the format of what they are sent: easy
+read asked for, the appointment letter and the messages come in easy read, and the care
+plan copy (which has no easy-read version yet) in large print; large print asked for,
+large print; no flag, standard."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from adjustments import services as adjustment_services
+from letters.formats import LetterFormat, LetterKind, letter_format
+from messaging.models import Message
+from scheduling import services
+from scheduling.models import Booking
+
+from .conftest import MONDAY_8
+
+pytestmark = pytest.mark.django_db
+
+
+def _flag(actor, person, *adjustments):
+    adjustment_services.adjustment_flag_record(
+        actor=actor, service_user=person, now=MONDAY_8,
+        details=adjustment_services.FlagDetails(status="needed", consent_to_share="yes",
+                                                adjustments=list(adjustments)))
+
+
+def test_easy_read_asked_for_gives_an_easy_read_letter_and_easy_read_messages(
+        client_for, admin_team, triaged, staff, room):
+    referral = triaged()
+    _flag(admin_team, referral.service_user, "easy_read", "longer_appointment")
+    api = client_for(admin_team)
+    with time_machine.travel(MONDAY_8, tick=False):
+        option = services.options_for(referral=referral, now=MONDAY_8).options[0]
+        api.post(reverse("scheduling:book", args=[referral.pk]), {"option": option.id, "action": "book"})
+        booking = Booking.objects.get(referral=referral)
+        page = api.get(reverse("scheduling:letter", args=[booking.pk])).content.decode()
+    assert 'class="cap-easy-read__heading"' in page
+    formats = set(Message.objects.filter(booking=booking).values_list("format", flat=True))
+    assert formats == {"easy_read"}
+    assert letter_format({}, referral.service_user, LetterKind.CARE_PLAN) == LetterFormat.LARGE_PRINT
+
+
+def test_large_print_asked_for_and_no_flag(admin_team, triaged):
+    flagged, plain = triaged(), triaged()
+    _flag(admin_team, flagged.service_user, "large_print")
+    assert letter_format({}, flagged.service_user, LetterKind.APPOINTMENT) == LetterFormat.LARGE_PRINT
+    assert letter_format({}, plain.service_user, LetterKind.APPOINTMENT) == LetterFormat.STANDARD
+    # The GP's letter is the practice's to read: never the person's format.
+    assert letter_format({}, flagged.service_user, LetterKind.GP) == LetterFormat.STANDARD
