@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import demo_data, roles, two_factor
 from accounts.models import ApiClient
 from accounts.services import api_client_add
+from adjustments.demo import load_demo_adjustments
 from cap.models import CallOutcome, Enquiry, GPPractice, PrimaryCareNetwork, Referral, ServiceUser
 from cap.services import Call, Caller, PersonDetails, Referrer, call_log, referral_log_written
 from cap.validators import nhs_number_is_valid
@@ -55,6 +56,7 @@ class Command(BaseCommand):
             link_practitioner_login(users[demo_data.DEMO_PRACTITIONER_USERNAME])
             load_demo_referrals(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
             triage_demo_referrals_for_booking(clinician=users["triage.clinician"])
+            load_demo_adjustments(actor=users["triage.clinician"])
             load_overdue_demo_referrals(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY],
                                         clinician=users["triage.clinician"])
             load_known_people(actor=users[demo_data.DEMO_REFERRALS_LOGGED_BY])
