@@ -279,6 +279,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Referrals, triage and bookings for mental health and learning disability services.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name ("status") get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {"StatusEnum": "cap.models.ReferralStatus",
+                            "AdjustmentFlagStatusEnum": "adjustments.models.FlagStatus"},
     # A record's id in a path (core.converters): a whole number of up to 18 digits.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999999999999999999}},
     "POSTPROCESSING_HOOKS": [
