@@ -128,7 +128,7 @@ def test_the_top_shows_an_open_episode_and_another_open_referral_as_known_to_ser
     team = TeamFactory(name="Charnwood Community Mental Health Team")
     Episode.objects.create(service_user=person, team=team, opened_on=date(2026, 3, 2))
     page = page_of(client_for(triage_clinician), referral)
-    known = page[page.index('id="known-to-services"'):page.index('id="referral-summary"')]
+    known = page[page.index('id="known-to-services"'):page.index('id="adjustment-flag"')]
     assert "Open episode</strong> with Charnwood Community Mental Health Team since 2 March 2026" in known
     assert referral.reference not in known  # this referral is not "another" open one
 
