@@ -342,7 +342,14 @@ NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", 10)
 NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
 MESSAGE_SEND_SECONDS = env_int("MESSAGE_SEND_SECONDS", 60)
+# The person's text replies (confirm, cancel, rebook) are read from Notify this often.
+NOTIFY_REPLIES_SECONDS = env_int("NOTIFY_REPLIES_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
+    "read-replies": {
+        "task": "messaging.tasks.read_replies_task",
+        "schedule": NOTIFY_REPLIES_SECONDS,
+        "options": {"expires": NOTIFY_REPLIES_SECONDS},
+    },
     "send-due-messages": {
         "task": "messaging.tasks.send_due_messages_task",
         "schedule": MESSAGE_SEND_SECONDS,

@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("access.urls")),
     path("", include("adjustments.urls")),
     path("", include("letters.urls")),
+    path("", include("messaging.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", api(SpectacularAPIView.as_view()), name="schema"),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from cap.models import ContactPreference, Referral, ServiceUser
 from core.formatting import day_date
 from scheduling.models import Booking
 
+from . import links
 from .models import MessageChannel, MessageFormat, MessageKind
 
 # A UK mobile number, however it was typed (07700 900123, +44 7700 900123): Notify sends
@@ -83,7 +84,7 @@ def render(*, booking: Booking, kind: str, channel: str, format: str) -> tuple[s
     style = "easy_read" if format == MessageFormat.EASY_READ else "standard"
     body = render_to_string(f"messaging/{style}_{length}.txt", {
         "booking": booking, "person": booking.referral.service_user, "kind": kind,
-        "reference": booking.referral.reference,
+        "reference": booking.referral.reference, "link": links.appointment_url(booking),
     })
     return subject, _tidy(body)
 

@@ -4,6 +4,7 @@ a Celery task (messaging.services.messages_send_due). A message is never lost (P
 holds it before anyone is told it exists) and never queued twice (one per booking and kind,
 in the database)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -93,3 +94,77 @@ class Message(models.Model):
         if self.state == MessageState.CANCELLED:
             return self.cancelled_at
         return self.due_at
+
+
+class ReplyChannel(models.TextChoices):
+    TEXT = "text", "Text message reply"
+    ONLINE = "online", "Online, from the link in a message"
+
+
+class ReplyIntent(models.TextChoices):
+    """What the person asked for, read from their reply (messaging.replies.intent_of)."""
+
+    CONFIRM = "confirm", "Confirmed they will come"
+    CANCEL = "cancel", "Asked to cancel"
+    REBOOK = "rebook", "Asked for another time"
+    UNCLEAR = "unclear", "Something else (read it)"
+
+
+class ReplyOutcome(models.TextChoices):
+    DONE = "done", "Done"
+    # A reply the service could not act on alone: a person on the admin team reads it.
+    TO_READ = "to_read", "For the admin team to read"
+    READ = "read", "Read by the admin team"
+
+
+class Reply(models.Model):
+    """A reply from the person about an appointment: a text message received by GOV.UK
+    Notify, or an answer given on the appointment page a message links to. Each is acted
+    on once: a text reply is unique on Notify's id for it."""
+
+    channel = models.CharField(max_length=10, choices=ReplyChannel.choices)
+    notify_id = models.CharField("GOV.UK Notify received text id", max_length=64, null=True, blank=True,
+                                 unique=True)
+    from_number = models.CharField(max_length=32, blank=True)
+    text = models.TextField(blank=True)
+    received_at = models.DateTimeField()
+    # The appointment it is about: the one the latest message to that number was about, or
+    # the one the link was for. None when nothing sent to the number could be found.
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="replies")
+    intent = models.CharField(max_length=10, choices=ReplyIntent.choices)
+    outcome = models.CharField(max_length=10, choices=ReplyOutcome.choices)
+    outcome_note = models.CharField(max_length=300, blank=True)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name_plural = "replies"
+        indexes = [models.Index(fields=["received_at"], condition=Q(outcome="to_read"),
+                                name="reply_to_read_idx")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.received_at:%Y-%m-%d %H:%M}: {self.get_intent_display()}"
+
+
+class AppointmentQuestions(models.Model):
+    """What the person wants to ask or tell the practitioners before an assessment, written
+    on the appointment page (the letter's questions page, online). A resubmission of the
+    same words is the same row."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="questions")
+    text = models.TextField()
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the text: the same words once.")
+    submitted_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name_plural = "appointment questions"
+        constraints = [models.UniqueConstraint(fields=["booking", "digest"], name="same_questions_once")]
+
+    def __str__(self):
+        return f"Questions for booking {self.booking_id} at {self.submitted_at:%Y-%m-%d %H:%M}"

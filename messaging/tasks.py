@@ -9,3 +9,12 @@ def send_due_messages_task() -> int:
     from .services import messages_send_due
 
     return messages_send_due()
+
+
+@shared_task
+def read_replies_task() -> int:
+    """Beat runs this every NOTIFY_REPLIES_SECONDS. Idempotent: a reply is recorded once,
+    unique on Notify's id, in the transaction that acts on it."""
+    from .replies import replies_read
+
+    return replies_read()

@@ -313,11 +313,12 @@ def holds_release_expired(*, now: datetime | None = None) -> int:
     return len(expired)
 
 
-def booking_cancel(*, actor: User, booking: Booking, by: str, reason: str,
+def booking_cancel(*, actor: User | None, booking: Booking, by: str, reason: str,
                    now: datetime | None = None) -> Booking:
     """Cancel a booking (by the person or by the service, with a reason). The person
     goes back to the booking queue: still under the CAP until assessed. Locks the
-    referral, then the booking."""
+    referral, then the booking. No actor: the person themselves, by a reply to a message
+    (messaging.replies), their history naming no member of staff."""
     if by not in ("person", "service"):
         raise Invalid("Say who cancelled: the person or the service.", field="by")
     if not reason.strip():
@@ -327,7 +328,7 @@ def booking_cancel(*, actor: User, booking: Booking, by: str, reason: str,
         return _cancel(actor, booking, by, reason.strip(), now or timezone.now(), reopen=True)
 
 
-def _cancel(actor: User, booking: Booking, by: str, reason: str, now: datetime, reopen: bool) -> Booking:
+def _cancel(actor: User | None, booking: Booking, by: str, reason: str, now: datetime, reopen: bool) -> Booking:
     _check_booked(booking, "cancelled or rebooked")
     booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
     booking.cancelled_by, booking.cancel_reason = by, reason
@@ -342,7 +343,7 @@ def _cancel(actor: User, booking: Booking, by: str, reason: str, now: datetime, 
     return booking
 
 
-def _back_to_the_queue(actor: User, booking: Booking, *, since: datetime, reason: str) -> None:
+def _back_to_the_queue(actor: User | None, booking: Booking, *, since: datetime, reason: str) -> None:
     """The person is back on the booking queue, with a new run of the rebooking target
     from `since` (the cancellation, or the missed appointment), so they are at the top of
     the queue instead of sinking behind the routine targets their first booking met."""

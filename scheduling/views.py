@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,8 @@ from core.permissions import permission_required
 from letters.content import booking_letter_context, template_for
 from letters.formats import FORMATS_OF, LetterFormat, LetterKind, letter_format
 from letters.views import AUDIT_VIEW, PDF_URL, letter_booking_read
+from messaging.models import AppointmentQuestions
+from messaging.selectors import replies_to_read
 from triage import selectors as triage_selectors
 from triage import worklists
 
@@ -54,6 +57,8 @@ from .models import (
 from .options import OptionSearch, latest_assessment_decision
 
 BOOK = "scheduling.book_assessment"
+# Replies from people the service could not act on alone, shown on the booking queue.
+REPLIES_SHOWN = 50
 LIST_PAGE = 50  # rows a page on the booking queue, under the CAP and the slot issues
 
 
@@ -78,10 +83,13 @@ def booking_queue(request):
                                service_users=[(r.service_user, r) for r in referrals])
         return render(request, "scheduling/_booking_queue_table.html", context)
     to_rearrange = list(selectors.bookings_to_rearrange())
+    replies = list(replies_to_read()[:REPLIES_SHOWN])
     record_access_log_many(actor=request.user, view="booking queue", service_users=[
         *((r.service_user, r) for r in referrals),
-        *((b.referral.service_user, b.referral) for b in to_rearrange)])
-    return render(request, "scheduling/booking_queue.html", {**context, "to_rearrange": to_rearrange})
+        *((b.referral.service_user, b.referral) for b in to_rearrange),
+        *((r.booking.referral.service_user, r.booking.referral) for r in replies if r.booking)])
+    return render(request, "scheduling/booking_queue.html", {**context, "to_rearrange": to_rearrange,
+                                                              "replies_to_read": replies})
 
 
 @dataclass
@@ -327,7 +335,9 @@ def _diary_page(request, practitioner):
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     entries = (DiaryEntry.objects.filter(practitioner=practitioner, live=True, ends_at__gte=today,
                                          starts_at__lt=today + timedelta(weeks=6))
-               .select_related("booking__referral", "booking__team").order_by("starts_at"))
+               .select_related("booking__referral", "booking__team")
+               .annotate(questions_sent=Exists(AppointmentQuestions.objects.filter(booking=OuterRef("booking"))))
+               .order_by("starts_at"))
     exceptions = practitioner.exceptions.filter(ends_at__gte=today).order_by("starts_at")
     feed = request.build_absolute_uri(reverse("scheduling:feed", args=[practitioner.feed_token]))
     return render(request, "scheduling/diary.html", {

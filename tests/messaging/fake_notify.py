@@ -6,6 +6,7 @@ import json
 import threading
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -35,9 +36,21 @@ class FakeNotify:
     hanging: threading.Event = field(default_factory=threading.Event)  # ...set while it hangs
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Text messages people sent back, newest first, as Notify lists them.
+    received: list[dict] = field(default_factory=list)
+    page_size: int = 250  # Notify's page of received texts
 
     def sends(self) -> list[Seen]:
         return [seen for seen in self.requests if seen.method == "POST"]
+
+    def text_from(self, number: str, content: str, at: datetime | None = None) -> dict:
+        """A person texts back: Notify gives their number in international form."""
+        text = {"id": str(uuid.uuid4()), "user_number": number, "notify_number": "07700900000",
+                "service_id": SERVICE_ID, "content": content,
+                "created_at": (at or datetime.now(UTC)).isoformat().replace("+00:00", "Z")}
+        with self.lock:
+            self.received.insert(0, text)
+        return text
 
 
 def _handler(fake: FakeNotify):
@@ -73,6 +86,8 @@ def _handler(fake: FakeNotify):
                 fake.requests.append(Seen("GET", parts.path, {}))
             if not self._authorised():
                 return
+            if parts.path == "/v2/received-text-messages":
+                return self._received(parse_qs(parts.query).get("older_than", [""])[0])
             if parts.path != "/v2/notifications":
                 return self._error(404, "NotFound", "Not found")
             reference = parse_qs(parts.query).get("reference", [""])[0]
@@ -80,6 +95,17 @@ def _handler(fake: FakeNotify):
                 ids = list(fake.accepted.get(reference, []))
             self._answer(200, {"notifications": [{"id": i, "reference": reference} for i in ids],
                                "links": {"current": self.path}})
+
+        def _received(self, older_than: str):
+            with fake.lock:
+                texts = list(fake.received)
+            ids = [t["id"] for t in texts]
+            start = ids.index(older_than) + 1 if older_than in ids else 0
+            page = texts[start:start + fake.page_size]
+            links = {"current": self.path}
+            if start + fake.page_size < len(texts):
+                links["next"] = f"{fake.url}/v2/received-text-messages?older_than={page[-1]['id']}"
+            self._answer(200, {"received_text_messages": page, "links": links})
 
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")

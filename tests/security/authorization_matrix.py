@@ -202,6 +202,9 @@ MATRIX: dict[str, Row] = {
     "letters:appointment_letter_pdf": page(*REFERRAL_READERS, other=NOT_INVOLVED),
     "letters:gp_letter_pdf": page(*REFERRAL_READERS, other=NOT_INVOLVED),
     "letters:copy_posted": post(AT, status=302),
+    # The person's appointment page: the signed link in their messages is the credential.
+    "messaging:appointment": PUBLIC,
+    "messaging:reply_read": post(AT, status=302),
     "scheduling:clinical_review": page(*TRIAGE),
     "scheduling:under_cap": page(*TRIAGE, AT, MG),
     "scheduling:slot_issues": page(*TRIAGE, AT, MG),

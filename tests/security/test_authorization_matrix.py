@@ -47,6 +47,7 @@ from careplans.models import Episode, RequestStatus, StepUpNotReason, SupportLev
 from directory.models import CommunityService, Expertise
 from hub.models import HubArrival
 from letters import services as letters
+from messaging import links, replies
 from scheduling import services as scheduling
 from scheduling.models import Booking, ClinicalReview, Practitioner, Team
 from tests.conftest import reference_data_load
@@ -238,6 +239,10 @@ def person_records(b: Builder) -> dict[str, dict[str, dict]]:
         "letters:gp_letter_pdf": both("booking"),
         "letters:copy_posted": one(letters.letter_pdf_produce(
             actor=b.admin, booking=own["booking"], kind="appointment", fmt="standard", now=b.now)),
+        "messaging:appointment": one(token=links.appointment_token(own["booking"])),
+        "messaging:reply_read": one(replies.reply_act(booking=None, intent="unclear", channel="text",
+                                                      text="Who is this?", received_at=b.now,
+                                                      from_number="447700900555", notify_id="matrix")),
         **{name: people for name in (
             "careplans:person", "careplans:contribute", "careplans:other_need_add", "careplans:versions",
             "careplans:share", "careplans:team", "careplans:step_up_start", "careplans:expertise_request_new",

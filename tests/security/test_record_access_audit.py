@@ -172,6 +172,8 @@ SHOWS_NO_PERSON = {
     "hub:assessment_start": "POST only: redirects",
     "login": "the sign-in page",
     "logout": "POST only: redirects",
+    "messaging:appointment": "public: one appointment and its questions, by the link sent to the person",
+    "messaging:reply_read": "POST only: redirects",
     "public:check": "public: what the person typed about themselves, in their own session",
     "public:no_gp": "public: advice",
     "public:sent": "public: a confirmation",
