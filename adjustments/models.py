@@ -13,6 +13,15 @@ from simple_history.models import HistoricalRecords
 from cap.models import ServiceUser
 
 
+class InformationFormat(models.TextChoices):
+    """The formats the person's letters and messages come in: the one set for both
+    (letters.formats and messaging.models name it for their own use)."""
+
+    STANDARD = "standard", "Standard print"
+    LARGE_PRINT = "large_print", "Large print"
+    EASY_READ = "easy_read", "Easy read"
+
+
 class Impairment(models.TextChoices):
     """The impairment or condition an adjustment is for (the standard's categories)."""
 

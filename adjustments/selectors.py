@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from cap.models import Referral, ServiceUser
 
-from .models import Adjustment, AdjustmentFlag, FlagStatus
+from .models import Adjustment, AdjustmentFlag, FlagStatus, InformationFormat
 
 VIEW = "adjustments.view_adjustmentflag"
 # The stream whose referrals cannot be booked before the flag is recorded or confirmed.
@@ -70,10 +70,10 @@ def letter_format(service_user: ServiceUser) -> str:
     where the flag asks for it, standard otherwise (easy read first: it is large too)."""
     flag = flag_of(service_user)
     if wants(flag, Adjustment.EASY_READ):
-        return "easy_read"
+        return InformationFormat.EASY_READ
     if wants(flag, Adjustment.LARGE_PRINT):
-        return "large_print"
-    return "standard"
+        return InformationFormat.LARGE_PRINT
+    return InformationFormat.STANDARD
 
 
 def interpreter_needed(service_user: ServiceUser) -> str:

@@ -5,13 +5,11 @@ from collections.abc import Mapping
 from django.db import models
 
 from adjustments import selectors as adjustment_selectors
+from adjustments.models import InformationFormat
 from cap.models import ServiceUser
 
-
-class LetterFormat(models.TextChoices):
-    STANDARD = "standard", "Standard print"
-    LARGE_PRINT = "large_print", "Large print"
-    EASY_READ = "easy_read", "Easy read"
+# The person's formats, one set for letters and messages (adjustments.models).
+LetterFormat = InformationFormat
 
 
 class LetterKind(models.TextChoices):

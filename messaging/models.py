@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from adjustments.models import InformationFormat
 from cap.models import ServiceUser
 from scheduling.models import Booking
 
@@ -26,10 +27,8 @@ class MessageChannel(models.TextChoices):
     LETTER = "letter", "Letter"
 
 
-class MessageFormat(models.TextChoices):
-    STANDARD = "standard", "Standard"
-    LARGE_PRINT = "large_print", "Large print"
-    EASY_READ = "easy_read", "Easy read"
+# The person's formats, one set for letters and messages (adjustments.models).
+MessageFormat = InformationFormat
 
 
 class MessageState(models.TextChoices):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cap.models import PrimaryCareNetwork, Referral
+from core.formatting import date_and_time
 from triage.models import AssessmentSetting, Stream
 
 
@@ -334,7 +335,7 @@ class Booking(models.Model):
                                 condition=Q(status=BookingStatus.HELD))]
 
     def __str__(self):
-        return f"{self.referral} at {timezone.localtime(self.starts_at):%a %d %b %Y %H:%M}"
+        return f"{self.referral} on {date_and_time(self.starts_at, weekday=True)}"
 
     @property
     def is_crisis(self) -> bool:

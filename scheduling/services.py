@@ -328,7 +328,8 @@ def booking_cancel(*, actor: User | None, booking: Booking, by: str, reason: str
         return _cancel(actor, booking, by, reason.strip(), now or timezone.now(), reopen=True)
 
 
-def _cancel(actor: User | None, booking: Booking, by: str, reason: str, now: datetime, reopen: bool) -> Booking:
+def _cancel(actor: User | None, booking: Booking, by: str, reason: str, now: datetime,
+            reopen: bool) -> Booking:
     _check_booked(booking, "cancelled or rebooked")
     booking.status, booking.cancelled_at = BookingStatus.CANCELLED, now
     booking.cancelled_by, booking.cancel_reason = by, reason

@@ -1,26 +1,44 @@
+"""The messaging tests' small team (the scheduling tests' own), and a person booked with it
+who asked for text messages."""
+
 import pytest
 
-from tests.scheduling.conftest import room, staff, team, triaged  # noqa: F401 - the same small team
+from cap.models import Referral, ServiceUser
+from scheduling import services
+from scheduling.models import DiaryException
+from tests.scheduling import conftest as scheduling
+from tests.scheduling.conftest import MONDAY_8, at
 
-from .fake_notify import API_KEY, Server
+# The same small team as the scheduling tests.
+room, staff, team, triaged = scheduling.room, scheduling.staff, scheduling.team, scheduling.triaged
+
+MOBILE = "07700 900123"
 
 
-@pytest.fixture
-def notify(settings):
-    """A fake Notify, and the settings pointing at it with a key: messages are sent."""
-    with Server() as fake:
-        settings.NOTIFY_API_KEY = API_KEY
-        settings.NOTIFY_BASE_URL = fake.url
-        settings.NOTIFY_TEMPLATE_SMS = "11111111-1111-1111-1111-111111111111"
-        settings.NOTIFY_TEMPLATE_EMAIL = "22222222-2222-2222-2222-222222222222"
-        settings.NOTIFY_TEMPLATE_LETTER = "33333333-3333-3333-3333-333333333333"
-        settings.NOTIFY_TIMEOUT_SECONDS = 5
-        settings.NOTIFY_RETRY_SECONDS = 60
-        settings.NOTIFY_MAX_ATTEMPTS = 4
-        yield fake
+def contact(referral, **fields):
+    Referral.objects.filter(pk=referral.pk).update(**fields)
+    referral.refresh_from_db()
+    return referral
 
 
 @pytest.fixture
-def demo(settings):
-    """The demo: no Notify key."""
-    settings.NOTIFY_API_KEY = ""
+def away_until_day_ten(staff):
+    """Everyone off sick for the first ten days, so the first option is on Thursday 3
+    December 2026, with both reminders still to come when booking on Monday 23 November."""
+    for practitioner in staff.values():
+        DiaryException.objects.create(practitioner=practitioner, kind="sickness", starts_at=at(0, 0),
+                                      ends_at=at(10, 0))
+
+
+@pytest.fixture
+def booked(admin_team, triaged, staff, room, away_until_day_ten):
+    def make(address=None, **contact_details):
+        referral = contact(triaged(), **(contact_details or {"contact_preference": "text",
+                                                             "contact_phone": MOBILE}))
+        if address:
+            ServiceUser.objects.filter(pk=referral.service_user_id).update(**address)
+            referral.service_user.refresh_from_db()
+        option = services.options_for(referral=referral, now=MONDAY_8).options[0]
+        return services.booking_create(actor=admin_team, referral=referral, option_id=option.id, now=MONDAY_8)
+
+    return make

@@ -18,9 +18,6 @@ from messaging.models import AppointmentQuestions, Message, Reply
 from scheduling import selectors
 from tests.scheduling.conftest import MONDAY_8
 
-from .test_outbox import booked  # noqa: F401 - the booking fixtures
-from .test_outbox import away_until_day_ten  # noqa: F401
-
 LATER = MONDAY_8 + timedelta(hours=2)
 
 
@@ -148,7 +145,8 @@ def test_questions_reach_the_practitioners_before_the_assessment_and_are_kept_on
 
 
 @pytest.mark.django_db
-def test_questions_for_a_cancelled_appointment_are_refused_with_a_message(demo, booked, client, at_booking_time):
+def test_questions_for_a_cancelled_appointment_are_refused_with_a_message(demo, booked, client,
+                                                                          at_booking_time):
     booking = booked()
     url = reverse("messaging:appointment", args=[links.appointment_token(booking)])
     client.post(url, {"action": "reply", "intent": "cancel"})

@@ -9,49 +9,16 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from cap.models import Referral, ServiceUser
 from core.errors import Conflict
 from messaging import services as outbox
 from messaging.models import Message
 from scheduling import services
-from scheduling.models import DiaryException
 from tests.scheduling.conftest import MONDAY_8, at
 
+from .conftest import MOBILE, contact
 from .fake_notify import Server
 
 LONDON = ZoneInfo("Europe/London")
-MOBILE = "07700 900123"
-
-
-def contact(referral, **fields):
-    Referral.objects.filter(pk=referral.pk).update(**fields)
-    referral.refresh_from_db()
-    return referral
-
-
-@pytest.fixture
-def away_until_day_ten(staff):
-    """Everyone off sick for the first ten days, so the first option is on Thursday 3
-    December 2026, with both reminders still to come when booking on Monday 23 November."""
-    for practitioner in staff.values():
-        DiaryException.objects.create(practitioner=practitioner, kind="sickness", starts_at=at(0, 0),
-                                      ends_at=at(10, 0))
-
-
-@pytest.fixture
-def booked(admin_team, triaged, staff, room, away_until_day_ten):
-    def make(address=None, **contact_details):
-        referral = contact(triaged(), **(contact_details or {"contact_preference": "text",
-                                                             "contact_phone": MOBILE}))
-        if address:
-            ServiceUser.objects.filter(pk=referral.service_user_id).update(**address)
-            referral.service_user.refresh_from_db()
-        option = services.options_for(referral=referral, now=MONDAY_8).options[0]
-        return services.booking_create(actor=admin_team, referral=referral, option_id=option.id, now=MONDAY_8)
-
-    return make
-
-
 def by_kind(booking):
     return {m.kind: m for m in Message.objects.filter(booking=booking)}
 

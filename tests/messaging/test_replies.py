@@ -15,9 +15,6 @@ from messaging.models import Reply
 from scheduling import selectors
 from tests.scheduling.conftest import MONDAY_8
 
-from .test_outbox import MOBILE, booked  # noqa: F401 - the booking fixtures
-from .test_outbox import away_until_day_ten  # noqa: F401
-
 SENDER = "447700900123"  # Notify gives the number back in international form
 LATER = MONDAY_8 + timedelta(hours=2)
 
@@ -144,7 +141,7 @@ def test_words_not_understood_and_unknown_numbers_wait_for_the_admin_team(notify
 
 @pytest.mark.django_db
 def test_a_reply_after_the_appointment_was_cancelled_changes_nothing(notify, booked):
-    booking = sent(booked())
+    sent(booked())
     notify.text_from(SENDER, "CANCEL", at=LATER)
     notify.text_from(SENDER, "CANCEL", at=LATER + timedelta(minutes=1))
     replies.replies_read()

@@ -10,18 +10,14 @@ a condition with a generous deadline."""
 
 import os
 import signal
-import subprocess
-import sys
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from messaging.models import Message
 from tests.factories import ServiceUserFactory
-from tests.reliability.test_watcher_faults import ROOT, Redis, wait_for
+from tests.real_processes import celery_processes, own_redis, wait_for
 
 from .fake_notify import API_KEY, Server
 
@@ -30,11 +26,8 @@ MESSAGES = 5
 
 @pytest.fixture
 def redis(tmp_path):
-    server = Redis(tmp_path)
-    server.start()
-    yield server
-    if server.process.poll() is None:
-        server.stop()
+    with own_redis(tmp_path) as server:
+        yield server
 
 
 @pytest.fixture
@@ -47,34 +40,13 @@ def fake_notify():
 def processes(redis, fake_notify, tmp_path):
     """Start Celery workers and a beat against the test database, the test's Redis and the
     fake Notify; all are killed at the end."""
-    db = connection.settings_dict
-    url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{db['NAME']}"))
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
-           "LOG_LEVEL": "WARNING", "MESSAGE_SEND_SECONDS": "1", "NOTIFY_API_KEY": API_KEY,
-           "NOTIFY_BASE_URL": fake_notify.url, "NOTIFY_TEMPLATE_SMS": "sms-template",
-           "NOTIFY_TEMPLATE_EMAIL": "email-template", "NOTIFY_TEMPLATE_LETTER": "letter-template",
-           # A claim lasts 15 seconds; a retry after an error waits a second.
-           "NOTIFY_TIMEOUT_SECONDS": "5", "NOTIFY_RETRY_SECONDS": "1"}
-    started = []
-
-    def start(kind: str):
-        n = len(started)
-        command = [sys.executable, "-m", "celery", "-A", "config"]
-        if kind == "worker":
-            command += ["worker", "-P", "solo", "-n", f"w{n}@%h", "-l", "warning"]
-        else:
-            command += ["beat", "-s", str(tmp_path / f"beat-{n}"), "--pidfile", "", "-l", "warning"]
-        process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
-                                   stdout=open(tmp_path / f"{kind}-{n}.log", "w"),  # noqa: SIM115
-                                   stderr=subprocess.STDOUT)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=60)
+    with celery_processes(tmp_path, redis, {
+            "MESSAGE_SEND_SECONDS": "1", "NOTIFY_API_KEY": API_KEY, "NOTIFY_BASE_URL": fake_notify.url,
+            "NOTIFY_TEMPLATE_SMS": "sms-template", "NOTIFY_TEMPLATE_EMAIL": "email-template",
+            "NOTIFY_TEMPLATE_LETTER": "letter-template",
+            # A claim lasts 15 seconds; a retry after an error waits a second.
+            "NOTIFY_TIMEOUT_SECONDS": "5", "NOTIFY_RETRY_SECONDS": "1"}) as start:
+        yield start
 
 
 @pytest.fixture

