@@ -17,8 +17,8 @@ from core.audit import record_access_log_many
 from core.errors import DomainError, NotAllowed, StaleVersion
 from core.lists import REFRESH_SECONDS, is_refresh
 from core.permissions import permission_required
-from letters.content import CARE_PLAN_KIND, care_plan_copy_context
-from letters.formats import letter_format
+from letters.content import CARE_PLAN_KIND, care_plan_copy_context, template_for
+from letters.formats import FORMATS_OF, LetterFormat, letter_format
 from letters.services import care_plan_copy_pdf_produce
 from letters.views import pdf_download
 
@@ -207,9 +207,11 @@ def copy(request, pk, audience):
     fmt = letter_format(request.GET, person, CARE_PLAN_KIND[audience])
     form = forms.ShareForm(initial={"audience": audience,
                                     "shared_with": _default_recipient(person, audience)})
-    return render(request, "careplans/copy.html", care_plan_copy_context(
+    kind = CARE_PLAN_KIND[audience]
+    return render(request, template_for(kind, fmt), care_plan_copy_context(
         version, audience, fmt, timezone.localdate()) | {
-        "form": form, "can_edit": involved, "shares": plan.shares.filter(audience=audience)})
+        "form": form, "can_edit": involved, "shares": plan.shares.filter(audience=audience),
+        "formats": [(f, LetterFormat(f).label) for f in FORMATS_OF[kind]]})
 
 
 @permission_required(VIEW)

@@ -342,6 +342,9 @@ NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", 10)
 NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60)
 NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 6)
 MESSAGE_SEND_SECONDS = env_int("MESSAGE_SEND_SECONDS", 60)
+# GOV.UK Notify's delivery receipts are posted to /api/v1/notify/delivery-receipts/ with
+# this bearer token (set the same in Notify's callback settings); empty: refused.
+NOTIFY_CALLBACK_TOKEN = env_str("NOTIFY_CALLBACK_TOKEN", "")
 # The person's text replies (confirm, cancel, rebook) are read from Notify this often.
 NOTIFY_REPLIES_SECONDS = env_int("NOTIFY_REPLIES_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {

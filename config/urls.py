@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from cap import api as cap_api
 from careplans import api as careplans_api
+from messaging import views as messaging_views
 from scheduling import api as scheduling_api
 from triage import api as triage_api
 from triage import monitoring_api
@@ -27,6 +28,7 @@ api_v1 = [
     path("dashboard/", api(monitoring_api.DashboardApi.as_view()), name="dashboard"),
     path("dashboard/performance/", api(monitoring_api.PerformanceApi.as_view()), name="performance"),
     path("service-users/<id:pk>/care-plan/", api(careplans_api.CarePlanApi.as_view()), name="care_plan"),
+    path("notify/delivery-receipts/", messaging_views.delivery_receipt, name="notify_delivery_receipts"),
     path("service-users/<id:pk>/access-log/", api(cap_api.RecordAccessLogApi.as_view()), name="access_log"),
 ]
 

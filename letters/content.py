@@ -18,6 +18,7 @@ TEMPLATES = {
     (LetterKind.GP, LetterFormat.LARGE_PRINT): "scheduling/gp_letter.html",
     (LetterKind.CARE_PLAN, LetterFormat.STANDARD): "careplans/copy.html",
     (LetterKind.CARE_PLAN, LetterFormat.LARGE_PRINT): "careplans/copy.html",
+    (LetterKind.CARE_PLAN, LetterFormat.EASY_READ): "letters/easy_read_care_plan.html",
     (LetterKind.CARE_PLAN_GP, LetterFormat.STANDARD): "careplans/copy.html",
     (LetterKind.CARE_PLAN_GP, LetterFormat.LARGE_PRINT): "careplans/copy.html",
 }

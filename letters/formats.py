@@ -24,8 +24,7 @@ class LetterKind(models.TextChoices):
 FORMATS_OF = {
     LetterKind.APPOINTMENT: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT, LetterFormat.EASY_READ),
     LetterKind.GP: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT),
-    # The easy-read care plan copy is still to come (issue 19): standard or large print.
-    LetterKind.CARE_PLAN: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT),
+    LetterKind.CARE_PLAN: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT, LetterFormat.EASY_READ),
     LetterKind.CARE_PLAN_GP: (LetterFormat.STANDARD, LetterFormat.LARGE_PRINT),
 }
 # The letters read by the person themselves, in the format they asked for.

@@ -65,6 +65,8 @@ class Message(models.Model):
     notify_id = models.CharField("GOV.UK Notify notification id", max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="When Notify's receipt said it arrived (a letter: posted).")
     failed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -86,7 +88,9 @@ class Message(models.Model):
     @property
     def when(self):
         """The instant that says most about the message in its state."""
-        if self.state in (MessageState.SENT, MessageState.DELIVERED):
+        if self.state == MessageState.DELIVERED:
+            return self.delivered_at or self.sent_at
+        if self.state == MessageState.SENT:
             return self.sent_at
         if self.state == MessageState.FAILED:
             return self.failed_at

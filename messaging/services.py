@@ -172,3 +172,33 @@ def _record(message: Message, state: str, now: datetime, *, notify_id: str = "",
         elif due_at is not None:
             current.due_at = due_at
         save_as(current, None)
+
+
+# GOV.UK Notify's delivery receipt statuses: arrived (a letter: posted), or never will.
+ARRIVED = {"delivered", "received"}
+NOT_DELIVERED = {
+    "permanent-failure": "the number or address does not exist",
+    "temporary-failure": "the phone was off or the inbox full for 72 hours",
+    "technical-failure": "a fault at GOV.UK Notify",
+    "validation-failed": "the letter could not be printed",
+    "virus-scan-failed": "the letter could not be printed",
+}
+
+
+def delivery_receipt_record(*, reference: str, status: str, at: datetime) -> Message | None:
+    """What Notify's delivery receipt says of one of our messages (its reference is the
+    message's id): delivered, or failed with why, for the referral page to show. A receipt
+    for a message we do not have, a status on the way (sending, accepted) and a receipt
+    sent again change nothing."""
+    if not reference.isdigit() or (status not in ARRIVED and status not in NOT_DELIVERED):
+        return None
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(pk=int(reference)).first()
+        if message is None or message.state != MessageState.SENT:
+            return message
+        if status in ARRIVED:
+            message.state, message.delivered_at = MessageState.DELIVERED, at
+        else:
+            message.state, message.failed_at = MessageState.FAILED, at
+            message.last_error = f"Not delivered: {NOT_DELIVERED[status]}."
+        return save_as(message, None)

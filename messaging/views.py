@@ -1,22 +1,30 @@
 """The appointment page a message links to (no login: the signed link is the credential),
 and the admin team's reading of replies the service could not act on."""
 
+import hmac
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.errors import DomainError
 from core.permissions import permission_required
 from scheduling.models import BookingStatus
 
-from . import links, questions, replies
+from . import links, questions, replies, services
 from .forms import CAN_YOU_COME, QuestionsForm, ReplyForm
 from .models import AppointmentQuestions, Reply, ReplyChannel
 
 READ_REPLIES = "scheduling.book_assessment"
 SAID = dict(CAN_YOU_COME)
+RECEIPT_NEEDS = ("reference", "status")
 
 
 @login_not_required
@@ -75,3 +83,27 @@ def reply_read(request, pk):
     return redirect("scheduling:booking_queue")
 
 
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def delivery_receipt(request):
+    """GOV.UK Notify's delivery receipt for one message, authenticated by the bearer token
+    set in Notify's callback settings (NOTIFY_CALLBACK_TOKEN)."""
+    token = settings.NOTIFY_CALLBACK_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if not token or not hmac.compare_digest(given.encode(), token.encode()):
+        return JsonResponse({"detail": "A valid bearer token is needed."}, status=401)
+    try:
+        receipt = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"detail": "The body must be JSON."}, status=400)
+    if not isinstance(receipt, dict) or not all(isinstance(receipt.get(k), str) for k in RECEIPT_NEEDS):
+        return JsonResponse({"detail": "A receipt needs a reference and a status, as text."}, status=400)
+    try:
+        at = parse_datetime(str(receipt.get("completed_at") or "")) or timezone.now()
+    except ValueError:
+        return JsonResponse({"detail": "completed_at is not a date and time."}, status=400)
+    services.delivery_receipt_record(reference=receipt["reference"], status=receipt["status"], at=at)
+    return JsonResponse({}, status=200)

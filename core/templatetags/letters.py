@@ -1,6 +1,8 @@
 """The parts every letter shares: the letterhead, an address block, and the print and
 large print controls (templates/components/letters/)."""
 
+import re
+
 from django import template
 
 from core.letterhead import LETTERHEAD
@@ -41,3 +43,14 @@ def print_controls(context: template.Context) -> dict:
     else:
         query["large"] = "1"
     return {"large": large, "switch_query": query.urlencode()}
+
+
+# A sentence ends at a full stop, question or exclamation mark followed by a space, or a
+# line break: easy read puts each on its own line.
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
+
+
+@register.filter
+def one_idea_a_line(text: str | None) -> list[str]:
+    """Text as written split into its sentences, for an easy-read page: one idea a line."""
+    return [part.strip() for part in _SENTENCE_END.split(text or "") if part.strip()]

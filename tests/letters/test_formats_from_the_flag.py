@@ -38,7 +38,8 @@ def test_easy_read_asked_for_gives_an_easy_read_letter_and_easy_read_messages(
     assert 'class="cap-easy-read__heading"' in page
     formats = set(Message.objects.filter(booking=booking).values_list("format", flat=True))
     assert formats == {"easy_read"}
-    assert letter_format({}, referral.service_user, LetterKind.CARE_PLAN) == LetterFormat.LARGE_PRINT
+    assert letter_format({}, referral.service_user, LetterKind.CARE_PLAN) == LetterFormat.EASY_READ
+    assert letter_format({}, referral.service_user, LetterKind.CARE_PLAN_GP) == LetterFormat.STANDARD
 
 
 def test_large_print_asked_for_and_no_flag(admin_team, triaged):

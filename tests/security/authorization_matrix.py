@@ -205,6 +205,8 @@ MATRIX: dict[str, Row] = {
     # The person's appointment page: the signed link in their messages is the credential.
     "messaging:appointment": PUBLIC,
     "messaging:reply_read": post(AT, status=302),
+    # GOV.UK Notify's delivery receipts: its bearer token is the credential, no session is.
+    "api:notify_delivery_receipts": everyone(401, anonymous=401, method="POST"),
     "scheduling:clinical_review": page(*TRIAGE),
     "scheduling:under_cap": page(*TRIAGE, AT, MG),
     "scheduling:slot_issues": page(*TRIAGE, AT, MG),

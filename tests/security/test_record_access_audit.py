@@ -174,6 +174,7 @@ SHOWS_NO_PERSON = {
     "logout": "POST only: redirects",
     "messaging:appointment": "public: one appointment and its questions, by the link sent to the person",
     "messaging:reply_read": "POST only: redirects",
+    "api:notify_delivery_receipts": "POST only: GOV.UK Notify's receipts, answered with an empty body",
     "public:check": "public: what the person typed about themselves, in their own session",
     "public:no_gp": "public: advice",
     "public:sent": "public: a confirmation",
