@@ -25,6 +25,7 @@ from letters.formats import FORMATS_OF, LetterFormat, LetterKind, letter_format
 from letters.views import AUDIT_VIEW, PDF_URL, letter_booking_read
 from triage import selectors as triage_selectors
 from triage import worklists
+from triage.models import AssessmentSetting
 
 from . import calendar, selectors, services
 from .forms import (
@@ -125,6 +126,9 @@ def _options_page(request, referral, *, form=None, rebook=None, status=200):
                       view="rebooking page" if rebook else "booking page", referral=referral)
     return render(request, "scheduling/book.html", {
         "referral": referral, "decision": decision, "filters": filters, "search": search,
+        # The setting searched: the booker's choice, else a home visit the flag asks for, else triage's.
+        "setting": (AssessmentSetting(search.plan.setting).label if search
+                    else decision.get_setting_display() or AssessmentSetting.CLINIC.label),
         "rows": option_rows(search) if search else [], "search_error": error, "form": form,
         "unavailable_form": UnavailableTimeForm(), "rebook": rebook,
         "rebook_form": RebookForm() if rebook else None,
