@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from adjustments import services as adjustment_services
+from core.errors import Conflict
 from scheduling import services
 from scheduling.models import AssessmentTemplate, Booking, ClinicRoom, DiaryEntry, DiaryException, SlotIssue
 from scheduling.options import CannotSearch
@@ -61,12 +62,25 @@ def test_first_appointment_of_the_day_begins_when_the_working_day_begins(triaged
 
 def test_first_appointment_is_not_offered_after_something_earlier_in_a_practitioners_day(
         triaged, staff, room, admin_team):
-    # Hari (the only healthcare support worker) joins at 10:00 on Tuesday, after training.
-    DiaryException.objects.create(practitioner=staff["hcsw"], kind="training", starts_at=at(1, 9),
-                                  ends_at=at(1, 9, 30))
+    # Hari (the only healthcare support worker) joins at 10:00 on Tuesday, after training
+    # (free when the assessment begins, and when his part of it is).
+    DiaryException.objects.create(practitioner=staff["hcsw"], kind="training", starts_at=at(1, 9, 15),
+                                  ends_at=at(1, 9, 45))
     referral = triaged()
     flag(admin_team, referral, "first_appointment")
     assert options(referral).options[0].starts_at == at(2, 9, 15)
+
+
+def test_a_first_appointment_that_is_no_longer_the_first_of_the_day_is_refused_at_booking(
+        triaged, staff, room, admin_team):
+    referral = triaged()
+    flag(admin_team, referral, "first_appointment")
+    option = options(referral).options[0]
+    DiaryException.objects.create(practitioner=staff["hcsw"], kind="training", starts_at=at(1, 9, 15),
+                                  ends_at=at(1, 9, 45))
+    with pytest.raises(Conflict, match="no longer the first appointment of the day for Hari Healthcare"):
+        services.booking_create(actor=admin_team, referral=referral, option_id=option.id, now=MONDAY_8)
+    assert not Booking.objects.filter(referral=referral).exists()
 
 
 def test_last_appointment_of_the_day_ends_when_the_working_day_ends(triaged, staff, room, admin_team):
