@@ -43,7 +43,8 @@ class DisciplineAdmin(admin.ModelAdmin):
 
 @admin.register(ClinicRoom)
 class ClinicRoomAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "site"]
+    list_display = ["name", "site", "step_free", "quiet_waiting"]
+    list_filter = ["step_free", "quiet_waiting"]
     filter_horizontal = ["teams"]
 
 

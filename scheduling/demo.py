@@ -1,4 +1,5 @@
-"""Demo clinic rooms: two a team, at a plausible LLR site (made-up addresses)."""
+"""Demo clinic rooms: two a team, at a plausible LLR site (made-up addresses); the first of
+each team's is step-free with a quiet place to wait."""
 
 from .models import ClinicRoom, Team
 
@@ -22,8 +23,13 @@ def load_clinic_rooms() -> None:
     for team in Team.objects.all():
         prefix = next((p for p in SITES if team.name.startswith(p)), "LLR")
         for number in (1, 2):
-            room, _ = ClinicRoom.objects.get_or_create(
-                name=f"{team.name} clinic room {number}", defaults={"site": SITES[prefix]})
+            # Room 1 is on the ground floor, with a quiet place to wait beside it.
+            access = {"step_free": number == 1, "quiet_waiting": number == 1}
+            room, created = ClinicRoom.objects.get_or_create(
+                name=f"{team.name} clinic room {number}", defaults={"site": SITES[prefix], **access})
+            if not created and number == 1 and not room.step_free:  # a demo loaded before rooms had access
+                room.step_free = room.quiet_waiting = True
+                room.save(update_fields=["step_free", "quiet_waiting"])
             room.teams.add(team)
 
 

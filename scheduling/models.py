@@ -123,6 +123,12 @@ class ClinicRoom(models.Model):
     name = models.CharField(max_length=120)
     site = models.CharField(max_length=200, help_text="The address the person is given.")
     teams = models.ManyToManyField(Team, related_name="rooms")
+    # Offered to a person whose Reasonable Adjustment flag asks for them.
+    step_free = models.BooleanField(
+        default=False, db_default=False,
+        help_text="The room and the way to it from the entrance have no steps.")
+    quiet_waiting = models.BooleanField(
+        default=False, db_default=False, help_text="The person can wait somewhere quiet near the room.")
     history = HistoricalRecords()
 
     class Meta:
@@ -406,6 +412,7 @@ class SlotIssueReason(models.TextChoices):
     NO_TEMPLATE = "no_template", "No assessment template"
     NO_ROLE = "no_role", "The template has no role for what triage asked for"
     NO_PRACTITIONER = "no_practitioner", "No practitioner of a discipline needed"
+    NO_ROOM = "no_room", "No clinic room with the access the person needs"
 
 
 class SlotIssueAction(models.TextChoices):

@@ -2,7 +2,8 @@
 has a free practitioner of the right discipline in the right team (the same person
 across a role's steps), inside their working hours, clear of leave and other
 commitments, with a free clinic room for the steps with the person (clinic), and
-outside the times the person said they cannot do.
+outside the times the person said they cannot do, and as their Reasonable Adjustment
+flag asks (AdjustmentsApplied).
 
 One plan (`AssessmentPlan`) says what is needed; `Availability` holds every diary in
 the search window, loaded in a fixed number of queries, as bitmasks of quarter hours per
@@ -28,6 +29,8 @@ from triage.models import AssessmentSetting, DecisionOutcome, TriageDecision, Wa
 
 from .models import (
     AssessmentTemplate,
+    Booking,
+    BookingStatus,
     ClinicRoom,
     Discipline,
     PersonUnavailability,
@@ -78,6 +81,60 @@ class Role:
     steps: list[Step] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AdjustmentsApplied:
+    """What the person's Reasonable Adjustment flag changes in the search for them.
+
+    - first_of_day: only options that are the first of the day for everyone in them.
+      Everyone booked has nothing in their diary (no appointment, leave or other
+      commitment) earlier that day than their own part; whoever begins the assessment (in
+      its first quarter hour) begins it when their working day begins; in a clinic, the
+      room has nothing booked earlier that day.
+    - last_of_day: the mirror image: nothing in anyone's diary later that day than their
+      part, whoever ends the assessment ends it when their working day ends, and nothing
+      in the room later that day.
+    - step_free, quiet_waiting: only clinic rooms with step-free access, or a quiet place
+      to wait, are offered.
+    - Home visit, a longer appointment and the same practitioner change the plan itself
+      (plan_for); `applied` names every adjustment the search respects and `notes` what it
+      could not do (the practitioner from last time who cannot take a role)."""
+
+    applied: tuple[Adjustment, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def first_of_day(self) -> bool:
+        return Adjustment.FIRST_APPOINTMENT in self.applied
+
+    @property
+    def last_of_day(self) -> bool:
+        return Adjustment.LAST_APPOINTMENT in self.applied
+
+    @property
+    def step_free(self) -> bool:
+        return Adjustment.STEP_FREE in self.applied
+
+    @property
+    def quiet_waiting(self) -> bool:
+        return Adjustment.QUIET_ROOM in self.applied
+
+    @property
+    def summary(self) -> str:
+        """One line for the booking page ("" when the flag changed nothing)."""
+        if not self.applied:
+            return ""
+        labels = [Adjustment(a).label for a in self.applied]
+        labels = [label[2:] if label.startswith("A ") else label for label in labels]
+        return ("Options respect the Reasonable Adjustment flag: "
+                + ", ".join(label[0].lower() + label[1:] for label in labels) + ".")
+
+
+# The order the adjustments are named in, on the booking page.
+SEARCH_ADJUSTMENTS = (Adjustment.HOME_VISIT, Adjustment.LONGER_APPOINTMENT, Adjustment.FIRST_APPOINTMENT,
+                      Adjustment.LAST_APPOINTMENT, Adjustment.STEP_FREE, Adjustment.QUIET_ROOM,
+                      Adjustment.SAME_PRACTITIONER)
+
+
 @dataclass
 class AssessmentPlan:
     referral: Referral
@@ -87,6 +144,8 @@ class AssessmentPlan:
     roles: list[Role]
     steps: list[Step]
     deadline: datetime | None
+    # What the person's Reasonable Adjustment flag asks of the search (AdjustmentsApplied).
+    adjustments: AdjustmentsApplied = field(default_factory=AdjustmentsApplied)
 
     @property
     def person_span(self) -> tuple[timedelta, timedelta] | None:
@@ -125,12 +184,20 @@ def assessment_deadline(referral: Referral) -> datetime | None:
             .order_by("due_at").values_list("due_at", flat=True).first())
 
 
-def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "") -> AssessmentPlan:
+def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "",
+             now: datetime | None = None) -> AssessmentPlan:
     """What the referral's assessment needs: the triage decision's stream, setting,
-    disciplines and named individuals, on the template for that stream and setting."""
+    disciplines and named individuals, on the template for that stream and setting, and
+    what the person's Reasonable Adjustment flag asks (AdjustmentsApplied): a home visit
+    unless the booker chose a setting, a longer appointment, the practitioners they saw
+    last time (at `now`) kept, the first or last appointment of the day, a room's access."""
     from .selectors import teams_for
 
     decision = latest_assessment_decision(referral)
+    flag = adjustment_selectors.flag_of(referral.service_user)
+    wanted_adjustments = [a for a in SEARCH_ADJUSTMENTS if adjustment_selectors.wants(flag, a)]
+    if not setting and Adjustment.HOME_VISIT in wanted_adjustments:
+        setting = AssessmentSetting.HOME  # the flag asks; a setting the booker chose wins
     setting = setting or decision.setting or AssessmentSetting.CLINIC
     template = template_for(decision.stream, setting)
     if team is None:
@@ -159,6 +226,10 @@ def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "")
                            "asked for.", reason=SlotIssueReason.NO_ROLE)
     included = {i: r for i, r in roles.items()
                 if i not in optional or r.pinned or r.discipline_ids & wanted}
+    # Pinned among the roles the assessment has anyway: last time's consultant does not
+    # add the optional senior practitioner's role.
+    kept, notes = _pin_same_practitioner(referral, team, included, now or timezone.now()) \
+        if Adjustment.SAME_PRACTITIONER in wanted_adjustments else (False, ())
     steps = []
     for step in template.steps.prefetch_related("roles").order_by("order"):
         role_ids = tuple(r.id for r in step.roles.all() if r.id in included)
@@ -166,14 +237,72 @@ def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "")
             continue
         steps.append(Step(step.name, timedelta(minutes=step.offset_minutes),
                           timedelta(minutes=step.duration_minutes), role_ids, step.with_person))
-    if adjustment_selectors.wants(adjustment_selectors.flag_of(referral.service_user),
-                                  Adjustment.LONGER_APPOINTMENT):
+    if Adjustment.LONGER_APPOINTMENT in wanted_adjustments:
         steps = lengthened(steps)
     for s in steps:
         for role_id in s.role_ids:
             included[role_id].steps.append(s)
+    applied = tuple(a for a in wanted_adjustments if _applies(a, setting, kept))
     return AssessmentPlan(referral, template, team, setting,
-                          [r for r in included.values() if r.steps], steps, assessment_deadline(referral))
+                          [r for r in included.values() if r.steps], steps, assessment_deadline(referral),
+                          AdjustmentsApplied(applied, notes))
+
+
+def _applies(adjustment: Adjustment, setting: str, kept: bool) -> bool:
+    """Whether the search respects the adjustment the flag asks for: a home visit only when
+    the setting is one, a room's access only in a clinic, the same practitioner only when
+    someone from last time was pinned."""
+    if adjustment == Adjustment.HOME_VISIT:
+        return setting == AssessmentSetting.HOME
+    if adjustment in (Adjustment.STEP_FREE, Adjustment.QUIET_ROOM):
+        return setting == AssessmentSetting.CLINIC
+    if adjustment == Adjustment.SAME_PRACTITIONER:
+        return kept
+    return True
+
+
+# The bookings whose practitioners the person has seen ("the same practitioner as last time").
+SEEN = [BookingStatus.BOOKED, BookingStatus.ATTENDED]
+
+
+def last_seen_by(referral: Referral, now: datetime) -> list[Practitioner]:
+    """The practitioners of the person's most recent earlier booking (of any of their
+    referrals): the latest one booked or attended that started before now."""
+    last = (Booking.objects.filter(referral__service_user_id=referral.service_user_id, status__in=SEEN,
+                                   starts_at__lt=now).order_by("-starts_at", "-pk").first())
+    if last is None:
+        return []
+    ids = last.entries.filter(practitioner__isnull=False).values_list("practitioner_id", flat=True)
+    return list(Practitioner.objects.filter(pk__in=ids).order_by("name", "pk"))
+
+
+def _pin_same_practitioner(referral: Referral, team: Team, roles: dict[int, Role],
+                           now: datetime) -> tuple[bool, tuple[str, ...]]:
+    """Pin the practitioners the person saw last time to the roles their discipline fits
+    (after those triage named), as triage's named practitioners are pinned: whether anyone
+    was, and a note of each who could not be. Whoever cannot be pinned (no longer in the
+    team, or no role of theirs in this assessment) is not: the search goes on with whoever
+    is free in that role."""
+    seen = last_seen_by(referral, now)
+    if not seen:
+        return False, ("The person has no earlier appointment, so any practitioner is offered.",)
+    members = set(team.practitioners.filter(pk__in=[p.pk for p in seen]).values_list("pk", flat=True))
+    pinned, notes = False, []
+    for practitioner in seen:
+        if any(r.pinned == practitioner.pk for r in roles.values()):  # triage named them too
+            pinned = True
+            continue
+        role = next((r for r in roles.values()
+                     if r.pinned is None and practitioner.discipline_id in r.discipline_ids), None)
+        if practitioner.pk not in members:
+            notes.append(f"{practitioner.name}, whom the person saw last time, is not in {team}, so "
+                         "is not kept.")
+        elif role is None:
+            notes.append(f"{practitioner.name}, whom the person saw last time, has no role in this "
+                         "assessment, so is not kept.")
+        else:
+            role.pinned, pinned = practitioner.pk, True
+    return pinned, tuple(notes)
 
 
 # A longer appointment (the person's Reasonable Adjustment flag asks for one): each part of
@@ -486,10 +615,26 @@ def _check_someone_can_fill_each_role(plan: AssessmentPlan, candidates: dict[int
 
 
 def _room_ids(plan: AssessmentPlan) -> list[int]:
+    """The team's clinic rooms the plan may use: with step-free access, or a quiet place to
+    wait, where the person's flag asks for it."""
     if plan.setting != AssessmentSetting.CLINIC:
         return []
     rooms = ClinicRoom.objects.filter(teams=plan.team).order_by("name", "pk")
+    if plan.adjustments.step_free:
+        rooms = rooms.filter(step_free=True)
+    if plan.adjustments.quiet_waiting:
+        rooms = rooms.filter(quiet_waiting=True)
     return list(rooms.values_list("pk", flat=True))
+
+
+def _check_a_room_has_the_access_needed(plan: AssessmentPlan, room_ids: list[int]) -> None:
+    if room_ids or plan.setting != AssessmentSetting.CLINIC:
+        return
+    needs = [n for n, wanted in (("step-free access", plan.adjustments.step_free),
+                                 ("a quiet place to wait", plan.adjustments.quiet_waiting)) if wanted]
+    if needs:
+        raise CannotSearch(f"None of {plan.team}'s clinic rooms has {' and '.join(needs)}, which the "
+                           "person's Reasonable Adjustment flag asks for.", reason=SlotIssueReason.NO_ROOM)
 
 
 def _unavailable_masks(referral: Referral) -> dict[int, int]:
@@ -510,6 +655,13 @@ class DaySearch:
         self.fits = {role_id: {p: _fits(availability.free(p, day), shape.roles[role_id]) for p in people}
                      for role_id, people in candidates.items()}
         self.room_fits = {r: _fits(availability.room_free(r, day), shape.person) for r in room_ids}
+        if plan.adjustments.first_of_day or plan.adjustments.last_of_day:
+            for role_id, by_practitioner in self.fits.items():
+                for p in by_practitioner:
+                    by_practitioner[p] &= _in_order(plan, shape, availability, day, shape.roles[role_id],
+                                                    practitioner=p)
+            for r in self.room_fits:
+                self.room_fits[r] &= _in_order(plan, shape, availability, day, shape.person, room=r)
         feasible = _bits(0, SLOTS_PER_DAY - shape.length + 1)
         for by_practitioner in self.fits.values():
             feasible &= _or(by_practitioner.values())
@@ -543,6 +695,37 @@ class DaySearch:
 
     def room(self, slot: int) -> int | None:
         return next((r for r, fits in self.room_fits.items() if fits >> slot & 1), None)
+
+
+def _lowest(mask: int) -> int:
+    return (mask & -mask).bit_length() - 1
+
+
+def _in_order(plan: AssessmentPlan, shape: Shape, availability: "Availability", day: date,
+              slots: tuple[int, ...], *, practitioner: int | None = None, room: int | None = None) -> int:
+    """The first slots (as bits) at which a practitioner's part of the assessment (or the
+    room's, at `slots`) is the first, or the last, of their day, as the person's flag asks
+    (AdjustmentsApplied says the rule). Everything is read: no query."""
+    allowed = _bits(0, SLOTS_PER_DAY)
+    if not slots:
+        return allowed
+    if practitioner is not None:
+        busy = availability.busy.get((practitioner, day), 0)
+        working = availability.working[practitioner][day.weekday()]
+    else:
+        busy, working = availability.room_busy.get((room, day), 0), None
+    if plan.adjustments.first_of_day:
+        if busy:  # nothing earlier than their part
+            allowed &= _bits(0, _lowest(busy) - slots[0] + 1)
+        if working is not None and slots[0] == 0:  # they begin the assessment as their day begins
+            allowed &= 1 << _lowest(working) if working else 0
+    if plan.adjustments.last_of_day:
+        if busy:  # nothing later than their part
+            allowed &= _bits(busy.bit_length() - 1 - slots[-1], SLOTS_PER_DAY)
+        if working is not None and slots[-1] == shape.length - 1:  # they end it as their day ends
+            start = working.bit_length() - 1 - slots[-1]
+            allowed &= 1 << start if working and start >= 0 else 0
+    return allowed
 
 
 def _or(masks) -> int:
@@ -579,6 +762,7 @@ def options_find(plan: AssessmentPlan, *, limit: int = 10, now: datetime | None 
     candidates = _candidates(plan)
     _check_someone_can_fill_each_role(plan, candidates)
     room_ids = _room_ids(plan)
+    _check_a_room_has_the_access_needed(plan, room_ids)
     availability = Availability({p for ps in candidates.values() for p in ps}, room_ids, now, ignore_booking)
     unavailable = _unavailable_masks(plan.referral)
     options: list[Option] = []
@@ -645,15 +829,24 @@ def option_check(plan: AssessmentPlan, option: Option, now: datetime,
             raise _problem(f"{name} can no longer take the {role.name} role.")
         if not _fits(availability.free(p, day), shape.roles[role.id]) >> slot & 1:
             raise _problem(f"{name} is no longer free at that time.")
+        if not _in_order(plan, shape, availability, day, shape.roles[role.id], practitioner=p) >> slot & 1:
+            raise _problem(f"That time is no longer the {_day_end(plan)} appointment of the day for {name}.")
     if plan.setting == AssessmentSetting.CLINIC:
         if option.room_id is None or option.room_id not in _room_ids(plan):
             raise _problem("A clinic assessment needs one of the team's clinic rooms.")
         if not _fits(availability.room_free(option.room_id, day), shape.person) >> slot & 1:
             raise _problem("The clinic room is no longer free at that time.")
+        if not _in_order(plan, shape, availability, day, shape.person, room=option.room_id) >> slot & 1:
+            raise _problem(f"That time is no longer the {_day_end(plan)} appointment of the day in the "
+                           "clinic room.")
     blocked = _unavailable_masks(plan.referral).get(day.weekday(), 0)
     if any(blocked >> (slot + k) & 1 for k in shape.person):
         raise _problem("The person said they cannot do that time.")
     return availability
+
+
+def _day_end(plan: AssessmentPlan) -> str:
+    return "first" if plan.adjustments.first_of_day else "last"
 
 
 def _problem(message: str) -> Conflict:

@@ -68,8 +68,8 @@ def options_for(*, referral: Referral, team: Team | None = None, setting: str = 
     now = now or timezone.now()
     waiting = referral.status == ReferralStatus.AWAITING_BOOKING
     try:
-        search = finder.options_find(finder.plan_for(referral, team=team, setting=setting), limit=limit,
-                                     now=now)
+        search = finder.options_find(finder.plan_for(referral, team=team, setting=setting, now=now),
+                                     limit=limit, now=now)
     except finder.CannotSearch as stuck:
         if waiting:
             slot_issue_raise(referral=referral, reason=stuck.reason, detail=stuck.message,
@@ -198,7 +198,7 @@ def _book(actor: User, referral: Referral | None, option_id: str, status: str, n
             holds_release_expired(now=now)
             option = finder.Option.from_id(option_id, referral)
             team = Team.objects.get(pk=option.team_id)
-            plan = finder.plan_for(referral, team=team, setting=option.setting)
+            plan = finder.plan_for(referral, team=team, setting=option.setting, now=now)
             diaries = finder.option_check(plan, option, now,
                                           ignore_booking=rebooked_from.pk if rebooked_from else None)
             booking = _write(actor, referral, plan, option, status, now, rebooked_from, diaries)

@@ -28,6 +28,7 @@ from messaging.models import AppointmentQuestions
 from messaging.selectors import replies_to_read
 from triage import selectors as triage_selectors
 from triage import worklists
+from triage.models import AssessmentSetting
 
 from . import calendar, selectors, services
 from .forms import (
@@ -133,6 +134,9 @@ def _options_page(request, referral, *, form=None, rebook=None, status=200):
                       view="rebooking page" if rebook else "booking page", referral=referral)
     return render(request, "scheduling/book.html", {
         "referral": referral, "decision": decision, "filters": filters, "search": search,
+        # The setting searched: the booker's choice, else a home visit the flag asks for, else triage's.
+        "setting": (AssessmentSetting(search.plan.setting).label if search
+                    else decision.get_setting_display() or AssessmentSetting.CLINIC.label),
         "rows": option_rows(search) if search else [], "search_error": error, "form": form,
         "unavailable_form": UnavailableTimeForm(), "rebook": rebook,
         "rebook_form": RebookForm() if rebook else None,
