@@ -184,8 +184,13 @@ def assessment_deadline(referral: Referral) -> datetime | None:
             .order_by("due_at").values_list("due_at", flat=True).first())
 
 
+# Said on the booking page when nobody the person saw last time is free to see them again.
+NOT_KEPT = ("Nobody the person saw last time is free in the search window: the options are with "
+            "whoever is free.")
+
+
 def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "",
-             now: datetime | None = None) -> AssessmentPlan:
+             now: datetime | None = None, keep_last_seen: bool = True) -> AssessmentPlan:
     """What the referral's assessment needs: the triage decision's stream, setting,
     disciplines and named individuals, on the template for that stream and setting, and
     what the person's Reasonable Adjustment flag asks (AdjustmentsApplied): a home visit
@@ -228,8 +233,12 @@ def plan_for(referral: Referral, *, team: Team | None = None, setting: str = "",
                 if i not in optional or r.pinned or r.discipline_ids & wanted}
     # Pinned among the roles the assessment has anyway: last time's consultant does not
     # add the optional senior practitioner's role.
-    kept, notes = _pin_same_practitioner(referral, team, included, now or timezone.now()) \
-        if Adjustment.SAME_PRACTITIONER in wanted_adjustments else (False, ())
+    if Adjustment.SAME_PRACTITIONER not in wanted_adjustments:
+        kept, notes = False, ()
+    elif keep_last_seen:
+        kept, notes = _pin_same_practitioner(referral, team, included, now or timezone.now())
+    else:  # searched with them and nothing was found (services.options_for)
+        kept, notes = False, (NOT_KEPT,)
     steps = []
     for step in template.steps.prefetch_related("roles").order_by("order"):
         role_ids = tuple(r.id for r in step.roles.all() if r.id in included)
@@ -876,3 +885,10 @@ def practitioner_check(practitioner: Practitioner, starts_at: datetime, ends_at:
             raise _problem(f"{name} is already booked, or away, at that time: choose another time "
                            "or another practitioner.")
         day += timedelta(days=1)
+
+
+def keeps_the_plans_practitioners(plan: AssessmentPlan, option: Option) -> bool:
+    """Whether the option gives each role the practitioner the plan pins to it (triage's
+    named individuals, and those the person saw last time)."""
+    chosen = dict(option.assignments)
+    return all(chosen.get(role.id) == role.pinned for role in plan.roles if role.pinned)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from adjustments import selectors as adjustment_selectors
+from adjustments.models import Adjustment
 from cap.models import Referral, ReferralStatus, Task, TaskKind
 from cap.referral_status import referral_status_set
 from careplans.services import episode_open_after_assessment
@@ -68,8 +69,12 @@ def options_for(*, referral: Referral, team: Team | None = None, setting: str = 
     now = now or timezone.now()
     waiting = referral.status == ReferralStatus.AWAITING_BOOKING
     try:
-        search = finder.options_find(finder.plan_for(referral, team=team, setting=setting, now=now),
-                                     limit=limit, now=now)
+        plan = finder.plan_for(referral, team=team, setting=setting, now=now)
+        search = finder.options_find(plan, limit=limit, now=now)
+        if not search.options and Adjustment.SAME_PRACTITIONER in plan.adjustments.applied:
+            # Nobody seen last time is free: whoever is free, rather than no time at all.
+            search = finder.options_find(finder.plan_for(referral, team=team, setting=setting, now=now,
+                                                         keep_last_seen=False), limit=limit, now=now)
     except finder.CannotSearch as stuck:
         if waiting:
             slot_issue_raise(referral=referral, reason=stuck.reason, detail=stuck.message,
@@ -199,6 +204,11 @@ def _book(actor: User, referral: Referral | None, option_id: str, status: str, n
             option = finder.Option.from_id(option_id, referral)
             team = Team.objects.get(pk=option.team_id)
             plan = finder.plan_for(referral, team=team, setting=option.setting, now=now)
+            if not finder.keeps_the_plans_practitioners(plan, option):
+                # An option found once nobody seen last time was free (options_for); triage's
+                # named individuals are still pinned, and checked, in this plan.
+                plan = finder.plan_for(referral, team=team, setting=option.setting, now=now,
+                                       keep_last_seen=False)
             diaries = finder.option_check(plan, option, now,
                                           ignore_booking=rebooked_from.pk if rebooked_from else None)
             booking = _write(actor, referral, plan, option, status, now, rebooked_from, diaries)

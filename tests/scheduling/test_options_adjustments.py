@@ -10,10 +10,11 @@ import time_machine
 from django.urls import reverse
 
 from adjustments import services as adjustment_services
+from cap.models import Referral
 from core.errors import Conflict
 from scheduling import services
 from scheduling.models import AssessmentTemplate, Booking, ClinicRoom, DiaryEntry, DiaryException, SlotIssue
-from scheduling.options import CannotSearch
+from scheduling.options import NOT_KEPT, CannotSearch
 
 from .conftest import MONDAY_8, at
 
@@ -183,6 +184,24 @@ def test_a_practitioner_seen_last_time_who_left_the_team_is_not_kept_and_the_sea
                                              f"{team}, so is not kept.",)
     # Sam and Hari, whom the person also saw, are still kept.
     assert practitioners(search, search.options[0], "Meet and greet") == {"Sam Support"}
+
+
+def test_when_nobody_seen_last_time_is_free_whoever_is_free_is_offered_and_can_be_booked(
+        triaged, staff, room, admin_team):
+    referral = _seen_by_bea(triaged, staff, admin_team)
+    Booking.objects.filter(referral=referral).update(status="attended")
+    Referral.objects.filter(pk=referral.pk).update(status="awaiting_booking")
+    flag(admin_team, referral, "same_practitioner")
+    DiaryException.objects.create(practitioner=staff["nurse_b"], kind="leave", starts_at=at(1, 0),
+                                  ends_at=at(120, 0))
+    tuesday = at(1, 8)
+    search = options(referral, now=tuesday)
+    assert search.options and practitioners(search, search.options[0], "Assessment") == {"Alex Nurse"}
+    assert search.plan.adjustments.notes == (NOT_KEPT,)
+    assert "same practitioner" not in search.plan.adjustments.summary
+    booking = services.booking_create(actor=admin_team, referral=referral, option_id=search.options[0].id,
+                                      now=tuesday)
+    assert booking.entries.filter(step="Assessment", practitioner=staff["nurse_a"]).exists()
 
 
 def test_someone_with_no_earlier_appointment_is_offered_anyone_and_told_so(triaged, staff, room, admin_team):
