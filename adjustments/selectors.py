@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from cap.models import Referral, ServiceUser
 
-from .models import Adjustment, AdjustmentFlag, FlagStatus, InformationFormat
+from .models import Adjustment, AdjustmentFlag, FlagStatus, InformationFormat, ShareConsent
 
 VIEW = "adjustments.view_adjustmentflag"
 # The stream whose referrals cannot be booked before the flag is recorded or confirmed.
@@ -85,3 +85,19 @@ def interpreter_needed(service_user: ServiceUser) -> str:
     if flag is not None and wants(flag, Adjustment.LANGUAGE_INTERPRETER):
         return flag.interpreter_language or "A spoken language (ask the person which)"
     return ""
+
+
+# Who reads a letter or a copy: the person themselves, or their GP (letters.formats).
+SHARED_WITH_CONSENT = (ShareConsent.YES, ShareConsent.BEST_INTERESTS)
+
+
+def adjustments_in_letter(service_user: ServiceUser, audience: str) -> list[str]:
+    """The adjustments a letter or copy names: to the person, all of theirs, so they can
+    tell us if one is wrong; to their GP, only where the person agreed to share the flag
+    (or it is shared in their best interests). None recorded, or none needed: nothing."""
+    flag = flag_of(service_user)
+    if flag is None or flag.status != FlagStatus.NEEDED:
+        return []
+    if audience != "person" and flag.consent_to_share not in SHARED_WITH_CONSENT:
+        return []
+    return flag.adjustment_labels()

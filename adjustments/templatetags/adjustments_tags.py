@@ -16,3 +16,10 @@ def adjustment_flag(context, person, referral=None):
     confirmed = referral is not None and selectors.confirmed_for(referral, summary.flag)
     return {"summary": summary, "flag": summary.flag, "referral": referral,
             "confirmed_for_referral": confirmed, "can_open": referral is not None and summary.readable}
+
+
+@register.simple_tag
+def adjustments_in_letter(person, audience="person") -> list[str]:
+    """`{% adjustments_in_letter person "gp" as noted %}`: what a letter or copy says of
+    the person's reasonable adjustments (adjustments.selectors.adjustments_in_letter)."""
+    return selectors.adjustments_in_letter(person, audience)

@@ -106,7 +106,7 @@ def test_the_gps_copy_never_comes_in_easy_read(clinician, written_plan, client_f
     _easy_read_flag(clinician, person)
     page = client_for(clinician).get(reverse("careplans:copy", args=[person.pk, "gp"]),
                                      {"format": "easy_read"}).content.decode()
-    assert "cap-easy-read" not in page and "Easy read" not in page
+    assert "cap-easy-read" not in page and "?format=easy_read" not in page
 
 
 def test_the_easy_read_copy_downloads_as_a_pdf_stored_against_the_version(clinician, written_plan,  # noqa: F811
@@ -117,3 +117,15 @@ def test_the_easy_read_copy_downloads_as_a_pdf_stored_against_the_version(clinic
     assert "Your care plan" in text and "Need help now?" in text
     copy = LetterCopy.objects.get()
     assert (copy.kind, copy.format) == (LetterKind.CARE_PLAN, LetterFormat.EASY_READ)
+
+
+def test_the_persons_copy_names_their_adjustments_and_the_gps_only_with_consent(clinician, written_plan,  # noqa: F811
+                                                                               client_for):
+    person = written_plan.service_user
+    adjustments.adjustment_flag_record(actor=clinician, service_user=person, details=adjustments.FlagDetails(
+        status="needed", consent_to_share="no", adjustments=["carer_present"]))
+    client = client_for(clinician)
+    theirs = client.get(reverse("careplans:copy", args=[person.pk, "person"])).content.decode()
+    gps = client.get(reverse("careplans:copy", args=[person.pk, "gp"])).content.decode()
+    assert "A carer or family member present" in theirs
+    assert "A carer or family member present" not in gps
