@@ -1,7 +1,8 @@
 """What a booking's letters say: one context for the letter pages and their PDFs, so the
 PDF is the page the admin team read, not a second copy of its wording."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.template.loader import render_to_string
 
@@ -41,20 +42,44 @@ def booking_letter_context(booking: Booking, fmt: str, today: date) -> dict:
     for e in entries:
         if e.step and not e.step.startswith("Travel") and e.practitioner_id not in seeing:
             seeing[e.practitioner_id] = e
-    steps = booking.template.steps.filter(with_person=True).order_by("order")
+    steps = _with_the_person(booking)
     return {
         "booking": booking, "person": booking.referral.service_user, "seeing": list(seeing.values()),
         "steps": steps, "minutes": int((booking.ends_at - booking.first_entry_at).total_seconds() // 60),
-        "person_minutes": _person_minutes(booking), "today": today,
+        "person_minutes": _person_minutes(booking, steps), "today": today,
         "format": fmt, "large": fmt == LetterFormat.LARGE_PRINT,
     }
 
 
-def _person_minutes(booking: Booking) -> int:
-    steps = list(booking.template.steps.filter(with_person=True))
-    if not steps:
+@dataclass(frozen=True)
+class PartWithThePerson:
+    """A part of the assessment the person is there for, as booked in the diaries (a
+    longer appointment's parts are longer than the template's)."""
+
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+def _with_the_person(booking: Booking) -> list[PartWithThePerson]:
+    template_steps = booking.template.steps.filter(with_person=True).order_by("order")
+    names = list(template_steps.values_list("name", flat=True))
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for entry in booking.entries.filter(step__in=names):
+        starts, ends = spans.get(entry.step, (entry.starts_at, entry.ends_at))
+        spans[entry.step] = (min(starts, entry.starts_at), max(ends, entry.ends_at))
+    return [PartWithThePerson(name, *spans[name]) for name in names if name in spans]
+
+
+def _person_minutes(booking: Booking, parts: list[PartWithThePerson]) -> int:
+    """From the first part with the person to the end of the last, as booked."""
+    if not parts:
         return 0
-    return max(s.offset_minutes + s.duration_minutes for s in steps) - min(s.offset_minutes for s in steps)
+    return int((max(p.ends_at for p in parts) - min(p.starts_at for p in parts)).total_seconds() // 60)
 
 
 def booking_letter_html(booking: Booking, kind: str, fmt: str, today: date) -> str:

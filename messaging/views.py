@@ -20,7 +20,7 @@ from scheduling.models import BookingStatus
 
 from . import links, questions, replies, services
 from .forms import CAN_YOU_COME, QuestionsForm, ReplyForm
-from .models import AppointmentQuestions, Reply, ReplyChannel
+from .models import AppointmentQuestions, Reply, ReplyChannel, ReplyIntent
 
 READ_REPLIES = "scheduling.book_assessment"
 SAID = dict(CAN_YOU_COME)
@@ -63,6 +63,7 @@ def appointment(request, token):
         "reply_form": reply_form, "questions_form": questions_form,
         "sent_questions": AppointmentQuestions.objects.filter(booking=booking),
         "said": Reply.objects.filter(booking=booking, channel=ReplyChannel.ONLINE).last(),
+        "asked_another_time": Reply.objects.filter(booking=booking, intent=ReplyIntent.REBOOK).exists(),
     }, status=status)
 
 

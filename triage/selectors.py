@@ -16,6 +16,7 @@ from django.db.models import (
     Subquery,
 )
 
+from adjustments.models import AdjustmentFlag, FlagStatus
 from cap.models import Referral, ReferralStatus, RiskIndicator, Task, TriageQueue
 
 from .models import (
@@ -65,8 +66,8 @@ def with_due_target_and_flags(queryset: QuerySet[Referral]) -> QuerySet[Referral
     """What a worklist row shows beyond the referral and its person, in the same query
     (no query per row): `due_target` and `at_risk_at`, the name and at-risk instant of
     the running target that sets `next_due_at` (the earliest); `crisis`; and
-    `adjustments`, whether a triage decision recorded specific requirements (the
-    reasonable adjustments the person needs, written as free text today)."""
+    `adjustments`, whether the person's Reasonable Adjustment flag says adjustments are
+    needed, or a triage decision recorded specific requirements as free text."""
     first_running = (WaitTarget.objects.running().filter(referral=OuterRef("pk"))
                      .order_by("due_at", "pk"))
     return queryset.annotate(
@@ -75,8 +76,11 @@ def with_due_target_and_flags(queryset: QuerySet[Referral]) -> QuerySet[Referral
         crisis=ExpressionWrapper(
             Q(urgent_triage_requested_at__isnull=False) | Q(risk_indicators__overlap=CRISIS_INDICATORS),
             output_field=BooleanField()),
-        adjustments=Exists(TriageDecision.objects.filter(referral=OuterRef("pk"))
-                           .exclude(requirements="")),
+        adjustments=ExpressionWrapper(
+            Q(Exists(AdjustmentFlag.objects.filter(service_user=OuterRef("service_user_id"),
+                                                   status=FlagStatus.NEEDED)))
+            | Q(Exists(TriageDecision.objects.filter(referral=OuterRef("pk")).exclude(requirements=""))),
+            output_field=BooleanField()),
     )
 
 

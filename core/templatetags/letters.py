@@ -54,3 +54,16 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
 def one_idea_a_line(text: str | None) -> list[str]:
     """Text as written split into its sentences, for an easy-read page: one idea a line."""
     return [part.strip() for part in _SENTENCE_END.split(text or "") if part.strip()]
+
+
+@register.filter
+def about_how_long(minutes: int) -> str:
+    """A length for an easy-read page: "45 minutes" up to an hour, then hours to the
+    nearest half ("2 and a half hours")."""
+    if minutes <= 60:
+        return f"{minutes} minutes"
+    halves = round(minutes / 30)
+    hours, half = divmod(halves, 2)
+    if hours == 1 and not half:
+        return "1 hour"
+    return f"{hours} and a half hours" if half else f"{hours} hours"

@@ -177,3 +177,19 @@ def test_a_flag_asking_for_a_longer_appointment_gives_a_longer_booking(
     booking = scheduling_services.booking_create(actor=admin_team, referral=ld_referral, option_id=option.id,
                                                  now=MONDAY_8 + timedelta(minutes=2))
     assert booking.ends_at - booking.starts_at == max(s.offset + s.duration for s in longer.steps)
+
+
+@pytest.mark.django_db
+def test_a_flag_needing_adjustments_tags_the_persons_row_on_the_booking_queue(client_for, admin_team,
+                                                                             ld_referral):
+    queue = reverse("scheduling:booking_queue")
+    services.adjustment_flag_record(actor=admin_team, service_user=ld_referral.service_user,
+                                    details=services.FlagDetails(status="none_needed",
+                                                                 consent_to_share="yes"))
+    page = client_for(admin_team).get(queue).content.decode()
+    assert ld_referral.reference in page and ">Reasonable adjustments</strong>" not in page
+    services.adjustment_flag_record(actor=admin_team, service_user=ld_referral.service_user,
+                                    details=services.FlagDetails(status="needed", consent_to_share="yes",
+                                                                 adjustments=["quiet_room"]))
+    page = client_for(admin_team).get(queue).content.decode()
+    assert ">Reasonable adjustments</strong>" in page

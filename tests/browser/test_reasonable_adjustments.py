@@ -152,7 +152,9 @@ def test_an_easy_read_longer_booking_and_a_cancel_by_text_reply_back_to_the_book
     page.goto(live_server.url + reverse("scheduling:booking", args=[booking.pk]))
     page.get_by_role("link", name="Appointment letter for the person").click()
     assert page.get_by_role("radio", name="Easy read").is_checked()
-    assert page.locator("#letter img.cap-easy-read__picture").count() == 5
+    # A picture for each section, with "Help for you" naming what the flag asks for.
+    assert page.locator("#letter img.cap-easy-read__picture").count() == 6
+    assert "Easy read information" in page.locator("#letter").inner_text()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download as PDF").click()
     saved = tmp_path / "letter.pdf"
