@@ -57,7 +57,6 @@ def appointment(request, token):
         return redirect(request.path)
     if action:
         status = 400
-    booking.refresh_from_db(fields=["status"])
     return render(request, "messaging/appointment.html", {
         "booking": booking, "booked": booking.status == BookingStatus.BOOKED,
         "reply_form": reply_form, "questions_form": questions_form,
