@@ -20,7 +20,8 @@ from core.parsers import JSONParser
 FHIR_JSON = "application/fhir+json"
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 ODS_CODE_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
-# BaRS and the NHS's FHIR APIs qualify an OperationOutcome's issue with this code system.
+# BaRS and the NHS's FHIR APIs qualify an OperationOutcome's issue with this code system (some
+# BaRS examples spell it .../Codesystem/...; the CodeSystem's own URL is this one).
 SPINE_ERROR_CODES = "https://fhir.nhs.uk/CodeSystem/http-error-codes"
 
 
@@ -49,18 +50,19 @@ def operation_outcome(*, code: str, diagnostics: str, severity: str = "error",
     return {"resourceType": "OperationOutcome", "issue": [issue]}
 
 
-# FHIR issue type and NHS error code for each HTTP status DRF raises on its own.
+# FHIR issue type and BaRS error code for each HTTP status DRF raises on its own. BaRS's
+# codes name the side at fault: REC_ (the receiver, as the CAP is here), SEND_ or PROXY_.
 _OUTCOME_FOR_STATUS: dict[int, tuple[str, str]] = {
-    status.HTTP_400_BAD_REQUEST: ("invalid", "BAD_REQUEST"),
-    status.HTTP_401_UNAUTHORIZED: ("login", "ACCESS_DENIED"),
-    status.HTTP_403_FORBIDDEN: ("forbidden", "ACCESS_DENIED"),
-    status.HTTP_404_NOT_FOUND: ("not-found", "NOT_FOUND"),
-    status.HTTP_405_METHOD_NOT_ALLOWED: ("not-supported", "METHOD_NOT_ALLOWED"),
-    status.HTTP_406_NOT_ACCEPTABLE: ("not-supported", "NOT_ACCEPTABLE"),
-    status.HTTP_409_CONFLICT: ("conflict", "CONFLICT"),
-    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: ("not-supported", "UNSUPPORTED_MEDIA_TYPE"),
-    status.HTTP_422_UNPROCESSABLE_ENTITY: ("processing", "UNPROCESSABLE_ENTITY"),
-    status.HTTP_429_TOO_MANY_REQUESTS: ("throttled", "TOO_MANY_REQUESTS"),
+    status.HTTP_400_BAD_REQUEST: ("invalid", "REC_BAD_REQUEST"),
+    status.HTTP_401_UNAUTHORIZED: ("login", "REC_UNAUTHORIZED"),
+    status.HTTP_403_FORBIDDEN: ("forbidden", "REC_FORBIDDEN"),
+    status.HTTP_404_NOT_FOUND: ("not-found", "REC_NOT_FOUND"),
+    status.HTTP_405_METHOD_NOT_ALLOWED: ("not-supported", "REC_NOT_SUPPORTED"),
+    status.HTTP_406_NOT_ACCEPTABLE: ("not-supported", "REC_NOT_ACCEPTABLE"),
+    status.HTTP_409_CONFLICT: ("conflict", "REC_CONFLICT"),
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: ("not-supported", "REC_NOT_SUPPORTED"),
+    status.HTTP_422_UNPROCESSABLE_ENTITY: ("processing", "REC_UNPROCESSABLE_ENTITY"),
+    status.HTTP_429_TOO_MANY_REQUESTS: ("throttled", "REC_TOO_MANY_REQUESTS"),
 }
 
 
@@ -81,7 +83,8 @@ def fhir_exception_handler(exc: Exception, context: dict[str, Any]) -> Response 
     response = api_exception_handler(exc, context)
     if response is None:
         return None
-    issue_code, details_code = _OUTCOME_FOR_STATUS.get(response.status_code, ("processing", "PROCESSING"))
+    issue_code, details_code = _OUTCOME_FOR_STATUS.get(response.status_code,
+                                                       ("processing", "REC_SERVER_ERROR"))
     response.data = operation_outcome(code=issue_code, diagnostics=_diagnostics(response.data),
                                       details_code=details_code)
     return response
