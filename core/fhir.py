@@ -97,14 +97,14 @@ class FhirApiView(APIView):
     parser_classes = [FhirJSONParser, JSONParser]
     renderer_classes = [FhirJSONRenderer, JSONRenderer]
 
-    def get_exception_handler(self):
+    def get_exception_handler(self) -> Any:
         return fhir_exception_handler
 
     def handle_exception(self, exc: Exception) -> Response:
         # DRF renders a 406 with the first renderer; keep the outcome readable as FHIR JSON.
         if isinstance(exc, exceptions.NotAcceptable):
-            self.request.accepted_renderer = FhirJSONRenderer()  # type: ignore[attr-defined]
-            self.request.accepted_media_type = FHIR_JSON  # type: ignore[attr-defined]
+            self.request.accepted_renderer = FhirJSONRenderer()
+            self.request.accepted_media_type = FHIR_JSON
         return super().handle_exception(exc)
 
 
