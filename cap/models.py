@@ -157,6 +157,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", "Phone call"
     ONLINE = "online", "Online enquiry"
     HUB = "urgent_care_hub", "Urgent Care Hub arrival"
+    BARS = "bars", "BaRS message (NHS 111, GP or ED system)"
 
 
 class ReferralStatus(models.TextChoices):

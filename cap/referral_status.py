@@ -47,6 +47,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.AWAITING_BOOKING, S.AWAITING_TRIAGE): "Crisis call: back to urgent triage",
     (S.BOOKED, S.AWAITING_TRIAGE): "Crisis call: back to urgent triage",
     (S.AWAITING_TRIAGE, S.BOOKED): "Triaged routine again: its booking kept",
+    # The sender withdrew the referral before triage (a BaRS cancellation).
+    (S.AWAITING_TRIAGE, S.CLOSED): "Cancelled by the sender before triage",
 }
 
 # Urgent triage actions belong to the 24/7 queue: before triage, or while an urgent

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "adjustments",
     "letters",
     "messaging",
+    "bars",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +288,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.openapi.document_error_responses",
+        "core.openapi.fhir_operation_paths",
     ],
 }
 

@@ -93,3 +93,14 @@ def diary_write_order(entries: Iterable[Entry]) -> list[Entry]:
     """New diary entries in the order they are written: practitioners' entries by
     practitioner, then the room's."""
     return sorted(entries, key=lambda e: (e.room is not None, e.diary_pk, e.starts_at))
+
+
+def lock_message(key: str) -> None:
+    """A received message's id, held for the transaction (a PostgreSQL advisory lock): two
+    sends of one message at once queue up here, and the second finds the first's row and
+    is answered as a duplicate. Taken before any referral lock (it guards no row, so it
+    precedes rule 1 of the order)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])

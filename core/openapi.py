@@ -41,11 +41,45 @@ WITH_BODY = {
 }
 
 
+# Under /fhir/ every error is a FHIR OperationOutcome (core.fhir), in FHIR's media type.
+OPERATION_OUTCOME = {
+    "type": "object", "description": "A FHIR R4 OperationOutcome: `issue[].code`, `issue[].diagnostics`, "
+                                     "and the BaRS error code in `issue[].details.coding[].code`.",
+    "properties": {"resourceType": {"type": "string", "enum": ["OperationOutcome"]},
+                   "issue": {"type": "array", "items": {"type": "object"}}},
+    "required": ["resourceType", "issue"],
+}
+FHIR_OPERATIONS = ("process-message",)
+
+
+def _fhir(response: dict[str, Any]) -> dict[str, Any]:
+    schema = {"schema": OPERATION_OUTCOME}
+    return {**response, "content": {"application/fhir+json": schema, "application/json": schema}}
+
+
+def fhir_operation_paths(result: dict[str, Any], generator: object, request: object,
+                         public: bool) -> dict[str, Any]:
+    """FHIR names an operation with a "$" (`/fhir/R4/$process-message`); drf-spectacular reads
+    the "$" of a URL pattern as a regular expression's end and drops it: put it back."""
+    paths = result.get("paths", {})
+    for name in FHIR_OPERATIONS:
+        for path in [p for p in paths if p.startswith("/fhir/") and p.endswith(f"/{name}")]:
+            paths[path.removesuffix(name) + "$" + name] = paths.pop(path)
+    return result
+
+
 def document_error_responses(result: dict[str, Any], generator: object, request: object,
                              public: bool) -> dict[str, Any]:
     for path, operations in result.get("paths", {}).items():
         for _method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            if path.startswith("/fhir/"):
+                for code, response in responses.items():
+                    if code[0] in "45" and "content" not in response:
+                        responses[code] = _fhir(response)
+                for code, response in {**COMMON, **WITH_INPUT}.items():
+                    responses.setdefault(code, _fhir(response))
+                continue
             extra = dict(COMMON)
             if operation.get("parameters") or operation.get("requestBody"):
                 extra.update(WITH_INPUT)

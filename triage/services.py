@@ -54,12 +54,14 @@ def business_calendar() -> clock.BusinessCalendar:
 
 
 def target_start(*, referral: Referral, code: str, start: datetime, provisional: bool = False,
-                 again: bool = False) -> WaitTarget:
+                 again: bool = False, due: datetime | None = None) -> WaitTarget:
     """Start a target's clock for a referral; starting it twice changes nothing (a target
     started provisionally at intake keeps its start when triage confirms it). With
     `again`, a target of this kind that ran before and was stopped is followed by a new
     run from `start` (a crisis after a routine triage): the earlier run stays as it ended,
     in the figures and the alerts, and the new one is watched, and alerted, afresh.
+    With `due`, the target is due then rather than after the definition's amount: a
+    deadline someone else set (a BaRS sender's call-back deadline).
     Expects the referral locked (core.locks.lock_referral)."""
     definition = TargetDefinition.objects.get(code=code)
     runs = WaitTarget.objects.filter(referral=referral, definition=definition)
@@ -67,8 +69,9 @@ def target_start(*, referral: Referral, code: str, start: datetime, provisional:
     if latest is not None:
         return latest
     # Only a working-day clock reads the closure days (a query, on every target started).
-    calendar = business_calendar() if definition.clock == clock.BUSINESS else clock.BusinessCalendar()
-    due = clock.due_at(start, definition.clock, definition.amount, calendar)
+    if due is None:
+        calendar = business_calendar() if definition.clock == clock.BUSINESS else clock.BusinessCalendar()
+        due = clock.due_at(start, definition.clock, definition.amount, calendar)
     at_risk = definition.at_risk_at(start, due)
     target = WaitTarget.objects.create(referral=referral, definition=definition, started_at=start,
                                        due_at=due, at_risk_at=at_risk, provisional=provisional)
@@ -116,6 +119,9 @@ PROVISIONAL_ASSESSMENT: dict[str, str] = {Urgency.EMERGENCY: "assessment_4h",
                                           Urgency.VERY_URGENT: "assessment_4h",
                                           Urgency.URGENT: "assessment_24h"}
 URGENT_RESPONSE = "urgent_triage_response"
+# A BaRS sender's call-back deadline (ServiceRequest.occurrencePeriod.end): met when triage
+# concludes (the response message goes back to the sender) or gives telephone advice.
+REFERRER_CALLBACK = "referrer_callback"
 URGENCY_REVISED = "urgency revised by triage"
 
 
@@ -218,6 +224,7 @@ def _intake_clocks_settle(*, actor: User, referral: Referral, decision: "Decisio
     target_meet(referral=referral, code=URGENT_RESPONSE, at=now, actor=actor)
     if decision.outcome not in CONCLUDING_OUTCOMES:
         return
+    target_meet(referral=referral, code=REFERRER_CALLBACK, at=now, actor=actor)
     confirmed = ({code for code, _ in ASSESSMENT_TARGETS[decision.urgency]}
                  if decision.outcome == DecisionOutcome.ASSESSMENT else set())
     for target in WaitTarget.objects.running().filter(referral=referral, provisional=True) \
@@ -587,6 +594,9 @@ def _existing_team_of(service_user: ServiceUser) -> Team:
 
 # Urgent actions that arrange something: their time may be ahead. Every other urgent
 # action records what was done, so its time lies between the first contact and now.
+# Urgent actions that answer the sender's call-back (advice given, or the person seen).
+CALLBACK_KINDS = {UrgentAction.Kind.TELEPHONE_ADVICE, UrgentAction.Kind.DE_ESCALATION,
+                  UrgentAction.Kind.ASSESSMENT_COMPLETED}
 ARRANGED_KINDS = {UrgentAction.Kind.FACE_TO_FACE_TRIAGE, UrgentAction.Kind.CRISIS_ASSESSMENT_ARRANGED}
 
 
@@ -663,6 +673,8 @@ def urgent_action_record(*, actor: User, referral: Referral, kind: str, who: str
                                   notes=notes, booking=booking, outcome=o.outcome,
                                   outcome_service=o.service, outcome_agency=o.agency,
                                   safety_plan=o.safety_plan, recorded_by=actor, recorded_at=now), actor)
+    if kind in CALLBACK_KINDS:
+        target_meet(referral=referral, code=REFERRER_CALLBACK, at=now, actor=actor)
     if kind == UrgentAction.Kind.ASSESSMENT_COMPLETED:
         _urgent_assessment_completed(actor, referral, action, now)
     elif kind == UrgentAction.Kind.TRANSFER_NON_URGENT:
