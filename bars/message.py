@@ -20,9 +20,8 @@ from cap.validators import normalise_nhs_number, normalise_postcode, validate_nh
 from core.fhir import NHS_NUMBER_SYSTEM, ODS_CODE_SYSTEM
 from triage.models import Urgency
 
-# BaRS's message events (MessageHeader.eventCoding); the CAP receives referrals.
-EVENT_SYSTEM = "https://fhir.nhs.uk/CodeSystem/message-events-bars"
-REFERRAL_EVENT = "servicerequest-request"
+from .codes import EVENT_SYSTEM, REFERRAL_EVENT
+
 # UK Core: whether the NHS number was traced and verified on the Personal Demographics Service.
 NHS_NUMBER_VERIFICATION = ("https://fhir.hl7.org.uk/StructureDefinition/"
                            "Extension-UKCore-NHSNumberVerificationStatus")

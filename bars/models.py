@@ -38,3 +38,46 @@ class ReceivedMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.message_id}"
+
+
+class ResponseOutcome(models.TextChoices):
+    """What the CAP tells the sender, once each: the loop closed."""
+
+    ACCEPTED = "accepted", "Accepted for assessment"
+    ROUTED = "routed", "Routed elsewhere"
+    ADVICE = "advice", "Advice given"
+
+
+class ResponseState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class ResponseMessage(models.Model):
+    """The outbox of BaRS response messages: written in the transaction of the triage
+    decision it reports, sent by a Celery task (bars.sending), exactly once: the Bundle's
+    id is this row's `message_id`, the same on every try, so a retry after a lost answer
+    is a duplicate to the sender, never a second message."""
+
+    message_id = models.UUIDField(unique=True)
+    referral = models.ForeignKey("cap.Referral", on_delete=models.PROTECT, related_name="bars_responses")
+    answers = models.ForeignKey(ReceivedMessage, on_delete=models.PROTECT, related_name="responses",
+                                help_text="The message that started the referral.")
+    outcome = models.CharField(max_length=20, choices=ResponseOutcome.choices)
+    endpoint = models.CharField(max_length=300)
+    bundle = models.JSONField()
+    state = models.CharField(max_length=10, choices=ResponseState.choices, default=ResponseState.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "outcome"], name="one_response_per_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} → {self.endpoint}"

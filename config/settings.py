@@ -347,6 +347,14 @@ MESSAGE_SEND_SECONDS = env_int("MESSAGE_SEND_SECONDS", 60)
 # GOV.UK Notify's delivery receipts are posted to /api/v1/notify/delivery-receipts/ with
 # this bearer token (set the same in Notify's callback settings); empty: refused.
 NOTIFY_CALLBACK_TOKEN = env_str("NOTIFY_CALLBACK_TOKEN", "")
+# BaRS (bars/): the responses to senders go only to these hosts ("*": any; empty: none, so
+# each is recorded as failed and can be seen), are tried this many times, and the outbox is
+# swept this often. The CAP names itself in them as BARS_SOURCE_NAME at BARS_SOURCE_ENDPOINT.
+BARS_RESPONSE_HOSTS = env_list("BARS_RESPONSE_HOSTS", "")
+BARS_RESPONSE_ATTEMPTS = env_int("BARS_RESPONSE_ATTEMPTS", 8)
+BARS_RESPONSE_SEND_SECONDS = env_int("BARS_RESPONSE_SEND_SECONDS", 30)
+BARS_SOURCE_NAME = env_str("BARS_SOURCE_NAME", "Central Access Point")
+BARS_SOURCE_ENDPOINT = env_str("BARS_SOURCE_ENDPOINT", "https://cap.example.nhs.uk/fhir/R4/$process-message")
 # The person's text replies (confirm, cancel, rebook) are read from Notify this often.
 NOTIFY_REPLIES_SECONDS = env_int("NOTIFY_REPLIES_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
@@ -359,6 +367,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.send_due_messages_task",
         "schedule": MESSAGE_SEND_SECONDS,
         "options": {"expires": MESSAGE_SEND_SECONDS},
+    },
+    "send-bars-responses": {
+        "task": "bars.tasks.send_bars_responses_task",
+        "schedule": BARS_RESPONSE_SEND_SECONDS,
+        "options": {"expires": BARS_RESPONSE_SEND_SECONDS},
     },
     "scan-breaches": {
         "task": "triage.tasks.scan_breaches_task",

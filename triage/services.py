@@ -9,6 +9,8 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bars.models import ResponseOutcome
+from bars.responses import response_queue
 from cap.models import Referral, ReferralStatus, ServiceUser
 from cap.referral_status import URGENT_ACTION_STATUSES, referral_status_set
 from core.errors import Conflict, Invalid, StaleVersion
@@ -406,9 +408,22 @@ def triage_decision_record(*, actor: User, referral: Referral, decision: Decisio
     if d.outcome in CONCLUDING_OUTCOMES:  # its action moved (and saved) the referral
         target_meet(referral=referral, code="triage_review", at=now, actor=actor)
         TriageClaim.objects.filter(referral=referral).delete()
+        _sender_told_of_decision(referral, d, now)
     else:  # still awaiting triage; its history shows when a decision was recorded
         save_as(referral, actor)
     return record
+
+
+def _sender_told_of_decision(referral: Referral, d: Decision, now: datetime) -> None:
+    """A referral sent by BaRS: its sender hears what triage decided (bars.responses)."""
+    if d.outcome == DecisionOutcome.ASSESSMENT:
+        response_queue(referral=referral, outcome=ResponseOutcome.ACCEPTED, now=now,
+                       text=f"Accepted by the Central Access Point for a {Urgency(d.urgency).label.lower()} "
+                            f"assessment (referral {referral.reference}).")
+    else:
+        response_queue(referral=referral, outcome=ResponseOutcome.ROUTED, now=now,
+                       text=f"Triaged by the Central Access Point: {DecisionOutcome(d.outcome).label.lower()} "
+                            f"(referral {referral.reference}).")
 
 
 # The target whose due instant triage's timescale sets, by urgency.
@@ -597,6 +612,7 @@ def _existing_team_of(service_user: ServiceUser) -> Team:
 # Urgent actions that answer the sender's call-back (advice given, or the person seen).
 CALLBACK_KINDS = {UrgentAction.Kind.TELEPHONE_ADVICE, UrgentAction.Kind.DE_ESCALATION,
                   UrgentAction.Kind.ASSESSMENT_COMPLETED}
+ADVICE_KINDS = {UrgentAction.Kind.TELEPHONE_ADVICE, UrgentAction.Kind.DE_ESCALATION}
 ARRANGED_KINDS = {UrgentAction.Kind.FACE_TO_FACE_TRIAGE, UrgentAction.Kind.CRISIS_ASSESSMENT_ARRANGED}
 
 
@@ -675,6 +691,10 @@ def urgent_action_record(*, actor: User, referral: Referral, kind: str, who: str
                                   safety_plan=o.safety_plan, recorded_by=actor, recorded_at=now), actor)
     if kind in CALLBACK_KINDS:
         target_meet(referral=referral, code=REFERRER_CALLBACK, at=now, actor=actor)
+    if kind in ADVICE_KINDS:
+        response_queue(referral=referral, outcome=ResponseOutcome.ADVICE, now=now,
+                       text=f"{UrgentAction.Kind(kind).label} given by the Central Access Point "
+                            f"(referral {referral.reference}).")
     if kind == UrgentAction.Kind.ASSESSMENT_COMPLETED:
         _urgent_assessment_completed(actor, referral, action, now)
     elif kind == UrgentAction.Kind.TRANSFER_NON_URGENT:

@@ -286,6 +286,8 @@ MATRIX: dict[str, Row] = {
     # The API. Session-signed-in staff reach what their role grants; referrals are sent by
     # client systems with a token, so a session gets 401 there. An empty POST is not JSON (415).
     "api:referrals": Row(401, anonymous=401, method="POST"),
+    # Token only (a referring system's): a signed-in member of staff is no sender.
+    "bars:process_message": Row(401, anonymous=401, method="POST"),
     "api:referral": api(*REFERRAL_READERS, other=NOT_INVOLVED),
     "api:triage": api(*TRIAGE, status=415, method="POST"),
     "api:worklist": api(*TRIAGE, MG),

@@ -135,6 +135,7 @@ SHOWS_NO_PERSON = {
     "api:options": "times, practitioners and rooms",
     "api:performance": "figures only",
     "api:referrals": "POST by another system: answers with the new referral's id and reference",
+    "bars:process_message": "POST by another system: answers with an OperationOutcome naming the reference",
     "cap:admin_task_done": "POST only: redirects",
     "cap:referral_add_information": "POST only: redirects",
     "cap:written_referral": "an empty form; a refused one shows what was typed, not a record",
