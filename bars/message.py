@@ -121,7 +121,8 @@ def referral_message_read(body: Any) -> ReferralMessage:
     focus = _focus(header, entries)
     service_request = entries.get(focus) if focus else _first(entries, "ServiceRequest")
     if service_request is None or service_request.get_resource_type() != "ServiceRequest":
-        raise MessageInvalid("The message's focus must be its ServiceRequest.", expression="MessageHeader.focus")
+        raise MessageInvalid("The message's focus must be its ServiceRequest.",
+                             expression="MessageHeader.focus")
     patient = _referenced(entries, service_request.subject, "Patient")
     if patient is None:
         raise MessageInvalid("ServiceRequest.subject must refer to the Patient in the message.",
@@ -199,7 +200,8 @@ def _verified_nhs_number(patient: Any) -> str:
             continue
         for extension in identifier.extension or []:
             coding = (extension.valueCodeableConcept.coding or []) if extension.valueCodeableConcept else []
-            if extension.url == NHS_NUMBER_VERIFICATION and any(c.code == NHS_NUMBER_VERIFIED for c in coding):
+            verified = any(c.code == NHS_NUMBER_VERIFIED for c in coding)
+            if extension.url == NHS_NUMBER_VERIFICATION and verified:
                 return normalise_nhs_number(identifier.value)
     return ""
 

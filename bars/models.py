@@ -77,7 +77,8 @@ class ResponseMessage(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["referral", "outcome"], name="one_response_per_outcome")]
+        constraints = [models.UniqueConstraint(fields=["referral", "outcome"],
+                                               name="one_response_per_outcome")]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} → {self.endpoint}"

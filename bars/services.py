@@ -53,6 +53,7 @@ def message_receive(*, actor: User, message: ReferralMessage, bundle: dict[str, 
     first = (ReceivedMessage.objects.filter(received_by=actor, service_request_id=message.service_request_id)
              .order_by("id").first())
     try:
+        kind: str
         if first is None:
             kind, referral = MessageKind.NEW, _referral_new(actor, message)
         else:
@@ -115,7 +116,8 @@ def _referral_update(actor: User, referral: Referral, message: ReferralMessage, 
     stamp = timezone.localtime(now).strftime("%d %b %Y %H:%M")
     sender = message.referrer.organisation or message.sender_ods_code or "the sender"
     entry = f"{stamp}, update from {sender}: {message.reason}"
-    referral.additional_information = "\n".join(filter(None, [referral.additional_information, entry]))[-8000:]
+    gathered = "\n".join(filter(None, [referral.additional_information, entry]))
+    referral.additional_information = gathered[-8000:]
     save_as(referral, actor)
     triage_services.intake_clocks_start(referral=referral)
     _callback_start(referral, message, now)
@@ -128,5 +130,5 @@ def _callback_start(referral: Referral, message: ReferralMessage, now: Any) -> N
 
 
 def _more_urgent(new: str, old: str) -> bool:
-    order = {urgency: rank for rank, urgency in enumerate(URGENCY_ORDER)}
+    order: dict[str, int] = {str(urgency): rank for rank, urgency in enumerate(URGENCY_ORDER)}
     return order.get(new, len(order)) < order.get(old, len(order))

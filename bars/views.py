@@ -68,12 +68,15 @@ class ProcessMessageApi(FhirApiView):
                                          "echoed back and logged."),
         ],
         responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Received: an informational OperationOutcome."),
-            400: OpenApiResponse(description="Not valid FHIR R4 or BaRS, or a header missing (REC_BAD_REQUEST)."),
+            200: OpenApiResponse(OpenApiTypes.OBJECT,
+                                 description="Received: an informational OperationOutcome."),
+            400: OpenApiResponse(description="Not valid FHIR R4 or BaRS, or a header missing "
+                                             "(REC_BAD_REQUEST)."),
             401: OpenApiResponse(description="No valid token (REC_UNAUTHORIZED)."),
             403: OpenApiResponse(description="The account is not a referring system (REC_FORBIDDEN)."),
             409: OpenApiResponse(description="This message was received before (duplicate, REC_CONFLICT)."),
-            422: OpenApiResponse(description="Valid, but the CAP cannot act on it (REC_UNPROCESSABLE_ENTITY)."),
+            422: OpenApiResponse(description="Valid, but the CAP cannot act on it "
+                                             "(REC_UNPROCESSABLE_ENTITY)."),
         },
     )
     def post(self, request: Request) -> Response:

@@ -422,7 +422,8 @@ def _sender_told_of_decision(referral: Referral, d: Decision, now: datetime) -> 
                             f"assessment (referral {referral.reference}).")
     else:
         response_queue(referral=referral, outcome=ResponseOutcome.ROUTED, now=now,
-                       text=f"Triaged by the Central Access Point: {DecisionOutcome(d.outcome).label.lower()} "
+                       text=f"Triaged by the Central Access Point: "
+                            f"{DecisionOutcome(d.outcome).label.lower()} "
                             f"(referral {referral.reference}).")
 
 

@@ -91,7 +91,8 @@ def test_new_referral_is_received_through_intake_onto_the_urgent_queue_with_its_
     assert referral.channel == Channel.BARS
     assert referral.status == ReferralStatus.AWAITING_TRIAGE
     assert referral.referrer_urgency == "urgent"
-    assert referral.referrer_name == "Ms Grace Okafor" and referral.referrer_organisation == "NHS 111 Leicestershire"
+    assert referral.referrer_name == "Ms Grace Okafor"
+    assert referral.referrer_organisation == "NHS 111 Leicestershire"
     assert referral.referrer_ods_code == "X2M9T" and referral.referrer_phone == "0116 496 0000"
     assert "Low mood with thoughts of self-harm" in referral.reason
     assert "NHS Pathways disposition: Speak to a mental health professional within 4 hours" in referral.reason
@@ -155,7 +156,8 @@ def test_an_update_raises_the_urgency_and_starts_the_four_hour_clock_keeping_eve
     referral = Referral.objects.get()
     assert referral.referrer_urgency == "very_urgent"
     assert "she now says she has a plan" in referral.additional_information
-    assert running(referral)["assessment_4h"].started_at == datetime.fromisoformat("2026-12-01T09:40:00+00:00")
+    four_hours = running(referral)["assessment_4h"]
+    assert four_hours.started_at == datetime.fromisoformat("2026-12-01T09:40:00+00:00")
     assert list(ReceivedMessage.objects.values_list("kind", flat=True)) == ["new", "update"]
     assert referral.history.count() >= 2
 
@@ -358,4 +360,5 @@ def test_fixtures_keep_their_callback_deadline_after_the_call():
     """The examples stay consistent: the call-back deadline follows 111's call."""
     message = example("new-referral")
     period = message["entry"][1]["resource"]["occurrencePeriod"]
-    assert datetime.fromisoformat(period["end"]) - datetime.fromisoformat(period["start"]) == timedelta(hours=4)
+    start, end = (datetime.fromisoformat(period[k]) for k in ("start", "end"))
+    assert end - start == timedelta(hours=4)

@@ -3,8 +3,8 @@ message goes back to the sender's endpoint (a local HTTP server here), from the 
 exactly once, by a real Celery worker and beat; retries after the sender's errors."""
 
 import json
-import time
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -72,7 +72,8 @@ def decide(referral, clinician, outcome=DecisionOutcome.ASSESSMENT, **fields):
                 "setting": "clinic"} if outcome == DecisionOutcome.ASSESSMENT else {
         "urgency": "routine", "rationale": "Better served by talking therapies.",
         "external_agency": "NHS Talking Therapies"}
-    return triage_decision_record(actor=clinician, referral=referral, outcome=outcome, **{**defaults, **fields})
+    return triage_decision_record(actor=clinician, referral=referral, outcome=outcome,
+                                  **{**defaults, **fields})
 
 
 @pytest.mark.django_db
@@ -110,7 +111,8 @@ def test_routed_elsewhere_and_advice_given_each_tell_the_sender(sender, endpoint
                          when=timezone.now(), notes="Advised on keeping safe tonight.")
     decide(referral, triage_clinician, outcome=DecisionOutcome.ROUTE_EXTERNAL)
 
-    assert list(ResponseMessage.objects.order_by("id").values_list("outcome", flat=True)) == ["advice", "routed"]
+    outcomes = ResponseMessage.objects.order_by("id").values_list("outcome", flat=True)
+    assert list(outcomes) == ["advice", "routed"]
     routed = ResponseMessage.objects.get(outcome="routed")
     assert Bundle.model_validate(routed.bundle).entry[1].resource.status == "completed"
 
@@ -118,7 +120,8 @@ def test_routed_elsewhere_and_advice_given_each_tell_the_sender(sender, endpoint
 @pytest.mark.django_db
 def test_a_referral_from_another_channel_sends_nothing(triage_clinician, person, gp_referrer):
     from cap.services import referral_log_written
-    referral = referral_log_written(actor=triage_clinician, person=person(), referrer=gp_referrer, reason="Low mood")
+    referral = referral_log_written(actor=triage_clinician, person=person(), referrer=gp_referrer,
+                                    reason="Low mood")
     decide(referral, triage_clinician)
     assert not ResponseMessage.objects.exists()
 
