@@ -102,6 +102,11 @@ def pg_running(pgdata: Path) -> int | None:
 SHARED_BUFFERS = "1GB"
 
 
+# Room for the web workers' threads, Celery, beat and a benchmark's 100 concurrent senders
+# (PostgreSQL's default is 100, which several people using the demo at once ran out of).
+MAX_CONNECTIONS = 200
+
+
 def start_postgres(folder: Path) -> int:
     pgdata = folder / "pgdata"
     user = run_as()
@@ -126,7 +131,8 @@ def start_postgres(folder: Path) -> int:
     subprocess.run(
         [pg_tool("pg_ctl"), "-D", str(pgdata), "-w", "-t", "60", "-l", str(log), "start",
          "-o", f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories=''"
-               f" -c timezone=UTC -c fsync=on -c shared_buffers={SHARED_BUFFERS}"],
+               f" -c timezone=UTC -c fsync=on -c shared_buffers={SHARED_BUFFERS}"
+               f" -c max_connections={MAX_CONNECTIONS}"],
         check=True, **as_user(user), stdout=subprocess.DEVNULL,
     )
     ensure_database(port)

@@ -1,0 +1,147 @@
+"""BaRS receiver benchmark: POST /fhir/R4/$process-message, one new referral message at a
+time, against one trust's ten years of intake (1,000,000 referrals, loaded as the intake
+benchmark loads them, into the same database), then 100 concurrent sends of one message.
+
+    make bench-bars                                   # 1,000,000 referrals
+    bash bin/bench benchmarks/bars.py --quick         # 10,000, to check the script works
+
+Prints messages received per second (one sender, in series), p50/p90/p95 of one message
+(server time in-process, Django's test client, no network; BaRS Core allows 2,100 ms for
+90%; the goal here is p90 under 21 ms), and the outcome of 100 concurrent sends of one
+message over 100 threads (goal: exactly 1 received and 99 duplicates).
+
+Not a test: pytest collects only tests/.
+"""
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from benchdb import percentiles, setup_django
+from intake import BENCH_DB, FULL, QUICK, load
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "tests" / "fixtures" / "bars" / "new-referral.json"
+SAMPLES = 300
+WARM_UP = 20
+CONCURRENT = 100
+
+
+def _sender():
+    from accounts.models import ApiClient
+    from accounts.services import api_client_add, api_client_rotate
+
+    name = "Benchmark BaRS sender"
+    if ApiClient.objects.filter(name=name).exists():
+        return api_client_rotate(actor=None, name=name).token
+    return api_client_add(actor=None, name=name, contact="bench@example.nhs.uk").token
+
+
+def _message(n: int, *, new_person: bool = True) -> str:
+    """The example message with ids of its own (a new message about a new ServiceRequest),
+    and, by default, a person nobody has referred before (the harder path: a new record)."""
+    message = json.loads(EXAMPLE.read_text())
+    message["id"] = str(uuid.uuid4())
+    old_sr = message["entry"][1]["fullUrl"]
+    new_sr = f"urn:uuid:{uuid.uuid4()}"
+    text = json.dumps(message).replace(old_sr, new_sr)
+    message = json.loads(text)
+    if new_person:
+        patient = message["entry"][2]["resource"]
+        patient["identifier"] = []  # not verified: no NHS number to match on
+        patient["name"][0]["family"] = f"Benchmark{n}"
+    return json.dumps(message)
+
+
+def _headers() -> dict[str, str]:
+    return {"X-Request-ID": str(uuid.uuid4()), "X-Correlation-ID": str(uuid.uuid4())}
+
+
+def measure_messages(token: str) -> tuple[list[float], float]:
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    bodies = [_message(n) for n in range(SAMPLES + WARM_UP)]
+    times = []
+    started_all = 0.0
+    for n, body in enumerate(bodies):
+        if n == WARM_UP:
+            started_all = time.perf_counter()
+        started = time.perf_counter()
+        response = client.post("/fhir/R4/$process-message", body, content_type="application/fhir+json",
+                               headers=_headers(), secure=True)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            sys.exit(f"$process-message answered {response.status_code}: {response.content[:500]!r}")
+        if n >= WARM_UP:
+            times.append(elapsed)
+    return times, SAMPLES / (time.perf_counter() - started_all)
+
+
+def concurrent_sends(token: str) -> dict[int, int]:
+    from django.db import connection
+    from django.test import Client
+
+    body = _message(0)
+    barrier = threading.Barrier(CONCURRENT)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def one() -> None:
+        client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+        barrier.wait()
+        try:
+            code = client.post("/fhir/R4/$process-message", body, content_type="application/fhir+json",
+                               headers=_headers(), secure=True).status_code
+        finally:
+            connection.close()
+        with lock:
+            statuses.append(code)
+
+    threads = [threading.Thread(target=one) for _ in range(CONCURRENT)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {code: statuses.count(code) for code in sorted(set(statuses))}
+
+
+def p90(seconds: list[float]) -> float:
+    ms = sorted(s * 1000 for s in seconds)
+    return ms[max(0, round(0.9 * len(ms)) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK:,} referrals, to check the script")
+    args = parser.parse_args()
+    # One sender sends every message here: the per-client limit would measure the limit.
+    os.environ.setdefault("API_THROTTLE_REFERRALS_RATE", "1000000/h")
+    setup_django(BENCH_DB)
+    from django.contrib.auth.models import User
+
+    from bars.models import ReceivedMessage
+    from cap.models import Referral
+
+    system, _ = User.objects.get_or_create(username="bench.system")
+    load(QUICK if args.quick else FULL, system)
+    token = _sender()
+    times, per_second = measure_messages(token)
+    before = (Referral.objects.count(), ReceivedMessage.objects.count())
+    outcome = concurrent_sends(token)
+    made = (Referral.objects.count() - before[0], ReceivedMessage.objects.count() - before[1])
+    print(f"Data: {Referral.objects.count():,} referrals (database {BENCH_DB}); {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.2f} (other work on the machine slows every figure).")
+    print(f"$process-message  n={len(times)}  {percentiles(times)}   p90 {p90(times):6.1f} ms "
+          f"(goal < 21 ms)   {per_second:.0f} messages/s, one sender in series")
+    print(f"{CONCURRENT} concurrent sends of one message: answers {outcome}; "
+          f"{made[0]} referral(s) and {made[1]} message(s) made (goal: 1 and 1, 99 answered 409)")
+
+
+if __name__ == "__main__":
+    main()
