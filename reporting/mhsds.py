@@ -3,8 +3,8 @@ tables' names and its data items' names (the Technical Output Specification's "I
 element names"), and the CAP's values mapped to MHSDS national codes.
 
 Pure functions: from records already read (reporting.selectors) to rows. No query runs
-here, so the mapping is tested without a database and an export costs the same few
-queries whatever its size.
+here (the models are imported for their choices only), so the mapping is tested
+without a database and an export costs the same few queries whatever its size.
 
 The tables:
 
@@ -34,6 +34,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from cap.models import CallerType, Channel
+from hub.models import ArrivalRoute
+from scheduling.models import BookingStatus, CancelledBy
+from triage.models import DecisionOutcome, Stream, Urgency
 
 if TYPE_CHECKING:
     from cap.models import Referral, ServiceUser
@@ -94,7 +99,8 @@ def local_time(instant: datetime | None) -> str:
 
 # CLINICAL RESPONSE PRIORITY TYPE (NHS Data Dictionary): 1 Emergency, 2 Urgent/serious,
 # 3 Routine, 4 Very Urgent (added in MHSDS v5.0). The CAP's urgencies are these values.
-CLINICAL_RESPONSE_PRIORITY = {"emergency": "1", "urgent": "2", "routine": "3", "very_urgent": "4"}
+CLINICAL_RESPONSE_PRIORITY: dict[str, str] = {
+    Urgency.EMERGENCY: "1", Urgency.URGENT: "2", Urgency.ROUTINE: "3", Urgency.VERY_URGENT: "4"}
 
 # SOURCE OF REFERRAL FOR MENTAL HEALTH.
 GP = "A1"  # Primary Health Care: General Medical Practitioner
@@ -103,21 +109,20 @@ CARER = "B2"  # Self: Carer
 POLICE = "E1"  # Justice System: Police
 OTHER_SOURCE = "M6"  # Other: Other SERVICE or agency
 
-CALLER_SOURCE = {"service_user": SELF, "carer": CARER}
-# The Urgent Care Hub's arrival routes (hub.models.ArrivalRoute), as their labels are
-# the referral's referrer role.
-HUB_ROUTE_SOURCE = {"Brought by the police": POLICE, "Walked in": SELF}
+CALLER_SOURCE: dict[str, str] = {CallerType.SERVICE_USER: SELF, CallerType.CARER: CARER}
+# An Urgent Care Hub arrival's referrer role is its arrival route's label.
+HUB_ROUTE_SOURCE: dict[str, str] = {ArrivalRoute.POLICE.label: POLICE, ArrivalRoute.WALK_IN.label: SELF}
 
 # SERVICE OR TEAM TYPE REFERRED TO (MENTAL HEALTH).
 SINGLE_POINT_OF_ACCESS = "A18"
-STREAM_TEAM_TYPE = {
-    "AMH": "A06",  # Community Mental Health Team - Functional
-    "CAMHS": "A06",  # the team's intended age group, not its type, says children
-    "MHSOP": "A06",
-    "MIXED": "A06",
-    "MHSOP_MEMORY": "A17",  # Memory Services/Clinic/Drop in service
-    "LD": "E01",  # Community Team for Learning Disabilities
-    "SPECIALIST": "Z01",  # Other Mental Health Service - in scope of National Tariff Payment System
+STREAM_TEAM_TYPE: dict[str, str] = {
+    Stream.AMH: "A06",  # Community Mental Health Team - Functional
+    Stream.CAMHS: "A06",  # the team's intended age group, not its type, says children
+    Stream.MHSOP: "A06",
+    Stream.MIXED: "A06",
+    Stream.MHSOP_MEMORY: "A17",  # Memory Services/Clinic/Drop in service
+    Stream.LD: "E01",  # Community Team for Learning Disabilities
+    Stream.SPECIALIST: "Z01",  # Other Mental Health Service - in scope of National Tariff Payment System
 }
 
 # ATTENDED OR DID NOT ATTEND. A person who was not brought is recorded as not attending
@@ -126,8 +131,9 @@ ATTENDED = "5"  # Attended on time or, if late, before the professional was read
 CANCELLED_BY_PATIENT = "2"
 DID_NOT_ATTEND = "3"  # Did not attend - no advance warning given
 CANCELLED_BY_PROVIDER = "4"
-BOOKING_ATTENDANCE = {"attended": ATTENDED, "did_not_attend": DID_NOT_ATTEND,
-                      "was_not_brought": DID_NOT_ATTEND}
+BOOKING_ATTENDANCE: dict[str, str] = {
+    BookingStatus.ATTENDED: ATTENDED, BookingStatus.DID_NOT_ATTEND: DID_NOT_ATTEND,
+    BookingStatus.WAS_NOT_BROUGHT: DID_NOT_ATTEND}
 
 FACE_TO_FACE = "01"  # CONSULTATION MECHANISM (MENTAL HEALTH): every CAP assessment is in person
 
@@ -140,12 +146,12 @@ def referral_source(referral: Referral, caller_type: str = "") -> str:
     """SourceOfReferralMH from how the referral reached the CAP and who made it.
     `caller_type` is the type of the caller whose call became the referral (phone)."""
     role = referral.referrer_role.lower()
-    if referral.channel == "written":
+    if referral.channel == Channel.WRITTEN:
         is_gp = referral.referrer_ods_code or re.search(r"\bgp\b|general practi", role)
         return GP if is_gp else OTHER_SOURCE
-    if referral.channel == "phone":
+    if referral.channel == Channel.PHONE:
         return CALLER_SOURCE.get(caller_type, OTHER_SOURCE)
-    if referral.channel == "urgent_care_hub":
+    if referral.channel == Channel.HUB:
         return HUB_ROUTE_SOURCE.get(referral.referrer_role, OTHER_SOURCE)
     if role == "self-referral":
         return SELF
@@ -155,15 +161,16 @@ def referral_source(referral: Referral, caller_type: str = "") -> str:
 def team_type_referred_to(decision: TriageDecision | None) -> str:
     """ServTeamTypeRefToMH: the stream's team once triage streams the referral for an
     assessment; until then, and when triage routes it elsewhere, the CAP itself."""
-    if decision is not None and decision.outcome == "assessment" and decision.stream:
+    if decision is not None and decision.outcome == DecisionOutcome.ASSESSMENT and decision.stream:
         return STREAM_TEAM_TYPE.get(decision.stream, SINGLE_POINT_OF_ACCESS)
     return SINGLE_POINT_OF_ACCESS
 
 
 def attendance(booking: Booking) -> str:
     """AttendOrDNACode; empty for an appointment whose outcome is not yet recorded."""
-    if booking.status == "cancelled":
-        return CANCELLED_BY_PATIENT if booking.cancelled_by == "person" else CANCELLED_BY_PROVIDER
+    if booking.status == BookingStatus.CANCELLED:
+        by_person = booking.cancelled_by == CancelledBy.PERSON
+        return CANCELLED_BY_PATIENT if by_person else CANCELLED_BY_PROVIDER
     return BOOKING_ATTENDANCE.get(booking.status, "")
 
 
@@ -227,7 +234,7 @@ def referral_row(referral: Referral, *, decision: TriageDecision | None, intake_
 
 def care_contact_row(booking: Booking) -> Row:
     minutes = int((booking.ends_at - booking.starts_at) / timedelta(minutes=1))
-    cancelled = booking.cancelled_at if booking.status == "cancelled" else None
+    cancelled = booking.cancelled_at if booking.status == BookingStatus.CANCELLED else None
     return [str(booking.pk), booking.referral.reference, local_patient_id(booking.referral.service_user_id),
             str(booking.team_id), local_date(booking.starts_at), local_time(booking.starts_at),
             str(minutes), FACE_TO_FACE, attendance(booking), local_date(cancelled)]

@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from cap.models import Channel, RecordAccess
-from cap.services import Referrer, referral_log_written, referral_receive
+from cap.models import CallOutcome, Channel, RecordAccess
+from cap.services import Call, Referrer, call_log, referral_log_written, referral_receive
 from reporting import mhsds
 from scheduling.models import Booking
 from triage import services
@@ -129,6 +131,38 @@ def test_the_source_of_referral_is_the_gp_for_a_gp_letter_and_self_for_an_online
 
     assert rows[letter.reference]["SourceOfReferralMH"] == mhsds.GP
     assert rows[online.reference]["SourceOfReferralMH"] == mhsds.SELF
+
+
+def test_a_call_passed_to_urgent_triage_is_from_its_caller_and_urgent_before_any_decision(
+        call_handler, person, export):
+    call = Call(started_at=london(2026, 6, 12, 22, 15), caller_type="carer", nature="clinical",
+                outcome_kind=CallOutcome.PASSED_TO_TRIAGE, outcome="Passed to urgent triage",
+                details="Has stopped eating and drinking")
+    referral = call_log(actor=call_handler, call=call, person=person()).enquiry.referral
+
+    row = by_reference(export()[mhsds.REFERRALS])[referral.reference]
+
+    assert (row["SourceOfReferralMH"], row["ClinRespPriorityType"]) == (mhsds.CARER, "2")
+    assert (row["ReferralRequestReceivedDate"], row["ReferralRequestReceivedTime"]) == ("2026-06-12",
+                                                                                       "22:15:00")
+
+
+def test_the_export_reads_in_the_same_number_of_queries_for_one_referral_or_many(
+        triage_clinician, refer, tmp_path, manager):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            call_command("mhsds_export", month=JUNE, out=str(tmp_path), by=manager.username,
+                         stdout=StringIO())
+        return len(captured)
+
+    decide(triage_clinician, refer(london(2026, 6, 2, 9, 0)), urgency="routine", outcome="route_external",
+           external_agency="GP")
+    one = queries()
+    for day in range(3, 8):
+        decide(triage_clinician, refer(london(2026, 6, day, 9, 0)), urgency="urgent", outcome="assessment",
+               stream="AMH")
+
+    assert queries() == one
 
 
 def test_each_file_is_named_after_its_mhsds_table_with_mhsds_item_names_as_headers(tmp_path, manager):
