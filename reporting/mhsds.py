@@ -49,7 +49,7 @@ LONDON = ZoneInfo("Europe/London")
 
 # --- The month ----------------------------------------------------------------------------
 
-MONTH_FORMAT = re.compile(r"(\d{4})-(\d{2})")
+MONTH_FORMAT = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 class InvalidMonth(ValueError):
@@ -59,7 +59,7 @@ class InvalidMonth(ValueError):
 def month_parse(text: str) -> date:
     """The first day of the month written YYYY-MM ("2026-11")."""
     found = MONTH_FORMAT.fullmatch(text.strip())
-    if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1:
+    if not found or not 1 <= int(found[2]) <= 12 or not 1 <= int(found[1]) < 9999:
         raise InvalidMonth(f"{text!r} is not a month: write it as YYYY-MM, for example 2026-11.")
     return date(int(found[1]), int(found[2]), 1)
 

@@ -201,7 +201,7 @@ def test_each_person_exported_is_logged_as_read_by_whoever_ran_it(refer, export,
         (manager.pk, referral.service_user_id, "MHSDS export 2026-06")]
 
 
-@pytest.mark.parametrize("month", ["2026-13", "2026-1", "November", "2026-11-01", "0000-01"])
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "November", "2026-11-01", "0000-01", "9999-12"])
 def test_a_month_not_written_yyyy_mm_is_refused_with_the_format_to_use(month, tmp_path, manager):
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("mhsds_export", month=month, out=str(tmp_path), by=manager.username)
