@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "letters",
     "messaging",
     "bars",
+    "reporting",
 ]
 
 MIDDLEWARE = [
