@@ -30,6 +30,7 @@ REFERENCE_DATA_MIGRATIONS = [
     ("triage.migrations.0022_children_hub_handoff_targets", "add"),
     ("triage.migrations.0026_care_coordinator_named_target", "add"),
     ("triage.migrations.0028_rebooking_target", "add"),
+    ("triage.migrations.0030_referrer_callback_target", "add"),
 ]
 
 
