@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "adjustments",
     "letters",
     "messaging",
+    "fhir_api",
 ]
 
 MIDDLEWARE = [
