@@ -116,7 +116,10 @@ class MetadataApi(FhirApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(operation_id="fhir_metadata", summary="FHIR: the CapabilityStatement",
-                   responses=_errors("CapabilityStatement"), tags=["fhir"])
+                   responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="CapabilityStatement"),
+                              401: OpenApiResponse(OpenApiTypes.OBJECT,
+                                                   description="OperationOutcome: no valid token.")},
+                   tags=["fhir"])
     def get(self, request: Request) -> Response:
         """What this FHIR server can do: its resources, their searches, and $process-message."""
         return fhir_response(resources.capability_statement(base_url=request.build_absolute_uri("/fhir/R4")))
