@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "messaging",
     "bars",
     "reporting",
+    "fhir_api",
 ]
 
 MIDDLEWARE = [

@@ -51,6 +51,7 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("fhir/R4/", include("bars.urls")),
+    path("fhir/R4/", include("fhir_api.urls")),
     path("api/schema/", api(SpectacularAPIView.as_view()), name="schema"),
     path("admin/", admin.site.urls),
 ]

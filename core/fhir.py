@@ -114,10 +114,13 @@ def fhir_response(resource: dict[str, Any], *, status_code: int = status.HTTP_20
 
 
 def searchset(request: Request, resources: list[dict[str, Any]]) -> dict[str, Any]:
-    """A search's results as a FHIR Bundle of type searchset."""
-    return {
+    """A search's results as a FHIR Bundle of type searchset (no `entry` when nothing
+    matched: FHIR JSON allows no empty array)."""
+    bundle: dict[str, Any] = {
         "resourceType": "Bundle", "type": "searchset", "total": len(resources),
         "link": [{"relation": "self", "url": request.build_absolute_uri()}],
-        "entry": [{"fullUrl": request.build_absolute_uri(f"/fhir/R4/{r['resourceType']}/{r['id']}"),
-                   "resource": r, "search": {"mode": "match"}} for r in resources],
     }
+    if resources:
+        bundle["entry"] = [{"fullUrl": request.build_absolute_uri(f"/fhir/R4/{r['resourceType']}/{r['id']}"),
+                            "resource": r, "search": {"mode": "match"}} for r in resources]
+    return bundle

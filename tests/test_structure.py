@@ -8,7 +8,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "cap", "triage", "scheduling", "careplans", "directory", "hub", "simulation", "access",
-        "adjustments", "letters", "messaging", "bars", "reporting")
+        "adjustments", "letters", "messaging", "bars", "reporting", "fhir_api")
 CONFIG_MODULES = {"__init__.py", "settings.py", "env.py", "urls.py", "celery.py", "wsgi.py", "asgi.py"}
 
 

@@ -298,6 +298,15 @@ MATRIX: dict[str, Row] = {
     "api:performance": api(MG),
     "api:care_plan": api(PR, other=NOT_INVOLVED),
     "schema": PUBLIC,
+    # The FHIR read API: the JSON API's readers and read rule (a practitioner reads the
+    # people in their care); what the server can do is for anyone signed in.
+    "fhir_api:metadata": Row(200, anonymous=401),
+    "fhir_api:patient_search": api(*REFERRAL_READERS, other=NOT_INVOLVED),
+    "fhir_api:patient": api(*REFERRAL_READERS, other=NOT_INVOLVED),
+    "fhir_api:service_request_search": api(*REFERRAL_READERS, other=NOT_INVOLVED),
+    "fhir_api:service_request": api(*REFERRAL_READERS, other=NOT_INVOLVED),
+    "fhir_api:appointment_search": api(*REFERRAL_READERS, other=NOT_INVOLVED),
+    "fhir_api:care_plan_search": api(PR, other=NOT_INVOLVED),
 
     # Django's admin site: managers (staff) maintain reference data; others are sent to its
     # own sign-in page.

@@ -44,6 +44,7 @@ from cap.services import (
 from careplans import selectors as careplan_selectors
 from careplans import services as careplans
 from careplans.models import Episode, RequestStatus, StepUpNotReason, SupportLevel, TeamAroundMember
+from core.fhir import NHS_NUMBER_SYSTEM
 from directory.models import CommunityService, Expertise
 from hub.models import HubArrival
 from letters import services as letters
@@ -231,6 +232,12 @@ def person_records(b: Builder) -> dict[str, dict[str, dict]]:
         "cap:referral_attachment": both("referral"),
         "adjustments:referral_flag": both("referral"),
         "api:referral": both("referral"),
+        "fhir_api:patient": people,
+        "fhir_api:service_request": both("referral"),
+        "fhir_api:patient_search": {side: {"?": f"?identifier={NHS_NUMBER_SYSTEM}|{person.nhs_number}"}
+                                    for side, person in ((s, made[s]["person"]) for s in made)},
+        **{name: {side: {"?": f"?patient={made[side]['person'].pk}"} for side in made} for name in (
+            "fhir_api:service_request_search", "fhir_api:appointment_search", "fhir_api:care_plan_search")},
         "scheduling:booking": both("booking"),
         "scheduling:rebook": both("booking"),
         "scheduling:letter": both("booking"),

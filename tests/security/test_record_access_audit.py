@@ -78,6 +78,12 @@ SHOWS_PEOPLE = {
     "careplans:transition": "the person's transition",
     "careplans:transition_new": "the person whose transition is planned",
     "careplans:versions": "the person's plan's versions",
+    "fhir_api:appointment_search": "the person's structured assessment bookings, as FHIR Appointments",
+    "fhir_api:care_plan_search": "the person's care plan, as a FHIR CarePlan",
+    "fhir_api:patient": "the person, as a FHIR Patient",
+    "fhir_api:patient_search": "the person with the NHS number, as a FHIR Patient",
+    "fhir_api:service_request": "the referral with its person, as a FHIR ServiceRequest",
+    "fhir_api:service_request_search": "the person's referrals, as FHIR ServiceRequests",
     "followup:huddle": "the referrals on the MDT huddle's agenda",
     "followup:huddle_day": "the referrals on that day's huddle agenda",
     "followup:information_receive": "the referral the information is for",
@@ -148,6 +154,7 @@ SHOWS_NO_PERSON = {
     "careplans:transition_cancel": "POST: redirects, or the transition page (logged)",
     "careplans:transition_step": "POST only: redirects",
     "directory:expertise": "community services and experts",
+    "fhir_api:metadata": "the FHIR server's CapabilityStatement",
     "directory:expertise_edit": "an expert's entry",
     "directory:expertise_new": "an expert's entry",
     "directory:expertise_remove": "POST only: redirects",
@@ -391,10 +398,17 @@ def seeds(username: str) -> list[tuple[str, str, dict | None]]:
         ("GET", reverse("api:access_log", args=[person.pk]), None),
         ("GET", reverse("api:breaches"), None),
         ("GET", reverse("api:dashboard"), None),
+        ("GET", reverse("fhir_api:metadata"), None),
+        ("GET", reverse("fhir_api:patient", args=[person.pk]), None),
+        ("GET", reverse("fhir_api:service_request", args=[referral.pk]), None),
+        ("GET", f"{reverse('fhir_api:service_request_search')}?patient={referral.service_user_id}", None),
         ("POST", reverse("hub:arrival_new"), {"action": "search", **found}),
     ]
     if plan:
-        urls.append(("GET", reverse("api:care_plan", args=[plan.service_user_id]), None))
+        urls += [("GET", reverse("api:care_plan", args=[plan.service_user_id]), None),
+                 ("GET", f"{reverse('fhir_api:care_plan_search')}?patient={plan.service_user_id}", None)]
+    if person.nhs_number:
+        urls.append(("GET", f"{reverse('fhir_api:patient_search')}?identifier={person.nhs_number}", None))
     from scheduling.models import Booking, BookingKind
     from triage.models import PhysicalHealthCheck
 
@@ -405,6 +419,8 @@ def seeds(username: str) -> list[tuple[str, str, dict | None]]:
     if booking:
         urls += [("GET", reverse(name, args=[booking.pk]), None)
                  for name in ("scheduling:letter", "scheduling:gp_letter", "scheduling:rebook")]
+        appointments = f"{reverse('fhir_api:appointment_search')}?patient={booking.referral.service_user_id}"
+        urls.append(("GET", appointments, None))
     return urls
 
 
