@@ -231,3 +231,15 @@ def test_the_month_runs_from_london_midnight_on_the_first_in_utc():
         "2026-05-31T23:00:00+00:00", "2026-06-30T23:00:00+00:00")
     assert (december.starts_at.isoformat(), december.ends_at.isoformat()) == (
         "2026-12-01T00:00:00+00:00", "2027-01-01T00:00:00+00:00")
+
+
+@pytest.mark.django_db
+def test_the_monthly_command_without_by_runs_and_logs_the_reads_as_the_export_account(
+        reference_data, tmp_path, monkeypatch):
+    from django.contrib.auth.models import User
+
+    monkeypatch.chdir(tmp_path)
+    call_command("mhsds_export", "--month", "2026-11", stdout=StringIO())
+    assert (tmp_path / "MHS101ServiceOrTeamReferral.csv").exists()
+    account = User.objects.get(username="mhsds.export")
+    assert not account.is_active and not account.has_usable_password()
