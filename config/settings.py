@@ -359,6 +359,10 @@ BARS_SOURCE_NAME = env_str("BARS_SOURCE_NAME", "Central Access Point")
 BARS_SOURCE_ENDPOINT = env_str("BARS_SOURCE_ENDPOINT", "https://cap.example.nhs.uk/fhir/R4/$process-message")
 # The person's text replies (confirm, cancel, rebook) are read from Notify this often.
 NOTIFY_REPLIES_SECONDS = env_int("NOTIFY_REPLIES_SECONDS", 60)
+# Open Referral UK APIs of other directories (local authority, VCS) read into the
+# directory every day at DIRECTORY_FEED_HOUR (UTC); none by default.
+DIRECTORY_FEEDS = env_list("DIRECTORY_FEEDS", "")
+DIRECTORY_FEED_HOUR = env_int("DIRECTORY_FEED_HOUR", 4)
 CELERY_BEAT_SCHEDULE = {
     "read-replies": {
         "task": "messaging.tasks.read_replies_task",
@@ -409,6 +413,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=15),  # daily, in the quiet of the night (UTC)
+        "options": {"expires": 3600},
+    },
+    "fetch-directory-feeds": {
+        "task": "directory.tasks.fetch_directory_feeds_task",
+        "schedule": crontab(hour=DIRECTORY_FEED_HOUR, minute=30),
         "options": {"expires": 3600},
     },
     "send-alert-emails": {

@@ -161,6 +161,31 @@ class ServiceForm(NHSFormMixin, forms.Form):
             schedules=data["openings"], identifier=identifier)
 
 
+class CategoriseForm(NHSFormMixin, forms.Form):
+    """The categories of need of an entry imported with terms no category is known for,
+    and which of its terms mean the main category from now on."""
+
+    category = forms.ChoiceField(label="Main category of need", choices=Need.choices,
+                                 widget=forms.RadioSelect)
+    needs = forms.MultipleChoiceField(label="Other needs it meets", choices=Need.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    remember = forms.MultipleChoiceField(
+        label="Remember for every entry with the term", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Entries waiting with the term are categorised now, and later imports with it too.")
+
+    def __init__(self, *args, terms: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.terms = terms
+        self.fields["remember"].choices = [
+            (str(n), f"{t.get('name') or t.get('id')} ({t.get('vocabulary') or 'no vocabulary'})")
+            for n, t in enumerate(terms)]
+        if not terms:
+            del self.fields["remember"]
+
+    def remembered(self) -> list[dict]:
+        return [self.terms[int(n)] for n in self.cleaned_data.get("remember", [])]
+
+
 class ImportForm(NHSFormMixin, forms.Form):
     file = forms.FileField(label="Open Referral UK JSON file",
                            help_text="JSON Lines (one service a line), a JSON list of services, "

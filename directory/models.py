@@ -18,6 +18,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -91,10 +92,12 @@ class CommunityService(models.Model):
     # row (the search document below), and entries made before organisations existed keep it.
     organisation = models.CharField(max_length=160)
     description = models.TextField(max_length=4000)
-    category = models.CharField("main category of need", max_length=60, choices=Need.choices)
+    # Empty for an entry imported with taxonomy terms no category of need is known for:
+    # it is on the officer's list to categorise (and found by its words meanwhile).
+    category = models.CharField("main category of need", max_length=60, choices=Need.choices, blank=True)
     needs = ArrayField(models.CharField(max_length=30, choices=Need.choices), default=list,
                        blank=True, help_text="Every category of need it meets, the main one included.")
-    area = models.CharField("area served", max_length=120, blank=True,
+    area = models.CharField("area served", max_length=400, blank=True,
                             help_text="In words, for example Leicester City or all of LLR.")
     postcode_districts = ArrayField(models.CharField(max_length=4), default=list, blank=True,
                                     help_text="Postcode districts served; none means anywhere.")
@@ -116,6 +119,10 @@ class CommunityService(models.Model):
     last_checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="+")
     retired_at = models.DateTimeField(null=True, blank=True)
+    terms_to_categorise = models.JSONField(
+        default=list, blank=True,
+        help_text="The other directory's taxonomy terms no category of need is known for: "
+                  "a list of {vocabulary, id, name}.")
     # Kept by PostgreSQL from the columns it is made of: the service's name weighs most,
     # then the provider's, then the description and the area.
     search_document = models.GeneratedField(
@@ -141,8 +148,36 @@ class CommunityService(models.Model):
         return self.name
 
     @property
+    def to_categorise(self) -> bool:
+        return not self.category
+
+    @property
     def need_labels(self) -> list[str]:
         return [Need(n).label for n in self.needs if n in Need.values]
+
+
+class TermMapping(models.Model):
+    """What another directory's taxonomy term means here: the category of need an
+    imported entry with that term gets. A term is matched by its id or its name within
+    its vocabulary; a mapping with no vocabulary matches the name in any vocabulary."""
+
+    vocabulary = models.CharField(max_length=200, blank=True,
+                                  help_text="The term's taxonomy, as the other directory names it; "
+                                            "empty for any.")
+    term = models.CharField(max_length=200, help_text="The term's id or its name.")
+    need = models.CharField("category of need", max_length=30, choices=Need.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["vocabulary", "term", "id"]
+        constraints = [models.UniqueConstraint(Lower("vocabulary"), Lower("term"),
+                                               name="directory_term_mapping_once")]
+
+    def __str__(self):
+        return f"{self.vocabulary or 'any vocabulary'}: {self.term} -> {self.get_need_display()}"
 
 
 class Location(models.Model):

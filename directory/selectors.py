@@ -294,6 +294,12 @@ def services_to_check(*, now: datetime | None = None) -> QuerySet[CommunityServi
     return CommunityService.objects.not_checked_since(since).order_by("last_checked_at", "name", "id")
 
 
+def services_to_categorise() -> QuerySet[CommunityService]:
+    """Active entries imported with no known category of need, the longest waiting first."""
+    return (CommunityService.objects.active().filter(category="").defer("search_document")
+            .order_by("id"))
+
+
 def service_history(service: CommunityService) -> QuerySet[Any]:
     # The historical model is made at run time by django-simple-history, which has no types.
     return service.history.select_related("history_user").order_by("-history_date", "-history_id")

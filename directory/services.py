@@ -32,6 +32,7 @@ from .models import (
     Organisation,
     Schedule,
     Specialty,
+    TermMapping,
     UnmetNeed,
 )
 
@@ -83,6 +84,9 @@ class ServiceDetails:
     organisation_description: str = ""
     last_checked_at: datetime | None = None
     retired: bool = False
+    # An import's taxonomy terms no category of need is known for ({vocabulary, id, name});
+    # with no category, the entry waits on the officer's list to categorise.
+    terms_to_categorise: tuple[dict[str, str], ...] = ()
 
 
 # Fields copied as they are from the details to the entry.
@@ -90,12 +94,14 @@ _PLAIN = ("name", "description", "category", "area", "contact_name", "phone", "e
           "how_to_access", "eligibility", "minimum_age", "maximum_age", "cost", "free")
 
 
-def _validated(details: ServiceDetails) -> ServiceDetails:
+def _validated(details: ServiceDetails, *, imported: bool = False) -> ServiceDetails:
+    """The details checked, or Invalid. Only an import may leave the category of need
+    empty: its entry goes on the officer's list to categorise."""
     if not details.name.strip():
         raise Invalid("Enter the service's name.", field="name")
     if not details.organisation.strip():
         raise Invalid("Enter the organisation that runs it.", field="organisation")
-    if details.category not in Need.values:
+    if details.category not in Need.values and not (imported and not details.category):
         raise Invalid(f"Unknown category of need: {details.category!r}.", field="category")
     unknown = [n for n in details.needs if n not in Need.values]
     if unknown:
@@ -120,7 +126,7 @@ def _validated(details: ServiceDetails) -> ServiceDetails:
     for opening in details.schedules:
         if opening.weekday not in range(7):
             raise Invalid(f"Unknown weekday {opening.weekday!r}.", field="schedules")
-    needs = tuple(dict.fromkeys((details.category, *details.needs)))
+    needs = tuple(dict.fromkeys(n for n in (details.category, *details.needs) if n))
     districts = tuple(dict.fromkeys(postcodes.district_code(d) for d in details.postcode_districts))
     return _replace(details, needs=needs, postcode_districts=districts)
 
@@ -160,7 +166,8 @@ def _apply(service: CommunityService, details: ServiceDetails, *, actor: User | 
     organisation = _organisation(details, actor)
     wanted = {key: getattr(details, key) for key in _PLAIN}
     wanted |= {"organisation": organisation.name, "provider_id": organisation.pk,
-               "needs": list(details.needs), "postcode_districts": list(details.postcode_districts)}
+               "needs": list(details.needs), "postcode_districts": list(details.postcode_districts),
+               "terms_to_categorise": [] if details.category else list(details.terms_to_categorise)}
     if details.last_checked_at is not None:
         wanted["last_checked_at"] = details.last_checked_at
     if details.retired != (service.retired_at is not None):
@@ -298,9 +305,12 @@ def service_verify(*, actor: User, service: CommunityService) -> CommunityServic
 def service_import(*, actor: User | None, details: ServiceDetails) -> str:
     """Add or update one entry from another directory, found by its Open Referral UK id.
     Answers "created", "updated" or "unchanged"."""
-    details = _validated(details)
+    details = _validated(details, imported=True)
     now = timezone.now()
     service = CommunityService.objects.select_for_update().filter(identifier=details.identifier).first()
+    if service is not None and not details.category and service.category:
+        # Its terms still mean nothing here, but the officer has categorised it: keep that.
+        details = _replace(details, category=service.category, needs=tuple(service.needs))
     if service is None:
         service = CommunityService(identifier=details.identifier or str(uuid.uuid4()))
         if details.last_checked_at is None:
@@ -315,6 +325,45 @@ def service_import(*, actor: User | None, details: ServiceDetails) -> str:
 
 def _same_day(a: datetime, b: datetime) -> bool:
     return timezone.localdate(a) == timezone.localdate(b)
+
+
+@transaction.atomic
+def service_categorise(*, actor: User, service: CommunityService, category: str, needs: Iterable[str] = (),
+                       remember: Iterable[dict[str, str]] = ()) -> list[CommunityService]:
+    """Give an imported entry its categories of need, off the list to categorise. Each
+    remembered term (one of the entry's terms) now means the main category: every other
+    entry waiting with that term is categorised with it too, and so is every later import.
+    Answers the entries categorised, this one first."""
+    if category not in Need.values:
+        raise Invalid("Choose the main category of need.", field="category")
+    needs = tuple(dict.fromkeys((category, *needs)))
+    if any(n not in Need.values for n in needs):
+        raise Invalid("Unknown category of need.", field="needs")
+    service = CommunityService.objects.select_for_update().get(pk=service.pk)
+    terms = [t for t in service.terms_to_categorise if t in list(remember)]
+    if len(terms) != len(list(remember)):
+        raise Invalid("Only this entry's own terms can be remembered.", field="remember")
+    done = [_categorised(service, category, needs, actor)]
+    for term in terms:
+        TermMapping.objects.update_or_create(
+            vocabulary__iexact=term.get("vocabulary", ""), term__iexact=_term_key(term),
+            defaults={"need": category, "created_by": actor},
+            create_defaults={"vocabulary": term.get("vocabulary", ""), "term": _term_key(term),
+                             "need": category, "created_by": actor})
+        waiting = (CommunityService.objects.select_for_update().filter(category="")
+                   .filter(terms_to_categorise__contains=[term]).order_by("pk"))
+        done += [_categorised(other, category, (category,), actor) for other in waiting]
+    return done
+
+
+def _term_key(term: dict[str, str]) -> str:
+    """A term is remembered by its name, which a person can read; by its id without one."""
+    return (term.get("name") or term.get("id") or "").strip()[:200]
+
+
+def _categorised(service: CommunityService, category: str, needs: tuple[str, ...], actor: User):
+    service.category, service.needs, service.terms_to_categorise = category, list(needs), []
+    return save_as(service, actor)
 
 
 # --- The staff helpline --------------------------------------------------------------

@@ -17,6 +17,7 @@ from core.uploads import files_of, upload_limit
 
 from . import openreferral, selectors, services
 from .forms import (
+    CategoriseForm,
     ExpertiseForm,
     ExpertiseSearchForm,
     HelplineForm,
@@ -119,6 +120,34 @@ service_verify = _entry_action(services.service_verify, "checked today")
 def to_check(request):
     return render(request, "directory/to_check.html", {
         "services": selectors.services_to_check()[:500], "months": 6})
+
+
+@permission_required(MANAGE)
+def to_categorise(request):
+    return render(request, "directory/to_categorise.html", {
+        "services": selectors.services_to_categorise()[:500],
+        "count": selectors.services_to_categorise().count()})
+
+
+@permission_required(MANAGE)
+@keeps_typed_work
+def service_categorise(request, pk):
+    entry = get_object_or_404(CommunityService, pk=pk)
+    form = CategoriseForm(request.POST or None, terms=entry.terms_to_categorise,
+                          initial={"category": entry.category or None,
+                                   "needs": [n for n in entry.needs if n != entry.category]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.service_categorise(actor=request.user, service=entry,
+                                               category=form.cleaned_data["category"],
+                                               needs=form.cleaned_data["needs"], remember=form.remembered())
+        except DomainError as e:
+            form.add_domain_error(e)
+        else:
+            others = f" and {len(done) - 1} more with the same term" if len(done) > 1 else ""
+            messages.success(request, f"{entry.name}{others} categorised.")
+            return redirect("directory:to_categorise")
+    return render(request, "directory/categorise.html", {"form": form, "service": entry})
 
 
 @permission_required(MANAGE)

@@ -31,6 +31,7 @@ REFERENCE_DATA_MIGRATIONS = [
     ("triage.migrations.0026_care_coordinator_named_target", "add"),
     ("triage.migrations.0028_rebooking_target", "add"),
     ("triage.migrations.0030_referrer_callback_target", "add"),
+    ("directory.migrations.0012_common_term_names", "seed"),
 ]
 
 

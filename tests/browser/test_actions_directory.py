@@ -15,6 +15,10 @@ the row and its history.
   -> test_officer_marks_an_entry_checked_today_from_the_to_check_list
 - knowledge officer: import a file with a bad record (directory:import)
   -> test_officer_imports_a_file_and_is_told_of_the_bad_record
+- knowledge officer: import the UK profile's example service, then categorise it from the
+  list to categorise, remembering its term (directory:import, directory:to_categorise,
+  directory:service_categorise)
+  -> test_officer_imports_a_uk_profile_service_and_categorises_it_from_the_list
 - knowledge officer: log a helpline query (directory:helpline) -> test_officer_logs_a_helpline_query
 - knowledge officer: log an unmet need (directory:unmet_need_new) -> test_officer_logs_an_unmet_need
 - knowledge officer or manager: add an entry of the directory of expertise (directory:expertise_new)
@@ -170,6 +174,43 @@ def test_officer_imports_a_file_and_is_told_of_the_bad_record(live_server, page,
     imported = CommunityService.objects.get(identifier="imported-food-bank")
     assert imported.name == "Melton food bank"
     assert imported.history.exists()
+
+
+def test_officer_imports_a_uk_profile_service_and_categorises_it_from_the_list(
+        live_server, page, knowledge_officer, password):
+    from pathlib import Path
+
+    from directory.models import TermMapping
+
+    example = Path(__file__).resolve().parent.parent / "fixtures" / "oruk" / "service_full.json"
+    sign_in(page, live_server.url, knowledge_officer.username, password)
+    page.goto(f"{live_server.url}/directory/import/")
+    page.get_by_label("Open Referral UK JSON file").set_input_files(str(example))
+    page.get_by_role("button", name="Import").click()
+
+    report = page.locator("#import-report")
+    report.wait_for()
+    assert "1 added, 0 updated, 0 unchanged, 0 not loaded." in report.inner_text()
+    assert "'ABC 1234' is not a UK postcode" in page.locator("#import-notes").inner_text()
+    assert_accessible(page)
+    page.locator("#to-categorise-count").get_by_role("link", name="categorise them").click()
+
+    row = page.get_by_role("row").filter(has_text="Community Counselling")
+    assert "name (taxonomy)" in row.inner_text()
+    assert_accessible(page)
+    row.get_by_role("link", name="Categorise").click()
+    page.get_by_role("button", name="Save categories").click()
+    page.locator(".nhsuk-error-summary").wait_for()  # no category chosen yet
+    page.get_by_label("Talking therapies and emotional support").first.check()
+    page.get_by_label("name (taxonomy)").check()
+    page.get_by_role("button", name="Save categories").click()
+
+    page.get_by_text("Community Counselling categorised.").wait_for()
+    assert "Every entry has a category of need." in page.locator("main").inner_text()
+    entry = CommunityService.objects.get(name="Community Counselling")
+    assert (entry.category, entry.terms_to_categorise) == ("emotional_support", [])
+    assert latest_history(entry).history_user == knowledge_officer
+    assert TermMapping.objects.get(vocabulary="taxonomy", term="name").need == "emotional_support"
 
 
 def test_officer_logs_a_helpline_query(live_server, page, knowledge_officer, password):

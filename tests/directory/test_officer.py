@@ -209,3 +209,27 @@ def test_the_officer_opens_an_imported_entry_whose_history_names_no_one(client_f
     response = client_for(officer).get(reverse("directory:service", args=[entry.pk]))
     assert response.status_code == 200
     assert "System" in response.content.decode()
+
+
+def test_the_officer_categorises_an_imported_entry_from_the_list(client_for, officer):
+    record = {"id": "shed-1", "name": "Town shed", "description": "Make and mend.", "status": "active",
+              "organization": {"name": "Sheds UK", "description": ""},
+              "attributes": [{"id": "a", "taxonomy_term": {"id": "t", "name": "Sheds", "description": "",
+                                                           "taxonomy": "esd"}}]}
+    import_services(actor=None, text=json.dumps(record))
+    entry = CommunityService.objects.get(identifier="shed-1")
+    client = client_for(officer)
+
+    listed = client.get(reverse("directory:to_categorise"))
+    assert b"Town shed" in listed.content and b"Sheds" in listed.content
+    refused = client.post(reverse("directory:service_categorise", args=[entry.pk]), {"category": "nonsense"})
+    assert refused.status_code == 200 and b"Select a valid choice" in refused.content
+    done = client.post(reverse("directory:service_categorise", args=[entry.pk]),
+                       {"category": "loneliness", "needs": ["community_activity"], "remember": ["0"]})
+
+    assert done.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.category, entry.needs) == ("loneliness", ["loneliness", "community_activity"])
+    waiting = client.get(reverse("directory:to_categorise")).content.decode()
+    assert "Town shed categorised." in waiting
+    assert reverse("directory:service_categorise", args=[entry.pk]) not in waiting

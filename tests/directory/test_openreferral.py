@@ -88,8 +88,7 @@ def test_each_bad_record_is_reported_with_its_line_and_id_and_the_good_ones_load
     lines = [
         good("a1"),
         '{"id": "b2", "name": "Broken", ',
-        good("c3", service_taxonomys=[
-            {"taxonomy": {"id": "esd:999", "name": "Widgets", "vocabulary": "esd"}}]),
+        good("c3", status="closed for good"),
         good("d4", service_at_locations=[{"location": {"id": "x", "physical_addresses": [
             {"postal_code": "NOT A CODE"}]}}]),
         good("a1"),
@@ -100,17 +99,19 @@ def test_each_bad_record_is_reported_with_its_line_and_id_and_the_good_ones_load
 
     report = import_services(actor=officer, text="\n".join(lines))
 
-    assert report.created == 2
-    assert set(CommunityService.objects.values_list("identifier", flat=True)) == {"a1", "e5"}
+    assert report.created == 3
+    assert set(CommunityService.objects.values_list("identifier", flat=True)) == {"a1", "d4", "e5"}
     problems = [(p.where, p.record_id) for p in report.problems]
-    assert problems == [("line 2", ""), ("line 3", "c3"), ("line 4", "d4"), ("line 5", "a1"),
-                        ("line 8", "f6")]
+    assert problems == [("line 2", ""), ("line 3", "c3"), ("line 5", "a1"), ("line 8", "f6")]
     messages = [str(p) for p in report.problems]
     assert "not valid JSON" in messages[0]
-    assert "unknown taxonomy term 'esd:999'" in messages[1]
-    assert "NOT A CODE" in messages[2] and "postcode" in messages[2]
-    assert "also at line 1" in messages[3]
-    assert "name is missing" in messages[4]
+    assert "unknown status 'closed for good'" in messages[1]
+    assert "also at line 1" in messages[2]
+    assert "name is missing" in messages[3]
+    # A venue without a UK postcode is left out of an entry that is loaded, with a note.
+    assert [str(n) for n in report.notes] == [
+        "line 4 (id d4): the venue x left out: 'NOT A CODE' is not a UK postcode"]
+    assert not CommunityService.objects.get(identifier="d4").locations.exists()
 
 
 def test_a_json_list_and_an_open_referral_page_are_read_too(officer, reference_data):

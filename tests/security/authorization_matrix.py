@@ -264,6 +264,8 @@ MATRIX: dict[str, Row] = {
     "directory:service_reinstate": post(KO, status=302),
     "directory:service_verify": post(KO, status=302),
     "directory:to_check": page(KO),
+    "directory:to_categorise": page(KO),
+    "directory:service_categorise": page(KO),
     "directory:import": page(KO),
     "directory:export": page(KO),
     "directory:helpline": page(KO),

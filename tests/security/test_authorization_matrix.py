@@ -386,7 +386,7 @@ def everything_else(b: Builder) -> dict[str, dict[str, dict]]:
         "public:step": one(name="who"),
         **{name: one(service) for name in ("directory:service", "directory:service_edit",
                                            "directory:service_retire", "directory:service_reinstate",
-                                           "directory:service_verify")},
+                                           "directory:service_verify", "directory:service_categorise")},
         "directory:public_service": one(identifier=service.identifier),
         "directory:expertise_edit": one(expertise),
         "directory:expertise_remove": one(expertise),

@@ -171,6 +171,8 @@ SHOWS_NO_PERSON = {
     "directory:service_retire": "POST only: redirects",
     "directory:service_verify": "POST only: redirects",
     "directory:to_check": "community services",
+    "directory:to_categorise": "community services",
+    "directory:service_categorise": "one community service",
     "directory:unmet_need_new": "an unmet need, which names no one",
     "directory:unmet_needs": "unmet needs, which name no one",
     "followup:huddle_item_discuss": "POST: redirects, or the huddle page (logged as followup:huddle_day)",
