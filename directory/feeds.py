@@ -12,6 +12,7 @@ from urllib.parse import quote, urlsplit
 
 import requests
 from django.conf import settings
+from django.contrib.auth.models import User
 
 from .openreferral import BadRecord, ImportReport, import_records, page_contents
 
@@ -25,7 +26,7 @@ class FeedError(Exception):
     pass
 
 
-def _get(session: requests.Session, url: str, **params) -> object:
+def _get(session: requests.Session, url: str, **params: int) -> object:
     try:
         answer = session.get(url, params=params or None, timeout=TIMEOUT_SECONDS,
                              headers={"Accept": "application/json"})
@@ -70,7 +71,7 @@ def feed_records(base_url: str, *, session: requests.Session | None = None) -> I
     raise FeedError(f"{base}/services has more than {MAX_PAGES} pages: stopped there")
 
 
-def feed_import(*, actor, base_url: str) -> ImportReport:
+def feed_import(*, actor: User | None, base_url: str) -> ImportReport:
     return import_records(actor=actor, records=feed_records(base_url))
 
 

@@ -218,6 +218,9 @@ def records(text: str) -> Iterator[tuple[str, object]]:
         if page is not None:
             yield from _numbered(page)
             return
+        if isinstance(whole, dict) and "\n" in stripped:  # one record, set out on many lines
+            yield "record 1", whole
+            return
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip():
             continue

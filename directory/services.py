@@ -361,7 +361,8 @@ def _term_key(term: dict[str, str]) -> str:
     return (term.get("name") or term.get("id") or "").strip()[:200]
 
 
-def _categorised(service: CommunityService, category: str, needs: tuple[str, ...], actor: User):
+def _categorised(service: CommunityService, category: str, needs: tuple[str, ...],
+                 actor: User) -> CommunityService:
     service.category, service.needs, service.terms_to_categorise = category, list(needs), []
     return save_as(service, actor)
 

@@ -60,6 +60,13 @@ def test_the_uk_profile_example_service_loads_and_waits_to_be_categorised(office
     assert entry in services_to_categorise()
 
 
+def test_the_example_file_as_published_loads(officer, reference_data):
+    """The profile's example is one service set out on many lines, not JSON Lines."""
+    report = import_services(actor=officer, text=(FIXTURES / "service_full.json").read_text())
+
+    assert (report.created, report.problems) == (1, [])
+
+
 def services_to_categorise():
     from directory.selectors import services_to_categorise as waiting
     return list(waiting())
