@@ -19,7 +19,7 @@ from .openreferral import BadRecord, ImportReport, import_records, page_contents
 PER_PAGE = 100
 MAX_PAGES = 1000  # 100,000 services: far more than any local directory holds
 TIMEOUT_SECONDS = 30
-MAX_RECORD_BYTES = 2_000_000
+MAX_ANSWER_BYTES = 50_000_000  # a page of 100 full services is well under 5 MB
 
 
 class FeedError(Exception):
@@ -27,19 +27,22 @@ class FeedError(Exception):
 
 
 def _get(session: requests.Session, url: str, **params: int) -> object:
+    """The JSON at the address. Read no further than MAX_ANSWER_BYTES: a feed that never
+    ends is an error, not the worker's memory."""
     try:
-        answer = session.get(url, params=params or None, timeout=TIMEOUT_SECONDS,
-                             headers={"Accept": "application/json"})
+        with session.get(url, params=params or None, timeout=TIMEOUT_SECONDS, stream=True,
+                         headers={"Accept": "application/json"}) as answer:
+            if not answer.ok:
+                raise FeedError(f"{url}: HTTP {answer.status_code}")
+            body = answer.raw.read(MAX_ANSWER_BYTES + 1, decode_content=True)
     except requests.RequestException as error:
         raise FeedError(f"{url}: {type(error).__name__}: {error}") from error
-    if not answer.ok:
-        raise FeedError(f"{url}: HTTP {answer.status_code}")
-    if len(answer.content) > MAX_RECORD_BYTES * PER_PAGE:
-        raise FeedError(f"{url}: the answer is too large")
+    if len(body) > MAX_ANSWER_BYTES:
+        raise FeedError(f"{url}: the answer is larger than {MAX_ANSWER_BYTES:,} bytes")
     try:
-        return answer.json()
-    except json.JSONDecodeError as error:
-        raise FeedError(f"{url}: not JSON ({error.msg})") from error
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise FeedError(f"{url}: not JSON ({error})") from error
 
 
 def feed_records(base_url: str, *, session: requests.Session | None = None) -> Iterator[tuple[str, object]]:

@@ -339,9 +339,10 @@ def service_categorise(*, actor: User, service: CommunityService, category: str,
     needs = tuple(dict.fromkeys((category, *needs)))
     if any(n not in Need.values for n in needs):
         raise Invalid("Unknown category of need.", field="needs")
+    remember = list(remember)
     service = CommunityService.objects.select_for_update().get(pk=service.pk)
-    terms = [t for t in service.terms_to_categorise if t in list(remember)]
-    if len(terms) != len(list(remember)):
+    terms = [t for t in service.terms_to_categorise if t in remember]
+    if len(terms) != len(remember):
         raise Invalid("Only this entry's own terms can be remembered.", field="remember")
     done = [_categorised(service, category, needs, actor)]
     for term in terms:

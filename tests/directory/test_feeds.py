@@ -115,3 +115,10 @@ def test_beat_reads_each_configured_feed(feed, reference_data, settings):
     fetch_directory_feeds_task()  # the unreachable one is logged, not raised
 
     assert CommunityService.objects.count() == 2
+
+
+def test_an_answer_larger_than_the_limit_is_refused_not_read_whole(feed, reference_data, monkeypatch):
+    monkeypatch.setattr("directory.feeds.MAX_ANSWER_BYTES", 100)
+
+    with pytest.raises(FeedError, match="larger than"):
+        feed_import(actor=None, base_url=feed)
