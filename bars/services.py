@@ -79,10 +79,9 @@ def _referral_new(actor: User, message: ReferralMessage) -> Referral:
     receipt = referral_receive(
         actor=actor, channel=Channel.BARS, person=message.person, reason=message.reason,
         received_at=now, first_contact_at=message.authored_at or now, referrer=message.referrer,
-        referrer_urgency=message.urgency, risk_indicators=message.risk_indicators)
-    referral = receipt.referral
-    _callback_start(referral, message, now)
-    return referral
+        referrer_urgency=message.urgency, risk_indicators=message.risk_indicators,
+        targets=_callback(message, now))
+    return receipt.referral
 
 
 def _referral_change(actor: User, referral_id: int, message: ReferralMessage) -> tuple[str, Referral]:
@@ -119,14 +118,14 @@ def _referral_update(actor: User, referral: Referral, message: ReferralMessage, 
     gathered = "\n".join(filter(None, [referral.additional_information, entry]))
     referral.additional_information = gathered[-8000:]
     save_as(referral, actor)
-    triage_services.intake_clocks_start(referral=referral)
-    _callback_start(referral, message, now)
+    triage_services.intake_clocks_start(referral=referral, also=_callback(message, now))
 
 
-def _callback_start(referral: Referral, message: ReferralMessage, now: Any) -> None:
-    if message.callback_by is not None:
-        triage_services.target_start(referral=referral, code=triage_services.REFERRER_CALLBACK,
-                                     start=now, due=message.callback_by)
+def _callback(message: ReferralMessage, now: Any) -> list[triage_services.TargetStart]:
+    """The sender's call-back deadline as a target of its own, when the message gives one."""
+    if message.callback_by is None:
+        return []
+    return [triage_services.TargetStart(triage_services.REFERRER_CALLBACK, now, due=message.callback_by)]
 
 
 def _more_urgent(new: str, old: str) -> bool:

@@ -210,9 +210,11 @@ def referral_receive(*, actor: User | None, channel: str, person: PersonDetails,
                      referrer_urgency: str = "", contact: ContactDetails = ContactDetails(),
                      attachment: UploadedFile | None = None,
                      submission_token: str | None = None, risk_indicators: Sequence[str] = (),
-                     specific_queue: str = "") -> Receipt:
+                     specific_queue: str = "",
+                     targets: Sequence[triage_services.TargetStart] = ()) -> Receipt:
     """Receive a referral from any channel: match the person, start the triage review
-    clock (or redirect an under-18 to the children's hub), and say what is already open.
+    clock (or redirect an under-18 to the children's hub) and the channel's own `targets`
+    (a BaRS sender's call-back deadline), and say what is already open.
     Expects to run inside the caller's transaction (see the channel functions below)."""
     now = timezone.now()
     received_at = received_at or now
@@ -237,11 +239,14 @@ def referral_receive(*, actor: User | None, channel: str, person: PersonDetails,
     referral_initial_status(referral=referral, now=now,
                             to_children_hub=_goes_to_children_hub(match.service_user, received_at))
     save_as(referral, actor)
+    starts = list(targets)
     if referral.status == ReferralStatus.AWAITING_TRIAGE:
-        triage_services.target_start(referral=referral, code="triage_review", start=received_at)
+        starts.insert(0, triage_services.TargetStart("triage_review", received_at))
     # Redirected to the children's hub too: the handoff target, and any urgent clock.
-    triage_services.intake_clocks_start(referral=referral)
-    warnings = known_to_services_warnings(match.service_user, exclude_id=referral.id)
+    triage_services.intake_clocks_start(referral=referral, also=starts)
+    # A record made just now has no other referral nor episode to warn of.
+    known = match.result == MatchResult.MATCHED_NHS_NUMBER
+    warnings = known_to_services_warnings(match.service_user, exclude_id=referral.id) if known else []
     return Receipt(referral, match, warnings)
 
 

@@ -1,6 +1,6 @@
 """Triage actions: recording decisions, and starting, stopping and scanning wait targets."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history  # type: ignore[import-untyped]
 
 from bars.models import ResponseOutcome
 from bars.responses import response_queue
@@ -55,6 +56,17 @@ def business_calendar() -> clock.BusinessCalendar:
     return clock.BusinessCalendar(closures=closures)
 
 
+@dataclass(frozen=True)
+class TargetStart:
+    """One target to start: its definition's code, from when, and how (see target_start)."""
+
+    code: str
+    start: datetime
+    provisional: bool = False
+    again: bool = False
+    due: datetime | None = None
+
+
 def target_start(*, referral: Referral, code: str, start: datetime, provisional: bool = False,
                  again: bool = False, due: datetime | None = None) -> WaitTarget:
     """Start a target's clock for a referral; starting it twice changes nothing (a target
@@ -65,22 +77,44 @@ def target_start(*, referral: Referral, code: str, start: datetime, provisional:
     With `due`, the target is due then rather than after the definition's amount: a
     deadline someone else set (a BaRS sender's call-back deadline).
     Expects the referral locked (core.locks.lock_referral)."""
-    definition = TargetDefinition.objects.get(code=code)
-    runs = WaitTarget.objects.filter(referral=referral, definition=definition)
-    latest = (runs.running() if again else runs).order_by("-started_at", "-id").first()
-    if latest is not None:
-        return latest
+    return targets_start(referral=referral, starts=[TargetStart(code, start, provisional, again, due)])[0]
+
+
+def targets_start(*, referral: Referral, starts: Sequence[TargetStart]) -> list[WaitTarget]:
+    """Start several targets of one referral at once, each as target_start would (the
+    targets a new referral starts at intake): a handful of statements however many there
+    are. Returns each start's target, in order. Expects the referral locked."""
+    codes = {s.code for s in starts}
+    definitions = {d.code: d for d in TargetDefinition.objects.filter(code__in=codes)}
+    if missing := codes - definitions.keys():
+        raise TargetDefinition.DoesNotExist(f"No target definition {', '.join(sorted(missing))}.")
+    runs: dict[str, list[WaitTarget]] = {code: [] for code in codes}
+    for run in (WaitTarget.objects.filter(referral=referral, definition__code__in=codes)
+                .select_related("definition").order_by("-started_at", "-id")):
+        runs[run.definition.code].append(run)
     # Only a working-day clock reads the closure days (a query, on every target started).
-    if due is None:
-        calendar = business_calendar() if definition.clock == clock.BUSINESS else clock.BusinessCalendar()
-        due = clock.due_at(start, definition.clock, definition.amount, calendar)
-    at_risk = definition.at_risk_at(start, due)
-    target = WaitTarget.objects.create(referral=referral, definition=definition, started_at=start,
-                                       due_at=due, at_risk_at=at_risk, provisional=provisional)
-    # The breach watcher's first alert: at risk, or breached when none.
-    AlertSchedule.objects.create(target=target, next_alert_at=at_risk or due)
-    next_due_refresh(referral)
-    return target
+    needs_calendar = any(definitions[s.code].clock == clock.BUSINESS for s in starts if s.due is None)
+    calendar = business_calendar() if needs_calendar else clock.BusinessCalendar()
+    chosen: list[WaitTarget] = []
+    new: list[WaitTarget] = []
+    for s in starts:
+        definition = definitions[s.code]
+        running = [r for r in runs[s.code] if r.met_at is None and r.cancelled_at is None]
+        latest = next(iter(running if s.again else runs[s.code]), None)
+        if latest is None:
+            due = s.due or clock.due_at(s.start, definition.clock, definition.amount, calendar)
+            latest = WaitTarget(referral=referral, definition=definition, started_at=s.start, due_at=due,
+                                at_risk_at=definition.at_risk_at(s.start, due), provisional=s.provisional)
+            runs[s.code].insert(0, latest)  # the same code twice in one call: started once
+            new.append(latest)
+        chosen.append(latest)
+    if new:
+        bulk_create_with_history(new, WaitTarget)
+        # The breach watcher's first alert: at risk, or breached when none.
+        AlertSchedule.objects.bulk_create([AlertSchedule(target=t, next_alert_at=t.at_risk_at or t.due_at)
+                                           for t in new])
+        next_due_refresh(referral)
+    return chosen
 
 
 def target_meet(*, referral: Referral, code: str, at: datetime, actor: User | None = None) -> None:
@@ -136,21 +170,24 @@ def intake_urgency(referral: Referral) -> str:
     return next((u for u in URGENCY_ORDER if u in signals), "")
 
 
-def intake_clocks_start(*, referral: Referral) -> None:
+def intake_clocks_start(*, referral: Referral, also: Sequence[TargetStart] = ()) -> None:
     """Start, from the first contact, the provisional assessment target that the intake's
     urgency signals call for, and the urgent triage response target for a contact on the
     24/7 queue. A referral redirected to the children's hub runs the hub's handoff target
     instead of the response target (the hub, not a CAP clinician, acts next), and keeps
     its provisional assessment target: a child in crisis does not lose the clock.
-    Starting them again changes nothing."""
+    Starting them again changes nothing. The targets `also` start with them (a new
+    referral's triage review: one batch of statements for all of them)."""
     code = PROVISIONAL_ASSESSMENT.get(intake_urgency(referral))
     if referral.status == ReferralStatus.REDIRECTED_CHILDREN_HUB:
         _children_hub_handoff_start(referral=referral, urgent=code is not None)
-    if code is None:
-        return
-    target_start(referral=referral, code=code, start=referral.first_contact_at, provisional=True)
-    if referral.status != ReferralStatus.REDIRECTED_CHILDREN_HUB:
-        target_start(referral=referral, code=URGENT_RESPONSE, start=referral.first_contact_at)
+    starts = list(also)
+    if code is not None:
+        starts.append(TargetStart(code, referral.first_contact_at, provisional=True))
+        if referral.status != ReferralStatus.REDIRECTED_CHILDREN_HUB:
+            starts.append(TargetStart(URGENT_RESPONSE, referral.first_contact_at))
+    if starts:
+        targets_start(referral=referral, starts=starts)
 
 
 # --- The children's hub handoff ----------------------------------------------------------

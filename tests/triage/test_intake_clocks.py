@@ -210,3 +210,52 @@ def test_the_referral_page_shows_a_provisional_clock_and_why_one_stopped(refer, 
                                         outcome="assessment", stream="AMH", rationale="Safe tonight.")
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Stopped Mon 23 Nov 2026, 9:30am: urgency revised by triage" in page
+
+
+def test_a_crisis_referral_starts_its_three_clocks_in_the_statements_a_routine_one_starts_one_in(
+        refer, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    at = datetime(2026, 11, 23, 9, tzinfo=LONDON)
+    refer(at)  # the first of a kind reads what later ones find cached (content types and the like)
+    with CaptureQueriesContext(connection) as routine:
+        refer(at)
+    with django_assert_num_queries(len(routine.captured_queries)):
+        crisis = refer(at, referrer_urgency="very_urgent")
+    targets = targets_of(crisis)
+    assert set(targets) == {"triage_review", "assessment_4h", "urgent_triage_response"}
+    # Each as if started alone: its history, the watcher's first alert, the queue's order.
+    assert [t.history.get().history_type for t in targets.values()] == ["+", "+", "+"]
+    assert {t.code: t.next_alert_at for t in _schedules(crisis)} == {
+        code: t.at_risk_at or t.due_at for code, t in targets.items()}
+    crisis.refresh_from_db()
+    assert crisis.next_due_at == min(t.due_at for t in targets.values()) == at + timedelta(hours=1)
+
+
+def _schedules(referral):
+    from triage.models import AlertSchedule
+
+    schedules = AlertSchedule.objects.filter(target__referral=referral).select_related("target__definition")
+    for schedule in schedules:
+        schedule.code = schedule.target.definition.code
+        yield schedule
+
+
+def test_starting_targets_together_starts_each_once_and_follows_a_stopped_run_only_when_asked(refer):
+    at = datetime(2026, 11, 23, 9, tzinfo=LONDON)
+    referral = refer(at, referrer_urgency="urgent")
+    review = targets_of(referral)["triage_review"]
+    services.target_meet(referral=referral, code="triage_review", at=at + timedelta(hours=1))
+    later = at + timedelta(hours=2)
+    again, same, twice_a, twice_b = services.targets_start(referral=referral, starts=[
+        services.TargetStart("triage_review", later, again=True),
+        services.TargetStart("assessment_24h", later),
+        services.TargetStart("assessment_4h", later),
+        services.TargetStart("assessment_4h", later + timedelta(minutes=5)),
+    ])
+    assert again.pk != review.pk and again.started_at == later
+    assert same.started_at == at and same.provisional  # started at intake: kept as it began
+    assert twice_a.pk == twice_b.pk and twice_a.started_at == later
+    with pytest.raises(services.TargetDefinition.DoesNotExist):
+        services.targets_start(referral=referral, starts=[services.TargetStart("no_such_target", later)])
