@@ -85,5 +85,62 @@ def percentiles(seconds: list[float]) -> str:
     import statistics
 
     ms = sorted(s * 1000 for s in seconds)
-    p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
+    p95 = _quantile(ms, 0.95)
     return f"p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   max {ms[-1]:6.1f} ms"
+
+
+# --- Figures, as JSON too -----------------------------------------------------------------
+# Every benchmark writes what it prints to .local/bench/<name>.json, so that one run can be
+# compared with another: `bin/bench --compare OLD.json` (benchmarks/compare.py).
+
+RESULTS_DIR = ROOT / ".local" / "bench"
+
+
+def _quantile(ms: list[float], share: float) -> float:
+    """The nearest-rank quantile of sorted timings (what `percentiles` prints)."""
+    return ms[max(0, round(share * len(ms)) - 1)]
+
+
+class Figures:
+    """One benchmark's timed operations, each with its floor when measured: the time of the
+    minimal SQL that gives the same result, and the figure's ratio to it (p50 to p50)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.operations: list[dict] = []
+
+    def timed(self, operation: str, seconds: list[float], *, data_size: int | None = None,
+              floor: list[float] | None = None, **about: object) -> str:
+        """Record one operation's timings (in seconds); returns them as `percentiles` does,
+        with the floor and the ratio when a floor was timed."""
+        import statistics
+
+        ms = sorted(s * 1000 for s in seconds)
+        row: dict = {"operation": operation, "n": len(ms), "p50": round(statistics.median(ms), 2),
+                     "p90": round(_quantile(ms, 0.90), 2), "p95": round(_quantile(ms, 0.95), 2),
+                     "p99": round(_quantile(ms, 0.99), 2), "max": round(ms[-1], 2),
+                     "floor": None, "ratio": None, "data_size": data_size,
+                     "load_average": round(os.getloadavg()[0], 2), **about}
+        text = percentiles(seconds)
+        if floor:
+            row["floor"] = round(statistics.median(s * 1000 for s in floor), 3)
+            row["ratio"] = round(row["p50"] / row["floor"], 1) if row["floor"] else None
+            text += f"   floor {row['floor']:6.2f} ms   ratio {row['ratio']:5.1f}"
+        self.operations.append(row)
+        return text
+
+    def write(self, data: dict) -> Path:
+        """Write the figures with the data they ran on and the machine; returns the path."""
+        import json
+        import platform
+        from datetime import UTC, datetime
+
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        path = RESULTS_DIR / f"{self.name}.json"
+        path.write_text(json.dumps({
+            "benchmark": self.name, "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"cores": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()],
+                        "python": platform.python_version(), "platform": platform.platform()},
+            "data": data, "operations": self.operations}, indent=2) + "\n")
+        print(f"Figures written to {path}")
+        return path

@@ -30,7 +30,7 @@ import argparse
 import itertools
 import time
 
-from benchdb import column_defaults, percentiles, setup_django, uniform
+from benchdb import Figures, column_defaults, setup_django, uniform
 
 BENCH_DB = "cap_bench_directory"
 FULL, QUICK = 100_000, 20_000
@@ -152,7 +152,7 @@ def load(total: int) -> None:
 
 
 
-def _time(run) -> tuple[str, int]:
+def _time(run) -> tuple[list[float], int]:
     cases = itertools.cycle(SEARCHES)
     for _ in range(WARM_UP):
         run(next(cases))
@@ -162,10 +162,10 @@ def _time(run) -> tuple[str, int]:
         start = time.perf_counter()
         found += run(case)
         samples.append(time.perf_counter() - start)
-    return percentiles(samples), found // SAMPLES
+    return samples, found // SAMPLES
 
 
-def measure() -> list[tuple[str, str, int]]:
+def measure() -> list[tuple[str, list[float], int]]:
     from directory.selectors import Search, services_search
 
     def selector(**fields):
@@ -185,7 +185,7 @@ def measure() -> list[tuple[str, str, int]]:
     ]
 
 
-def measure_page() -> tuple[str, int]:
+def measure_page() -> tuple[list[float], int]:
     from django.contrib.auth.models import Group, User
     from django.test import Client
 
@@ -213,13 +213,18 @@ def main() -> None:
     load(total)
     from directory.models import CommunityService, Location, SearchWord
 
-    print(f"Data: {CommunityService.objects.count():,} entries, {Location.objects.count():,} locations, "
+    entries = CommunityService.objects.count()
+    print(f"Data: {entries:,} entries, {Location.objects.count():,} locations, "
           f"{SearchWord.objects.count():,} words")
     print(f"Staff search (N={SAMPLES} each, directory.selectors.services_search, 50 results at most):")
-    for label, stats, found in measure():
-        print(f"  {label:32} {stats}   {found} results on average")
-    stats, found = measure_page()
-    print(f"  {'GET /directory/ (need+place+words)':32} {stats}   {found} results on average")
+    figures = Figures("directory")
+    for label, samples, found in measure():
+        print(f"  {label:32} {figures.timed(label, samples, data_size=entries)}   {found} results on average")
+    samples, found = measure_page()
+    label = "GET /directory/ (need+place+words)"
+    print(f"  {label:32} {figures.timed(label, samples, data_size=entries)}   {found} results on average")
+    figures.write({"entries": entries, "locations": Location.objects.count(),
+                   "words": SearchWord.objects.count()})
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchdb import column_defaults, percentiles, setup_django, uniform
+from benchdb import Figures, column_defaults, setup_django, uniform
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "cap_bench"
@@ -288,11 +288,16 @@ def main() -> None:
     load(QUICK if args.quick else FULL, system)
     posts = measure_posts(token)
     searches = measure_searches()
-    print(f"Data: {Referral.objects.count():,} referrals, {ServiceUser.objects.count():,} service users "
+    referrals, people = Referral.objects.count(), ServiceUser.objects.count()
+    print(f"Data: {referrals:,} referrals, {people:,} service users "
           f"(database {BENCH_DB}); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} "
           "(other work on the machine slows every figure).")
-    print(f"POST /api/v1/referrals/  n={len(posts)}  {percentiles(posts)}")
-    print(f"people_search           n={len(searches)}  {percentiles(searches)}")
+    figures = Figures("intake")
+    print(f"POST /api/v1/referrals/  n={len(posts)}  "
+          f"{figures.timed('POST /api/v1/referrals/', posts, data_size=referrals)}")
+    print(f"people_search           n={len(searches)}  "
+          f"{figures.timed('people_search', searches, data_size=people)}")
+    figures.write({"referrals": referrals, "service_users": people})
 
 
 if __name__ == "__main__":

@@ -34,7 +34,9 @@ import argparse
 import time
 from datetime import timedelta
 
-from benchdb import column_defaults, percentiles, setup_django, uniform
+from benchdb import Figures, column_defaults, setup_django, uniform
+
+FIGURES = Figures("monitoring")  # what main prints, written as JSON too
 
 BENCH_DB = "cap_bench_monitoring"
 FULL, QUICK = 3_000_000, 60_000
@@ -281,13 +283,18 @@ def main() -> None:
     print(f"Alerts of earlier years: {history:,}")
     samples, due, raised = measure_scan(after_an_outage=False)
     print(f"Scan with {due:,} targets come due, their at-risk alerts told earlier "
-          f"(N={SCAN_SAMPLES}, {raised:,} alerts each): {percentiles(samples)}")
+          f"(N={SCAN_SAMPLES}, {raised:,} alerts each): "
+          f"{FIGURES.timed('scan_breaches', samples, data_size=targets, due=due, alerts=raised)}")
     samples, due, raised = measure_scan(after_an_outage=True)
+    outage = "scan_breaches after an outage"
     print(f"Scan after an outage: {due:,} targets at risk and breached since the last scan "
-          f"(N={SCAN_SAMPLES}, {raised:,} alerts each): {percentiles(samples)}")
+          f"(N={SCAN_SAMPLES}, {raised:,} alerts each): "
+          f"{FIGURES.timed(outage, samples, data_size=targets, due=due, alerts=raised)}")
     samples, queries = measure_page()
     print(f"Performance page, 12 months by week (N={PAGE_SAMPLES}, {queries} queries): "
-          f"{percentiles(samples)}")
+          f"{FIGURES.timed('GET /performance/', samples, data_size=referrals, queries=queries)}")
+    FIGURES.write({"referrals": referrals, "targets": targets, "running": running,
+                   "target_days": TargetDay.objects.count(), "alert_history": history})
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from benchdb import percentiles, setup_django
+from benchdb import Figures, setup_django
+
+FIGURES = Figures("scheduling")  # what main prints, written as JSON too
 
 BENCH_DB = "cap_bench_scheduling"
 LONDON = ZoneInfo("Europe/London")
@@ -174,7 +176,7 @@ def measure_first_ten(referrals) -> tuple[str, int]:
         search = finder.options_find(finder.plan_for(referral), limit=10, past_target=True)
         samples.append(time.perf_counter() - start)
         found += len(search.options)
-    return percentiles(samples), found // len(referrals)
+    return FIGURES.timed("first 10 options", samples), found // len(referrals)
 
 
 def measure_options_page(referrals) -> tuple[str, int]:
@@ -188,7 +190,7 @@ def measure_options_page(referrals) -> tuple[str, int]:
         search = services.options_for(referral=referral)
         samples.append(time.perf_counter() - start)
         found += len(search.options)
-    return percentiles(samples), found // len(referrals)
+    return FIGURES.timed("services.options_for", samples), found // len(referrals)
 
 
 def measure_bookings(referrals) -> str:
@@ -203,7 +205,7 @@ def measure_bookings(referrals) -> str:
         start = time.perf_counter()
         services.booking_create(actor=admin, referral=referral, option_id=option.id)
         samples.append(time.perf_counter() - start)
-    return percentiles(samples)
+    return FIGURES.timed("book the first option", samples)
 
 
 def race(referrals, contested: int = 20, attempts_each: int = 10) -> dict:
@@ -295,6 +297,8 @@ def main() -> None:
     print(f"Race: {result['attempts']} concurrent attempts on {result['options']} contested options "
           f"from 20 threads: {result['booked']} booked, {result['refused']} refused, "
           f"{result['errors']} errors; double bookings: {result['double_bookings']}")
+    FIGURES.write({"practitioners": team.practitioners.count(), "diary_entries": taken, "weeks": WEEKS,
+                   "race": result})
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ import argparse
 import time
 from pathlib import Path
 
-from benchdb import column_defaults, percentiles, setup_django, uniform
+from benchdb import Figures, column_defaults, setup_django, uniform
+
+FIGURES = Figures("triage")  # what main prints, written as JSON too
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "cap_bench_triage"
@@ -209,7 +211,8 @@ def measure_pages(clinician) -> list[tuple[str, str, int, int]]:
             response = client.get(url, secure=True)
             samples.append(time.perf_counter() - start)
             assert response.status_code == 200, (url, response.status_code)
-        results.append((url, percentiles(samples), len(queries), rows))
+        results.append((url, FIGURES.timed(f"GET {url}", samples, queries=len(queries), rows=rows),
+                        len(queries), rows))
     return results
 
 
@@ -227,7 +230,7 @@ def measure_decisions(clinician) -> str:
                                         outcome="assessment", stream="AMH",
                                         rationale="Benchmark: routine adult assessment.")
         samples.append(time.perf_counter() - start)
-    return percentiles(samples)
+    return FIGURES.timed("triage_decision_record", samples)
 
 
 def sizes() -> dict:
@@ -261,6 +264,7 @@ def main() -> None:
     print(f"Record a triage decision (N={DECISION_SAMPLES} referrals, "
           f"triage.services.triage_decision_record):")
     print(f"  {'routine, stream for assessment':40} {measure_decisions(clinician)}")
+    FIGURES.write(size)
 
 
 if __name__ == "__main__":
