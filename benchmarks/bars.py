@@ -22,7 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
-from benchdb import Figures, column_defaults, setup_django
+from benchdb import Figures, floor_times, iso, referral_floor_statement, setup_django
 from intake import BENCH_DB, FULL, QUICK, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,118 +84,37 @@ def measure_messages(token: str) -> tuple[list[float], float]:
 
 
 # --- The floor: the minimal SQL that gives the same result -------------------------------
-# What any receiver of this message must write, in one statement and its commit: the
-# person's record and the referral, each with its history row, the four targets the message
-# starts (triage review, the 4-hour assessment, the urgent response, the sender's call-back
-# deadline) with their history and the watcher's first alert, and the message as received
-# (whose unique message id is the duplicate check). No reads: the due instants, the
-# reference and the rest are worked out in the statement or given to it.
-
-def _history(model, alias: str, user_id: int) -> tuple[list[str], list[str]]:
-    """Columns and values of the history row of the row `alias` returned."""
-    given = {f.column: f"{alias}.{f.column}" for f in model._meta.concrete_fields if not f.generated}
-    given |= {"history_date": "now()", "history_type": "'+'", "history_user_id": str(user_id)}
-    return column_defaults(model.history.model, given)
-
-
-def floor_statement(user_id: int) -> str:
-    from bars.models import ReceivedMessage
-    from cap.models import Referral, ServiceUser
-    from triage.models import WaitTarget
-
-    def insert(model, given: dict) -> tuple[str, str]:
-        columns, values = column_defaults(model, given)
-        return ", ".join(columns), ", ".join(values)
-
-    person = insert(ServiceUser, {"given_name": "%(given)s", "family_name": "%(family)s",
-                                  "date_of_birth": "%(born)s::date", "postcode": "%(postcode)s",
-                                  "created_at": "now()"})
-    referral = insert(Referral, {
-        "reference": "'REF-' || nextval('cap_contact_reference_seq')", "service_user_id": "person.id",
-        "channel": "'bars'", "received_at": "now()", "first_contact_at": "%(authored)s::timestamptz",
-        "status": "'awaiting_triage'", "referrer_name": "%(referrer)s", "reason": "%(reason)s",
-        "referrer_urgency": "'very_urgent'", "suggested_urgency": "'very_urgent'",
-        "match_result": "'new_person'", "logged_by_id": str(user_id), "created_at": "now()",
-        "next_due_at": "%(authored)s::timestamptz + interval '1 hour'"})
-    target = insert(WaitTarget, {"referral_id": "referral.id", "definition_id": "d.definition",
-                                 "started_at": "d.started", "due_at": "d.due", "at_risk_at": "d.at_risk",
-                                 "provisional": "d.provisional"})
-    message = insert(ReceivedMessage, {
-        "message_id": "%(message_id)s", "kind": "'new'", "event": "'servicerequest-request'",
-        "service_request_id": "%(service_request)s", "service_request_status": "'active'",
-        "sender_endpoint": "%(endpoint)s", "referral_id": "referral.id", "request_id": "%(request)s",
-        "correlation_id": "%(correlation)s", "flags": "'[]'::jsonb", "bundle": "%(bundle)s::jsonb",
-        "received_by_id": str(user_id), "received_at": "now()"})
-    histories = {name: _history(model, alias, user_id)
-                 for name, model, alias in (("cap_historicalserviceuser", ServiceUser, "person"),
-                                            ("cap_historicalreferral", Referral, "referral"),
-                                            ("triage_historicalwaittarget", WaitTarget, "targets"))}
-
-    def history(table: str, source: str) -> str:
-        columns, values = histories[table]
-        return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source}"  # noqa: S608
-
-    # Every name and expression here is made by this script; the message's values are parameters.
-    return f"""
-        WITH person AS (
-            INSERT INTO cap_serviceuser ({person[0]}) VALUES ({person[1]}) RETURNING *
-        ), person_history AS ({history("cap_historicalserviceuser", "person")}
-        ), referral AS (
-            INSERT INTO cap_referral ({referral[0]}) SELECT {referral[1]} FROM person RETURNING *
-        ), referral_history AS ({history("cap_historicalreferral", "referral")}
-        ), targets AS (
-            INSERT INTO triage_waittarget ({target[0]}) SELECT {target[1]}
-              FROM referral, jsonb_to_recordset(%(targets)s::jsonb)
-                AS d(definition bigint, started timestamptz, due timestamptz, at_risk timestamptz,
-                     provisional boolean)
-            RETURNING *
-        ), target_history AS ({history("triage_historicalwaittarget", "targets")}
-        ), alerts AS (
-            INSERT INTO triage_alertschedule (target_id, next_alert_at)
-            SELECT id, coalesce(at_risk_at, due_at) FROM targets
-        )
-        INSERT INTO bars_receivedmessage ({message[0]}) SELECT {message[1]} FROM referral"""  # noqa: S608
-
+# What any receiver of this message must write (benchdb.referral_floor_statement), with the
+# four targets the message starts: the triage review, the 4-hour assessment, the urgent
+# response and the sender's call-back deadline; and the message as received, whose unique
+# message id is the duplicate check.
 
 def measure_floor(user_id: int) -> list[float]:
-    """The floor's time per message: the statement above and its commit, for the same
-    messages as measure_messages sends (new ids, a new person each time)."""
-    from django.db import connection
-
+    """The floor's time per message, for messages like those measure_messages sends (new
+    ids, a new person each time)."""
     from triage.models import TargetDefinition
 
-    statement = floor_statement(user_id)
     definitions = dict(TargetDefinition.objects.values_list("code", "id"))
-    times = []
-    for n in range(SAMPLES + WARM_UP):
+
+    def params(n: int) -> dict:
         message = json.loads(_message(n))
         now = time.time()
-        targets = [{"definition": definitions[code], "started": _iso(now + start), "due": _iso(now + due),
-                    "at_risk": _iso(now + at_risk) if at_risk else None, "provisional": provisional}
+        targets = [{"definition": definitions[code], "started": iso(now + start), "due": iso(now + due),
+                    "at_risk": iso(now + at_risk), "provisional": provisional}
                    for code, start, due, at_risk, provisional in (
                        ("triage_review", 0, 86400, 64800, False),
                        ("assessment_4h", -600, 13800, 10200, True),
                        ("urgent_triage_response", -600, 3000, 2100, False),
                        ("referrer_callback", 0, 7200, 5400, False))]
-        params = {"given": "Alex", "family": f"Floor{n}", "born": "1990-01-01", "postcode": "LE1 6TP",
-                  "authored": _iso(now - 600), "referrer": "Dr Benchmark", "reason": "Benchmark crisis",
-                  "message_id": message["id"], "service_request": str(uuid.uuid4()),
-                  "endpoint": "https://sender.example.nhs.uk/fhir", "request": str(uuid.uuid4()),
-                  "correlation": str(uuid.uuid4()), "bundle": json.dumps(message),
-                  "targets": json.dumps(targets)}
-        started = time.perf_counter()
-        with connection.cursor() as cursor:  # autocommit: the statement is its own transaction
-            cursor.execute(statement, params)
-        elapsed = time.perf_counter() - started
-        if n >= WARM_UP:
-            times.append(elapsed)
-    return times
+        return {"given": "Alex", "family": f"Floor{n}", "born": "1990-01-01", "postcode": "LE1 6TP",
+                "authored": iso(now - 600), "referrer": "Dr Benchmark", "reason": "Benchmark crisis",
+                "message_id": message["id"], "service_request": str(uuid.uuid4()),
+                "endpoint": "https://sender.example.nhs.uk/fhir", "request": str(uuid.uuid4()),
+                "correlation": str(uuid.uuid4()), "bundle": json.dumps(message),
+                "targets": json.dumps(targets)}
 
-
-def _iso(epoch: float) -> str:
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(epoch, UTC).isoformat()
+    statement = referral_floor_statement(user_id, channel="bars", urgency="very_urgent", message=True)
+    return floor_times(statement, (params(n) for n in range(SAMPLES + WARM_UP)), warm_up=WARM_UP)
 
 
 def concurrent_sends(token: str) -> dict[int, int]:
@@ -262,6 +181,7 @@ def main() -> None:
     print(f"{CONCURRENT} concurrent sends of one message: answers {outcome}; "
           f"{made[0]} referral(s) and {made[1]} message(s) made (goal: 1 and 1, 99 answered 409)")
     figures.write({"referrals": referrals, "concurrent_sends": {str(k): v for k, v in outcome.items()}})
+
 
 if __name__ == "__main__":
     main()

@@ -4,6 +4,7 @@ created and migrated when missing, with production settings and a throwaway key.
 import os
 import secrets
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -66,6 +67,10 @@ def column_defaults(model, given: dict) -> tuple[list[str], list[str]]:
             expr = "TRUE" if field.get_default() else "FALSE"
         elif field.get_internal_type() == "ArrayField":
             expr = "'{}'"
+        elif field.get_internal_type() == "JSONField" and field.has_default():
+            import json
+
+            expr = "'" + json.dumps(field.get_default()).replace("'", "''") + "'::jsonb"
         elif field.get_internal_type() in {"CharField", "TextField", "FileField", "EmailField"}:
             expr = "''"
         else:
@@ -87,6 +92,128 @@ def percentiles(seconds: list[float]) -> str:
     ms = sorted(s * 1000 for s in seconds)
     p95 = _quantile(ms, 0.95)
     return f"p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   max {ms[-1]:6.1f} ms"
+
+
+def signed_in_client(user):
+    """A test client signed in as `user` with both steps, as staff sign in: the password
+    step (force_login) and the second, with the user's authenticator app (given one if they
+    have none). Staff pages send a session without the second step to set it up."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import two_factor
+
+    device = two_factor.authenticator_of(user) or TOTPDevice.objects.create(
+        user=user, name=two_factor.AUTHENTICATOR, confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+# --- Floors: the minimal SQL that gives an operation's result ------------------------------
+
+def _history(model, alias: str, user_id: int) -> tuple[list[str], list[str]]:
+    """Columns and values of the history row of the row `alias` returned."""
+    given = {f.column: f"{alias}.{f.column}" for f in model._meta.concrete_fields if not f.generated}
+    given |= {"history_date": "now()", "history_type": "'+'", "history_user_id": str(user_id)}
+    return column_defaults(model.history.model, given)
+
+
+def referral_floor_statement(user_id: int, *, channel: str, urgency: str, message: bool = False) -> str:
+    """What any front door must write for a referral about a new person, in one statement
+    (its commit the only other round trip): the person's record and the referral, each with
+    its history row, the targets with their history and the watcher's first alert, and with
+    `message` the BaRS message as received. No reads: the due instants, the reference and the
+    rest are worked out in the statement or given to it. Parameters: given, family, born,
+    postcode, authored, referrer, reason, targets (JSON: definition, started, due, at_risk,
+    provisional), and with `message`: message_id, service_request, endpoint, request,
+    correlation, bundle."""
+    from bars.models import ReceivedMessage
+    from cap.models import Referral, ServiceUser
+    from triage.models import WaitTarget
+
+    def insert(model, given: dict) -> tuple[str, str]:
+        columns, values = column_defaults(model, given)
+        return ", ".join(columns), ", ".join(values)
+
+    person = insert(ServiceUser, {"given_name": "%(given)s", "family_name": "%(family)s",
+                                  "date_of_birth": "%(born)s::date", "postcode": "%(postcode)s",
+                                  "created_at": "now()"})
+    referral = insert(Referral, {
+        "reference": "'REF-' || nextval('cap_contact_reference_seq')", "service_user_id": "person.id",
+        "channel": f"'{channel}'", "received_at": "now()", "first_contact_at": "%(authored)s::timestamptz",
+        "status": "'awaiting_triage'", "referrer_name": "%(referrer)s", "reason": "%(reason)s",
+        "referrer_urgency": f"'{urgency}'", "suggested_urgency": f"'{urgency}'",
+        "match_result": "'new_person'", "logged_by_id": str(user_id), "created_at": "now()",
+        "next_due_at": "(SELECT min((d->>'due')::timestamptz) "
+                       "FROM jsonb_array_elements(%(targets)s::jsonb) d)"})
+    target = insert(WaitTarget, {"referral_id": "referral.id", "definition_id": "d.definition",
+                                 "started_at": "d.started", "due_at": "d.due", "at_risk_at": "d.at_risk",
+                                 "provisional": "d.provisional"})
+    histories = {name: _history(model, alias, user_id)
+                 for name, model, alias in (("cap_historicalserviceuser", ServiceUser, "person"),
+                                            ("cap_historicalreferral", Referral, "referral"),
+                                            ("triage_historicalwaittarget", WaitTarget, "targets"))}
+
+    def history(table: str, source: str) -> str:
+        columns, values = histories[table]
+        return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source}"  # noqa: S608
+
+    alerts = ("INSERT INTO triage_alertschedule (target_id, next_alert_at) "
+              "SELECT id, coalesce(at_risk_at, due_at) FROM targets")
+    last = alerts
+    if message:
+        received = insert(ReceivedMessage, {
+            "message_id": "%(message_id)s", "kind": "'new'", "event": "'servicerequest-request'",
+            "service_request_id": "%(service_request)s", "service_request_status": "'active'",
+            "sender_endpoint": "%(endpoint)s", "referral_id": "referral.id", "request_id": "%(request)s",
+            "correlation_id": "%(correlation)s", "flags": "'[]'::jsonb", "bundle": "%(bundle)s::jsonb",
+            "received_by_id": str(user_id), "received_at": "now()"})
+        last = f"INSERT INTO bars_receivedmessage ({received[0]}) SELECT {received[1]} FROM referral"  # noqa: S608
+    return f"""
+        WITH person AS (
+            INSERT INTO cap_serviceuser ({person[0]}) VALUES ({person[1]}) RETURNING *
+        ), person_history AS ({history("cap_historicalserviceuser", "person")}
+        ), referral AS (
+            INSERT INTO cap_referral ({referral[0]}) SELECT {referral[1]} FROM person RETURNING *
+        ), referral_history AS ({history("cap_historicalreferral", "referral")}
+        ), targets AS (
+            INSERT INTO triage_waittarget ({target[0]}) SELECT {target[1]}
+              FROM referral, jsonb_to_recordset(%(targets)s::jsonb)
+                AS d(definition bigint, started timestamptz, due timestamptz, at_risk timestamptz,
+                     provisional boolean)
+            RETURNING *
+        ), target_history AS ({history("triage_historicalwaittarget", "targets")}
+        ){f", alerts AS ({alerts})" if message else ""}
+        {last}"""  # noqa: S608
+
+
+def floor_times(statement: str, params: Iterable[dict], *, warm_up: int) -> list[float]:
+    """The time of `statement` run once for each set of `params`, each in autocommit (the
+    statement its own transaction, its commit included), the first `warm_up` not counted."""
+    import time
+
+    from django.db import connection
+
+    times = []
+    with connection.cursor() as cursor:
+        for n, values in enumerate(params):
+            started = time.perf_counter()
+            cursor.execute(statement, values)
+            if n >= warm_up:
+                times.append(time.perf_counter() - started)
+    return times
+
+
+def iso(epoch: float) -> str:
+    """An instant given as seconds since the epoch, as PostgreSQL reads a timestamptz."""
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch, UTC).isoformat()
 
 
 # --- Figures, as JSON too -----------------------------------------------------------------

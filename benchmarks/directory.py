@@ -30,7 +30,7 @@ import argparse
 import itertools
 import time
 
-from benchdb import Figures, column_defaults, setup_django, uniform
+from benchdb import Figures, column_defaults, setup_django, signed_in_client, uniform
 
 BENCH_DB = "cap_bench_directory"
 FULL, QUICK = 100_000, 20_000
@@ -187,12 +187,10 @@ def measure() -> list[tuple[str, list[float], int]]:
 
 def measure_page() -> tuple[list[float], int]:
     from django.contrib.auth.models import Group, User
-    from django.test import Client
 
     staff, _ = User.objects.get_or_create(username=STAFF)
     staff.groups.set(Group.objects.filter(name="Triage clinician"))
-    client = Client()
-    client.force_login(staff)
+    client = signed_in_client(staff)
 
     def run(case):
         need, postcode, words, _ = case

@@ -25,7 +25,15 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from benchdb import Figures, column_defaults, setup_django, uniform
+from benchdb import (
+    Figures,
+    column_defaults,
+    floor_times,
+    iso,
+    referral_floor_statement,
+    setup_django,
+    uniform,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "cap_bench"
@@ -247,6 +255,26 @@ def measure_posts(token: str) -> list[float]:
     return times
 
 
+def measure_post_floor(user_id: int) -> list[float]:
+    """The floor of a POST: what intake must write for a written referral about a new
+    person (benchdb.referral_floor_statement), with its one target, the triage review."""
+    from triage.models import TargetDefinition
+
+    review = TargetDefinition.objects.get(code="triage_review").pk
+
+    def params(n: int) -> dict:
+        now = time.time()
+        targets = [{"definition": review, "started": iso(now - 1800), "due": iso(now + 86400),
+                    "at_risk": iso(now + 64800), "provisional": False}]
+        return {"given": "Alex", "family": f"Floor{uuid.uuid4().hex[:12]}", "born": "1990-01-01",
+                "postcode": "LE1 6TP", "authored": iso(now - 1800), "referrer": "Dr Helen Shaw",
+                "reason": "Low mood for months; not sleeping; finding work hard.",
+                "targets": json.dumps(targets)}
+
+    statement = referral_floor_statement(user_id, channel="written", urgency="routine")
+    return floor_times(statement, (params(n) for n in range(SAMPLES + WARM_UP)), warm_up=WARM_UP)
+
+
 def _search_samples() -> list[dict]:
     from django.db import connection
 
@@ -277,26 +305,83 @@ def measure_searches() -> list[float]:
     return times
 
 
+def measure_search_floor() -> list[float]:
+    """The floor of people_search: one statement for each search, giving the same people
+    in the same order, each with its practice, open episodes (team, care coordinator) and
+    open referrals, as people_search and its prefetches do in four."""
+    from django.db import connection
+
+    from cap.models import OPEN_STATUSES, GPPractice, Referral, ServiceUser
+    from cap.selectors import SEARCH_LIMIT
+    from cap.validators import normalise_nhs_number
+    from careplans.models import Episode
+    from scheduling.models import Practitioner, Team
+
+    tables = {"people": ServiceUser._meta.db_table, "practices": GPPractice._meta.db_table,
+              "episodes": Episode._meta.db_table, "teams": Team._meta.db_table,
+              "practitioners": Practitioner._meta.db_table, "referrals": Referral._meta.db_table}
+    # Every name here is a model's table; the searched values are parameters.
+    select = """
+        SELECT p.*, g.*,
+               (SELECT json_agg(json_build_object('team', t.name, 'coordinator', c.id) ORDER BY e.id)
+                  FROM {episodes} e JOIN {teams} t ON t.id = e.team_id
+                  LEFT JOIN {practitioners} c ON c.id = e.care_coordinator_id
+                 WHERE e.service_user_id = p.id AND e.closed_on IS NULL) AS open_episodes,
+               (SELECT json_agg(r.reference ORDER BY r.id) FROM {referrals} r
+                 WHERE r.service_user_id = p.id AND r.status = ANY(%(open)s)) AS open_referrals
+          FROM {people} p LEFT JOIN {practices} g ON g.id = p.gp_practice_id
+         WHERE p.superseded_by_id IS NULL AND {where}
+         ORDER BY p.family_name, p.given_name, p.id LIMIT {limit}"""
+    by_number = select.format(**tables, where="p.nhs_number = %(nhs_number)s", limit=SEARCH_LIMIT)
+    by_name = select.format(**tables, limit=SEARCH_LIMIT,
+                            where="upper(p.family_name) = %(family)s AND p.date_of_birth = %(born)s")
+    open_statuses = [str(status) for status in OPEN_STATUSES]
+    times = []
+    with connection.cursor() as cursor:
+        for n, criteria in enumerate(_search_samples()):
+            if criteria.get("nhs_number"):
+                statement = by_number
+                values = {"nhs_number": normalise_nhs_number(criteria["nhs_number"]), "open": open_statuses}
+            else:
+                statement = by_name
+                values = {"family": criteria["family_name"].upper(), "born": criteria["date_of_birth"],
+                          "open": open_statuses}
+            started = time.perf_counter()
+            cursor.execute(statement, values)
+            found = cursor.fetchall()
+            elapsed = time.perf_counter() - started
+            if not found:
+                sys.exit(f"The floor's search found nobody for {criteria}.")
+            if n >= WARM_UP:
+                times.append(elapsed)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK:,} referrals, to check the script")
     args = parser.parse_args()
+    # One client posts every referral here, run after run: the per-client limit would
+    # measure the limit.
+    os.environ.setdefault("API_THROTTLE_REFERRALS_RATE", "1000000/h")
     setup_django(BENCH_DB)
     from cap.models import Referral, ServiceUser
 
     system, token = _user("bench.system", "Admin team")
     load(QUICK if args.quick else FULL, system)
     posts = measure_posts(token)
+    post_floor = measure_post_floor(system.pk)
     searches = measure_searches()
+    search_floor = measure_search_floor()
     referrals, people = Referral.objects.count(), ServiceUser.objects.count()
     print(f"Data: {referrals:,} referrals, {people:,} service users "
           f"(database {BENCH_DB}); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} "
           "(other work on the machine slows every figure).")
     figures = Figures("intake")
     print(f"POST /api/v1/referrals/  n={len(posts)}  "
-          f"{figures.timed('POST /api/v1/referrals/', posts, data_size=referrals)}")
+          f"{figures.timed('POST /api/v1/referrals/', posts, data_size=referrals, floor=post_floor)}")
     print(f"people_search           n={len(searches)}  "
-          f"{figures.timed('people_search', searches, data_size=people)}")
+          f"{figures.timed('people_search', searches, data_size=people, floor=search_floor)}")
     figures.write({"referrals": referrals, "service_users": people})
 
 

@@ -34,7 +34,7 @@ import argparse
 import time
 from datetime import timedelta
 
-from benchdb import Figures, column_defaults, setup_django, uniform
+from benchdb import Figures, column_defaults, setup_django, signed_in_client, uniform
 
 FIGURES = Figures("monitoring")  # what main prints, written as JSON too
 
@@ -230,11 +230,9 @@ def measure_scan(*, after_an_outage: bool) -> tuple[list[float], int, int]:
 
 def measure_page() -> tuple[list[float], int]:
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
 
-    client = Client()
-    client.force_login(_manager())
+    client = signed_in_client(_manager())
     today = timezone.localdate()
     base = f"/dashboard/performance/?start={today - timedelta(days=364)}&end={today}&period=week"
     urls = [base, base + "&stream=AMH", base + "&channel=phone"]

@@ -30,7 +30,7 @@ import argparse
 import time
 from pathlib import Path
 
-from benchdb import Figures, column_defaults, setup_django, uniform
+from benchdb import Figures, column_defaults, setup_django, signed_in_client, uniform
 
 FIGURES = Figures("triage")  # what main prints, written as JSON too
 
@@ -188,10 +188,8 @@ def load(total: int) -> None:
 
 def measure_pages(clinician) -> list[tuple[str, str, int, int]]:
     from django.db import connection
-    from django.test import Client
 
-    client = Client()
-    client.force_login(clinician)
+    client = signed_in_client(clinician)
     results = []
     for url in ["/triage/urgent/", "/triage/non-urgent/", "/triage/queues/eating-disorders/",
                 "/triage/queues/nursing-home-in-reach/", "/triage/"]:

@@ -61,3 +61,66 @@ def test_compare_says_which_file_it_cannot_read(tmp_path, content):
     result = _run(bad, _figures(tmp_path / "new.json", queue=1.0))
     assert result.returncode == 2
     assert f"Cannot read figures from {bad}" in result.stderr
+
+
+WRITTEN = ["cap_serviceuser", "cap_historicalserviceuser", "cap_referral", "cap_historicalreferral",
+           "triage_waittarget", "triage_historicalwaittarget", "triage_alertschedule", "bars_receivedmessage"]
+
+
+def _counts(tables) -> dict[str, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in tables:
+            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 - the names are this test's
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+@pytest.mark.django_db
+def test_the_bars_floor_writes_the_rows_a_real_message_writes(reference_data):
+    """The floor is only a floor if it gives the same result: the same rows in the same
+    tables as `$process-message` receiving a new referral about a new person."""
+    import re
+    import uuid
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_client_add
+    from tests.bars.test_receiver import example, send
+    from triage.models import TargetDefinition
+
+    issued = api_client_add(actor=None, name="NHS 111", contact="111@example.nhs.uk")
+    sender = APIClient()
+    sender.credentials(HTTP_AUTHORIZATION=f"Token {issued.token}")
+    message = example("new-referral")
+    message["entry"][2]["resource"]["identifier"] = []  # a person nobody can match: a new record
+    before = _counts(WRITTEN)
+    with CaptureQueriesContext(connection) as real:
+        assert send(sender, message).status_code == 200
+    by_message = {t: n - before[t] for t, n in _counts(WRITTEN).items()}
+    inserted = {m for q in real.captured_queries for m in re.findall(r'^INSERT INTO "(\w+)"', q["sql"])}
+    assert inserted == set(WRITTEN), inserted  # nothing else a receiver must write
+
+    now = timezone.now()
+    codes = ["triage_review", "assessment_24h", "urgent_triage_response", "referrer_callback"]
+    targets = [{"definition": TargetDefinition.objects.get(code=code).pk, "started": now.isoformat(),
+                "due": (now + timedelta(hours=4)).isoformat(), "at_risk": None, "provisional": False}
+               for code in codes]
+    params = {"given": "Alex", "family": "Floor", "born": "1990-01-01", "postcode": "LE1 6TP",
+              "authored": now.isoformat(), "referrer": "Dr Benchmark", "reason": "Crisis",
+              "message_id": str(uuid.uuid4()), "service_request": str(uuid.uuid4()),
+              "endpoint": "https://sender.example.nhs.uk/fhir", "request": "r", "correlation": "c",
+              "bundle": json.dumps(message), "targets": json.dumps(targets)}
+    before = _counts(WRITTEN)
+    with connection.cursor() as cursor:
+        cursor.execute(benchdb.referral_floor_statement(issued.client.user.pk, channel="bars",
+                                                        urgency="urgent", message=True), params)
+    by_floor = {t: n - before[t] for t, n in _counts(WRITTEN).items()}
+    assert by_floor == by_message == {**dict.fromkeys(WRITTEN, 1), "triage_waittarget": 4,
+                                      "triage_historicalwaittarget": 4, "triage_alertschedule": 4}
