@@ -118,7 +118,11 @@ def option_rows(search: OptionSearch) -> list[OptionRow]:
 
 
 def _options_page(request, referral, *, form=None, rebook=None, status=200):
-    decision = latest_assessment_decision(referral)
+    try:
+        decision = latest_assessment_decision(referral)
+    except DomainError as error:  # not (or no longer) triaged for an assessment: nothing to book
+        return render(request, "scheduling/not_bookable.html",
+                      {"referral": referral, "reason": error.message}, status=409)
     teams = selectors.teams_for(referral, decision.stream)
     filters = OptionsFilterForm(request.GET or None, teams=teams)
     team = setting = None

@@ -152,3 +152,18 @@ def test_cancel_from_the_booking_page_needs_a_reason(api, triaged, staff, room, 
     assert done.status_code == 302
     booking.refresh_from_db()
     assert booking.status == "cancelled" and booking.starts_at == at(0, 10, 15)
+
+
+@pytest.mark.django_db
+def test_the_booking_page_of_a_referral_not_triaged_for_assessment_says_so_with_409(
+        api, admin_team, person, gp_referrer):
+    from cap.services import referral_log_written
+
+    waiting = referral_log_written(actor=admin_team, person=person(), referrer=gp_referrer, reason="Low mood")
+    response = api.get(reverse("scheduling:book", args=[waiting.pk]))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert f"There is no assessment to book for {waiting.reference}" in page
+    assert "has not been triaged for an assessment" in page
+    sent = api.post(reverse("scheduling:book", args=[waiting.pk]), {"option": "x", "action": "book"})
+    assert sent.status_code == 409 and not Booking.objects.exists()
