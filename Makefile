@@ -1,4 +1,4 @@
-.PHONY: run test lint typecheck bench-bars bench-intake bench-triage bench-directory bench-scheduling bench-monitoring
+.PHONY: run test lint typecheck bench-bars bench-load bench-intake bench-triage bench-directory bench-scheduling bench-monitoring
 
 run:  ## Start the whole system on embedded defaults, with demo data
 	bash bin/run
@@ -26,6 +26,9 @@ bench-scheduling:  ## Options and bookings in a team of 40 with 70%-full diaries
 
 bench-monitoring:  ## One breach scan at 1,000,000 running targets; the performance page over 3,000,000 referrals
 	bash bin/bench benchmarks/monitoring.py
+
+bench-load:  ## Load over real HTTP: gunicorn, worker and beat driven by locust at 50, 100 and 200 users, 1,000,000 referrals
+	bash bin/bench benchmarks/load.py
 
 bench-bars:  ## BaRS $process-message: messages a second, p50/p90/p95 and 100 concurrent sends at 1,000,000 referrals
 	bash bin/bench benchmarks/bars.py
