@@ -66,7 +66,8 @@ def soon() -> datetime:
     """A time in the next few hours on a quarter hour, its 90 minutes inside one day's shift."""
     local = timezone.localtime() + timedelta(minutes=45)
     local = local.replace(minute=local.minute // 15 * 15, second=0, microsecond=0)
-    if (local + timedelta(minutes=90)).time() > time(23, 45) or local.time() < time(0, 15):
+    ends = local + timedelta(minutes=90)
+    if ends.date() != local.date() or ends.time() > time(23, 45) or local.time() < time(0, 15):
         local = (local + timedelta(days=1)).replace(hour=9, minute=0)
     return local
 
