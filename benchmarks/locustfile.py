@@ -69,8 +69,11 @@ class Staff(HttpUser):
         """Post a page's form as a browser does: with its hidden fields (the CSRF token, a
         version), counted as a failure unless it leads on (a redirect) to a page. An answer
         of `refused` is a right answer counted apart (a time another booker took meanwhile:
-        409, with fresh times)."""
+        409, with fresh times). When the page itself failed (counted already), nothing is
+        posted: a browser would have no form, and no CSRF token to send with it."""
         page = self.client.get(url, name=name)
+        if page.status_code != 200:
+            return
         with self.client.post(url, {**hidden_fields(page.text), **data}, name=f"{name} (send)",
                               catch_response=True) as sent:
             if sent.status_code == refused:
