@@ -21,7 +21,8 @@ and the closed ones have met their targets.
 
 Times are server time in-process (Django's test client, no network), measured with
 time.perf_counter around each request or service call. Each run records 200
-decisions for real (committed), so it triages 200 of the ~20,000 awaiting referrals.
+decisions for real (committed), so it triages 200 of the ~20,000 awaiting referrals; the
+decisions' floor triages 210 more that it makes for itself (decision_floor).
 
 Not a test: pytest collects only tests/.
 """
@@ -209,7 +210,8 @@ def measure_pages(clinician) -> list[tuple[str, str, int, int]]:
             response = client.get(url, secure=True)
             samples.append(time.perf_counter() - start)
             assert response.status_code == 200, (url, response.status_code)
-        floor = queue_page_floor(clinician, url.rstrip("/").rsplit("/", 1)[-1])
+        floor = (worklist_floor(clinician) if url == "/triage/"
+                 else queue_page_floor(clinician, url.rstrip("/").rsplit("/", 1)[-1]))
         stats = FIGURES.timed(f"GET {url}", samples, queries=len(queries), rows=rows, floor=floor)
         results.append((url, stats, len(queries), rows))
     return results
@@ -221,10 +223,9 @@ def queue_page_floor(clinician, slug: str) -> list[float] | None:
     by it), the first page of rows in due order with the person, the claim and its
     clinician, the due target and the flags (the ORM's own statement for the rows, compiled
     once: it is already one statement), and the record-access rows of the people shown.
-    None for a page that is not one queue's (the worklist's floor is not written yet)."""
+    None for a page that is not one queue's (the worklist's is worklist_floor)."""
     from django.db import connection
 
-    from cap.models import RecordAccess
     from triage import selectors, worklists
     from triage.views.queues import QUEUE_LIMIT, QUEUES
 
@@ -234,12 +235,7 @@ def queue_page_floor(clinician, slug: str) -> list[float] | None:
     page = (selectors.triage_queues([queue.code]).order_by(*worklists.ORDERINGS["due"])[:QUEUE_LIMIT])
     rows_sql, rows_params = page.query.sql_with_params()
     shown = [(r.service_user_id, r.pk) for r in page]
-    columns, values = column_defaults(RecordAccess, {
-        "user_id": "%(user)s", "service_user_id": "t.person", "referral_id": "t.referral",
-        "accessed_at": "now()", "context": "%(view)s"})
-    access = (f"INSERT INTO {RecordAccess._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
-              f"SELECT {', '.join(values)} "
-              "FROM unnest(%(people)s::bigint[], %(referrals)s::bigint[]) AS t(person, referral)")
+    access = _access_insert()
     logged = {"user": clinician.pk, "view": queue.title, "people": [p for p, _ in shown],
               "referrals": [r for _, r in shown]}
     times = []
@@ -251,6 +247,73 @@ def queue_page_floor(clinician, slug: str) -> list[float] | None:
             cursor.fetchone()
             cursor.execute(rows_sql, rows_params)
             cursor.fetchall()
+            cursor.execute(access, logged)
+        if n >= WARM_UP:
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def _access_insert() -> str:
+    """The record-access rows of the people a page shows, one per (person, referral) pair,
+    in one INSERT (what core.audit.record_access_log_many writes). Parameters: user, view,
+    people and referrals (arrays of the same length)."""
+    from cap.models import RecordAccess
+
+    columns, values = column_defaults(RecordAccess, {
+        "user_id": "%(user)s", "service_user_id": "t.person", "referral_id": "t.referral",
+        "accessed_at": "now()", "context": "%(view)s"})
+    return (f"INSERT INTO {RecordAccess._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+            f"SELECT {', '.join(values)} "
+            "FROM unnest(%(people)s::bigint[], %(referrals)s::bigint[]) AS t(person, referral)")
+
+
+def worklist_floor(clinician) -> list[float]:
+    """The floor of the worklist (GET /triage/, first page, default sort): what any
+    implementation of the page must ask of the database, in five statements, each of which
+    reads or writes something the page shows or must record, and none of which can be
+    answered by another:
+
+    1. how many wait on the queues the clinician works (the page says so, and pages by
+       it): one count over cap_referral by triage_queue, which the queue index answers;
+    2. the page of rows (WORKLIST_PAGE) in due order across those queues, with the person,
+       the claim and its clinician, the due target and the flags: the ORM's own statement
+       for the rows, compiled once (it is already one statement);
+    3. the names of the teams, the choices of the page's team filter;
+    4. the clinical reviews of missed appointments waiting for a clinician (the clinician
+       may record them, so the page lists them), with their referral and person: the
+       ORM's own statement, compiled once (one statement);
+    5. the record-access rows of the people shown, in rows and reviews, in one INSERT.
+
+    Signing in (the session and the user) is not counted, as the queue pages' floor does
+    not count it: it is every page's, not this one's."""
+    from django.db import connection
+
+    from scheduling import selectors as scheduling_selectors
+    from scheduling.models import Team
+    from triage import selectors, worklists
+    from triage.views.decisions import WORKLIST_LIMIT, WORKLIST_PAGE
+    from triage.views.queues import visible_queues
+
+    codes = [q.code for q in visible_queues(clinician)]
+    page = selectors.triage_queues(codes).order_by(*worklists.ORDERINGS["due"])[:WORKLIST_PAGE]
+    reviews = scheduling_selectors.clinical_reviews_needed()[:WORKLIST_LIMIT]
+    statements = [(f"SELECT count(*) FROM {page.model._meta.db_table} "  # noqa: S608
+                   "WHERE triage_queue = ANY(%s)", [codes]),
+                  page.query.sql_with_params(),
+                  Team.objects.values_list("pk", "name").query.sql_with_params(),
+                  reviews.query.sql_with_params()]
+    shown = list(dict.fromkeys([(r.service_user_id, r.pk) for r in page]
+                               + [(c.referral.service_user_id, c.referral_id) for c in reviews]))
+    logged = {"user": clinician.pk, "view": "triage worklist", "people": [p for p, _ in shown],
+              "referrals": [r for _, r in shown]}
+    access = _access_insert()
+    times = []
+    for n in range(WARM_UP + PAGE_SAMPLES):
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
             cursor.execute(access, logged)
         if n >= WARM_UP:
             times.append(time.perf_counter() - start)
@@ -271,7 +334,181 @@ def measure_decisions(clinician) -> str:
                                         outcome="assessment", stream="AMH",
                                         rationale="Benchmark: routine adult assessment.")
         samples.append(time.perf_counter() - start)
-    return FIGURES.timed("triage_decision_record", samples)
+    return FIGURES.timed("triage_decision_record", samples, floor=decision_floor(clinician))
+
+
+FLOOR_REFERRER = "Benchmark floor"  # marks the referrals made for the decision floor
+
+
+def _history_of(model, alias: str, user_id: int, **given: str) -> tuple[list[str], list[str]]:
+    """Columns and values of the history row of a change to the row `alias` returned."""
+    columns = {f.column: f"{alias}.{f.column}" for f in model._meta.concrete_fields if not f.generated}
+    columns |= {"history_date": "now()", "history_type": "'~'", "history_user_id": str(user_id), **given}
+    return column_defaults(model.history.model, columns)
+
+
+def _floor_referrals(user_id: int, count: int) -> list:
+    """`count` new routine referrals awaiting triage, their triage review running and
+    watched, written as intake writes them (benchdb.referral_floor_statement) and
+    committed before any timing: the decision floor triages these, so the referrals the
+    run measures, and those a later run measures, are left as they were. Each run leaves
+    them behind, awaiting booking; one left awaiting triage by a run cut short is used by
+    the next."""
+    import json
+    import uuid
+
+    from benchdb import iso, referral_floor_statement
+    from django.db import connection
+
+    from cap.models import Referral, ReferralStatus
+    from triage.models import TargetDefinition
+
+    review = TargetDefinition.objects.get(code="triage_review").pk
+    mine = Referral.objects.filter(referrer_name=FLOOR_REFERRER, status=ReferralStatus.AWAITING_TRIAGE)
+    with connection.cursor() as cursor:
+        for _ in range(max(0, count - mine.count())):
+            now = time.time()
+            targets = [{"definition": review, "started": iso(now), "due": iso(now + 86400),
+                        "at_risk": iso(now + 64800), "provisional": False}]
+            cursor.execute(referral_floor_statement(user_id, channel="written", urgency="routine"), {
+                "given": "Alex", "family": f"Floor{uuid.uuid4().hex[:12]}", "born": "1990-01-01",
+                "postcode": "LE1 6TP", "authored": iso(now), "referrer": FLOOR_REFERRER,
+                "reason": "Low mood for months; not sleeping; finding work hard.",
+                "targets": json.dumps(targets)})
+    return list(mine.order_by("pk")[:count])
+
+
+def decision_floor(clinician) -> list[float]:
+    """The floor of triage_decision_record for the decision measure_decisions records (a
+    routine assessment in the adult stream): one statement, its own transaction (commit
+    included, so the write is as durable as the service's), of these parts, each writing
+    a row the decision leaves behind, so none can be left out:
+
+    - the UPDATE of the referral to awaiting booking (booked when it has a booking kept),
+      with its next due instant, the earliest of its running targets once the triage
+      review is met and the two new ones run. It is the check too: only while the referral
+      awaits triage and no other clinician's claim is live, and the row lock it takes is
+      the service's lock_referral; every other part writes only through what it returns;
+    - the referral's history row, with the transition's reason;
+    - the INSERT of the decision and its history row;
+    - the triage review target met (and the urgent response and sender's call-back
+      targets, were they running), with their history rows, and the watcher's rows of
+      the met targets deleted;
+    - the INSERT of the booking and routine assessment targets, their history rows and
+      the watcher's first alerts;
+    - the DELETE of the referral's claim.
+
+    As benchdb.referral_floor_statement does, it is given the new targets' due and
+    at-risk instants (worked out from the definitions and the closure days before the
+    timing): a computation, not a read the decision needs. It writes real rows, committed,
+    to referrals made for it (_floor_referrals) after the service's samples, so it changes
+    nothing measure_decisions or a later run measures. The provisional targets the service
+    stops do not exist on these referrals, as on those measured, so it writes none."""
+    import json
+
+    from benchdb import floor_times
+
+    from cap.models import Referral
+    from cap.models import ReferralStatus as S
+    from cap.referral_status import TRANSITIONS
+    from scheduling.models import Booking, BookingStatus
+    from triage import clock, services
+    from triage.models import AlertSchedule, TargetDefinition, TriageClaim, TriageDecision, WaitTarget
+
+    referrals = _floor_referrals(clinician.pk, WARM_UP + DECISION_SAMPLES)
+    definitions = {d.code: d for d in TargetDefinition.objects.all()}
+    calendar = services.business_calendar()
+
+    def targets(referral) -> str:
+        starts = [(definitions[code], getattr(referral, field))
+                  for code, field in services.ASSESSMENT_TARGETS["routine"]]
+        runs = []
+        for definition, start in starts:
+            due = clock.due_at(start, definition.clock, definition.amount, calendar)
+            at_risk = definition.at_risk_at(start, due)
+            runs.append({"definition": definition.pk, "started": start.isoformat(), "due": due.isoformat(),
+                         "at_risk": at_risk.isoformat() if at_risk else None, "provisional": False})
+        return json.dumps(runs)
+
+    user = clinician.pk
+    tables = {"referrals": Referral._meta.db_table, "targets": WaitTarget._meta.db_table,
+              "bookings": Booking._meta.db_table, "claims": TriageClaim._meta.db_table,
+              "schedule": AlertSchedule._meta.db_table, "decisions": TriageDecision._meta.db_table}
+
+    def insert(model, given: dict) -> tuple[str, str]:
+        columns, values = column_defaults(model, given)
+        return ", ".join(columns), ", ".join(values)
+
+    def history(model, alias: str, **given: str) -> str:
+        columns, values = _history_of(model, alias, user, **given)
+        return (f"INSERT INTO {model.history.model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+                f"SELECT {', '.join(values)} FROM {alias}")
+
+    reasons = {to: TRANSITIONS[(S.AWAITING_TRIAGE, to)] for to in (S.AWAITING_BOOKING, S.BOOKED)}
+    decision = insert(TriageDecision, {
+        "referral_id": "referral.id", "urgency": "'routine'",
+        "suggested_urgency": "referral.suggested_urgency",
+        "urgency_overridden": "referral.suggested_urgency NOT IN ('', 'routine')",
+        "outcome": "'assessment'", "stream": "'AMH'", "rationale": "%(rationale)s",
+        "target_timescale": f"'{services.DEFAULT_TIMESCALES['routine']}'", "decided_by_id": str(user),
+        "decided_at": "now()"})
+    target = insert(WaitTarget, {"referral_id": "referral.id", "definition_id": "d.definition",
+                                 "started_at": "d.started", "due_at": "d.due", "at_risk_at": "d.at_risk",
+                                 "provisional": "d.provisional"})
+    # Every name here is a model's table or column; the values are parameters.
+    statement = f"""
+        WITH referral AS (
+            UPDATE {tables["referrals"]} AS r
+               SET status = CASE WHEN kept.booked THEN 'booked' ELSE 'awaiting_booking' END,
+                   next_due_at = (SELECT min(due) FROM (
+                       SELECT t.due_at FROM {tables["targets"]} t
+                        WHERE t.referral_id = r.id AND t.met_at IS NULL AND t.cancelled_at IS NULL
+                          AND t.definition_id <> ALL(%(met)s)
+                       UNION ALL
+                       SELECT (d->>'due')::timestamptz FROM jsonb_array_elements(%(targets)s::jsonb) d
+                   ) AS running(due))
+              FROM (SELECT EXISTS (SELECT 1 FROM {tables["bookings"]} WHERE referral_id = %(referral)s
+                                      AND status = %(booked)s) AS booked) AS kept
+             WHERE r.id = %(referral)s AND r.status = 'awaiting_triage'
+               AND NOT EXISTS (SELECT 1 FROM {tables["claims"]} c WHERE c.referral_id = r.id
+                                  AND c.clinician_id <> {user} AND c.expires_at > now())
+            RETURNING r.*, kept.booked
+        ), referral_history AS ({history(Referral, "referral", history_change_reason=(
+            "CASE WHEN referral.booked THEN %(to_booked)s ELSE %(to_booking)s END"))}
+        ), decision AS (
+            INSERT INTO {tables["decisions"]} ({decision[0]}) SELECT {decision[1]} FROM referral RETURNING *
+        ), decision_history AS ({history(TriageDecision, "decision", history_type="'+'")}
+        ), met AS (
+            UPDATE {tables["targets"]} AS t SET met_at = now() FROM referral
+             WHERE t.referral_id = referral.id AND t.definition_id = ANY(%(met)s)
+               AND t.met_at IS NULL AND t.cancelled_at IS NULL
+            RETURNING t.*
+        ), met_history AS ({history(WaitTarget, "met")}
+        ), unwatched AS (
+            DELETE FROM {tables["schedule"]} s USING met WHERE s.target_id = met.id
+        ), started AS (
+            INSERT INTO {tables["targets"]} ({target[0]}) SELECT {target[1]}
+              FROM referral, jsonb_to_recordset(%(targets)s::jsonb)
+                AS d(definition bigint, started timestamptz, due timestamptz, at_risk timestamptz,
+                     provisional boolean)
+            RETURNING *
+        ), started_history AS ({history(WaitTarget, "started", history_type="'+'")}
+        ), watched AS (
+            INSERT INTO {tables["schedule"]} (target_id, next_alert_at)
+            SELECT id, coalesce(at_risk_at, due_at) FROM started
+        )
+        DELETE FROM {tables["claims"]} c USING referral WHERE c.referral_id = referral.id
+    """  # noqa: S608
+    met = [definitions[code].pk for code in ("triage_review", services.URGENT_RESPONSE,
+                                              services.REFERRER_CALLBACK) if code in definitions]
+    params = [{"referral": r.pk, "met": met, "targets": targets(r), "booked": BookingStatus.BOOKED,
+               "rationale": "Benchmark: routine adult assessment.",
+               "to_booking": reasons[S.AWAITING_BOOKING], "to_booked": reasons[S.BOOKED]}
+              for r in referrals]
+    times = floor_times(statement, params, warm_up=WARM_UP)
+    decided = TriageDecision.objects.filter(referral__in=referrals, decided_by=clinician).count()
+    assert decided == len(referrals), (decided, len(referrals))  # every statement wrote its rows
+    return times
 
 
 def sizes() -> dict:
