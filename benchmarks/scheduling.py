@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from benchdb import Figures, setup_django
+from benchdb import Figures, _history, column_defaults, setup_django
 
 FIGURES = Figures("scheduling")  # what main prints, written as JSON too
 
@@ -42,6 +42,7 @@ ROOMS = 4
 FULL_SHARE = 0.70
 WEEKS = 6
 SEED = 20261123
+WARM_UP = 5  # floor runs not counted
 
 
 
@@ -133,10 +134,14 @@ def free_previous_run() -> None:
     """Free what earlier runs booked, so every run sees the same 70%-full diaries."""
     from django.db import transaction
 
+    from messaging.models import AppointmentQuestions, Message, Reply
     from scheduling.models import Booking, DiaryEntry
 
     with transaction.atomic():
         runs = Booking.objects.exclude(referral__reference="BENCH-FILLER")
+        # What a booking queued (its confirmation and reminders) protects it from deletion.
+        for model in (Message, Reply, AppointmentQuestions):
+            model.objects.filter(booking__in=runs).delete()
         DiaryEntry.objects.filter(booking__in=runs).delete()
         runs.update(rebooked_from=None)
         runs.delete()
@@ -170,13 +175,15 @@ def measure_first_ten(referrals) -> tuple[str, int]:
     """The first 10 options whatever the target (the search runs on until it has 10)."""
     from scheduling import options as finder
 
-    samples, found = [], 0
+    samples, found, searches = [], 0, []
     for referral in referrals:
         start = time.perf_counter()
         search = finder.options_find(finder.plan_for(referral), limit=10, past_target=True)
         samples.append(time.perf_counter() - start)
         found += len(search.options)
-    return FIGURES.timed("first 10 options", samples), found // len(referrals)
+        searches.append(search)
+    floor = options_floor(searches)
+    return FIGURES.timed("first 10 options", samples, floor=floor), found // len(referrals)
 
 
 def measure_options_page(referrals) -> tuple[str, int]:
@@ -184,16 +191,18 @@ def measure_options_page(referrals) -> tuple[str, int]:
     first one after it (and the referral onto the slot issues list)."""
     from scheduling import services
 
-    samples, found = [], 0
+    samples, found, searches = [], 0, []
     for referral in referrals:
         start = time.perf_counter()
         search = services.options_for(referral=referral)
         samples.append(time.perf_counter() - start)
         found += len(search.options)
-    return FIGURES.timed("services.options_for", samples), found // len(referrals)
+        searches.append(search)
+    floor = options_floor(searches)
+    return FIGURES.timed("services.options_for", samples, floor=floor), found // len(referrals)
 
 
-def measure_bookings(referrals) -> str:
+def measure_bookings(referrals) -> list[float]:
     from django.contrib.auth.models import User
 
     from scheduling import services
@@ -205,7 +214,184 @@ def measure_bookings(referrals) -> str:
         start = time.perf_counter()
         services.booking_create(actor=admin, referral=referral, option_id=option.id)
         samples.append(time.perf_counter() - start)
-    return FIGURES.timed("book the first option", samples)
+    return samples
+
+
+# --- Floors: the minimal SQL that gives an operation's result ------------------------------
+
+# Everything an option finder must read for a team's diaries in a window, in one statement:
+# the working patterns of the team's practitioners who can take a role; their live diary
+# entries and the team's rooms' (not those of a hold that ran out), their leave and other
+# commitments, all in the window; and the person's unavailable times.
+OPTIONS_READ = """
+    WITH members AS (
+        SELECT m.practitioner_id AS id FROM scheduling_practitioner_teams AS m
+          JOIN scheduling_practitioner AS p ON p.id = m.practitioner_id
+         WHERE m.team_id = %(team)s AND p.discipline_id = ANY(%(disciplines)s)
+    ), rooms AS (
+        SELECT clinicroom_id AS id FROM scheduling_clinicroom_teams WHERE team_id = %(team)s
+    )
+    SELECT w.practitioner_id, NULL::bigint, w.weekday, w.starts, w.ends, NULL::timestamptz, NULL::timestamptz
+      FROM scheduling_workingpattern AS w WHERE w.practitioner_id IN (SELECT id FROM members)
+    UNION ALL
+    SELECT e.practitioner_id, e.room_id, NULL, NULL, NULL, e.starts_at, e.ends_at
+      FROM scheduling_diaryentry AS e JOIN scheduling_booking AS b ON b.id = e.booking_id
+     WHERE e.live AND e.starts_at < %(end)s AND e.ends_at > %(start)s
+       AND (e.practitioner_id IN (SELECT id FROM members) OR e.room_id IN (SELECT id FROM rooms))
+       AND NOT (b.status = 'held' AND b.held_until <= now())
+    UNION ALL
+    SELECT x.practitioner_id, NULL, NULL, NULL, NULL, x.starts_at, x.ends_at
+      FROM scheduling_diaryexception AS x
+     WHERE x.starts_at < %(end)s AND x.ends_at > %(start)s AND x.practitioner_id IN (SELECT id FROM members)
+    UNION ALL
+    SELECT NULL, NULL, u.weekday, u.starts, u.ends, NULL, NULL
+      FROM scheduling_personunavailability AS u WHERE u.referral_id = %(referral)s
+"""
+
+
+def options_floor(searches) -> list[float]:
+    """The floor of an option search: the reads any option finder must make, and no more,
+    as one statement (OPTIONS_READ) for each search timed, over the window that search
+    needed: from the earliest time it may offer (MIN_NOTICE from now) to the end of the
+    day of its last option (nothing earlier may be left unread, and nothing later is
+    needed), or, when it found none, the days it read. Only the reads: finding the gaps
+    in the diaries is computation, so the ratio includes the search itself, and the plan
+    (the triage decision and the template's roles and steps, a few small rows) is left
+    out as well. The first WARM_UP statements are not counted."""
+    from django.utils import timezone
+
+    from scheduling import options as finder
+
+    params = []
+    for search in searches:
+        plan = search.plan
+        start = timezone.now() + finder.MIN_NOTICE
+        if search.options:
+            last = search.options[-1].starts_at.astimezone(finder.LONDON).date() + timedelta(days=1)
+            end = finder._instant(last, 0)
+        else:
+            end = finder._instant(search.availability.loaded[1], 0)
+        params.append({"team": plan.team.pk, "referral": plan.referral.pk, "start": start, "end": end,
+                       "disciplines": sorted({d for r in plan.roles for d in r.discipline_ids})})
+    return fetched_times(OPTIONS_READ, params[:WARM_UP] + params)
+
+
+def fetched_times(statement: str, params: list[dict]) -> list[float]:
+    """As benchdb.floor_times, with the rows fetched (as the finder reads them)."""
+    from django.db import connection
+
+    times = []
+    with connection.cursor() as cursor:
+        for n, values in enumerate(params):
+            start = time.perf_counter()
+            cursor.execute(statement, values)
+            cursor.fetchall()
+            if n >= WARM_UP:
+                times.append(time.perf_counter() - start)
+    return times
+
+
+def booking_floor_statement(user_id: int) -> str:
+    """The writes a booking cannot do without, in one statement (so one transaction, in
+    autocommit; its commit is the only other round trip): lock the referral (FOR UPDATE)
+    and check it still waits for a booking; check none of the practitioners has leave or
+    another commitment over the assessment; INSERT the booking and its history row; INSERT
+    its diary entries, every practitioner's for each step and the room's, whose exclusion
+    constraints check the time is still free in every diary (as they do for the service);
+    UPDATE the referral's status to booked, with its history row. Parameters: referral,
+    template, team, room, setting, starts, first, ends, interpreter, practitioners (ids),
+    entries (JSON: practitioner, room, step, role, by_phone, starts, ends). What the
+    service does beside these (the wait targets met, the slot issue resolved, the
+    confirmation and reminders queued, re-reading the plan and the option's day) is in
+    the ratio."""
+    from cap.models import Referral
+    from scheduling.models import Booking, DiaryEntry
+
+    def insert(model, given: dict) -> tuple[str, str]:
+        columns, values = column_defaults(model, given)
+        return ", ".join(columns), ", ".join(values)
+
+    booking = insert(Booking, {
+        "referral_id": "referral.id", "kind": "'structured'", "template_id": "%(template)s",
+        "team_id": "%(team)s", "room_id": "%(room)s", "setting": "%(setting)s",
+        "starts_at": "%(starts)s", "first_entry_at": "%(first)s", "ends_at": "%(ends)s",
+        "status": "'booked'", "booked_by_id": str(user_id), "created_at": "now()", "booked_at": "now()",
+        "interpreter_needed": "%(interpreter)s"})
+    entry = insert(DiaryEntry, {
+        "booking_id": "booking.id", "practitioner_id": "e.practitioner", "room_id": "e.room",
+        "step": "e.step", "role": "e.role", "by_phone": "e.by_phone", "starts_at": "e.starts",
+        "ends_at": "e.ends", "live": "TRUE"})
+    booking_history = _history(Booking, "booking", user_id)
+    referral_history = _history(Referral, "changed", user_id)
+    referral_history[1][referral_history[0].index('"history_change_reason"')] = "'Assessment booked'"
+    return f"""
+        WITH referral AS (
+            SELECT id FROM cap_referral WHERE id = %(referral)s AND status = 'awaiting_booking' FOR UPDATE
+        ), booking AS (
+            INSERT INTO scheduling_booking ({booking[0]}) SELECT {booking[1]} FROM referral
+             WHERE NOT EXISTS (SELECT 1 FROM scheduling_diaryexception AS x
+                                WHERE x.practitioner_id = ANY(%(practitioners)s)
+                                  AND x.starts_at < %(ends)s AND x.ends_at > %(first)s)
+            RETURNING *
+        ), booking_history AS (
+            INSERT INTO scheduling_historicalbooking ({", ".join(booking_history[0])})
+            SELECT {", ".join(booking_history[1])} FROM booking
+        ), entries AS (
+            INSERT INTO scheduling_diaryentry ({entry[0]}) SELECT {entry[1]}
+              FROM booking, jsonb_to_recordset(%(entries)s::jsonb)
+                AS e(practitioner bigint, room bigint, step text, role text, by_phone boolean,
+                     starts timestamptz, ends timestamptz)
+        ), changed AS (
+            UPDATE cap_referral AS r SET status = 'booked' FROM booking WHERE r.id = booking.referral_id
+            RETURNING r.*
+        )
+        INSERT INTO cap_historicalreferral ({", ".join(referral_history[0])})
+        SELECT {", ".join(referral_history[1])} FROM changed"""  # noqa: S608
+
+
+def booking_floor(referrals) -> list[float]:
+    """The floor of booking the first option (booking_floor_statement), on real rows of the
+    same shape: referrals of their own, triaged as the measured ones were and not otherwise
+    used, each booked into the first option found for it after the one before was booked
+    (as the measured bookings are; the search not timed), each statement in autocommit,
+    the rows committed and freed with the rest by the next run. Run after the race, so the
+    race finds the diaries as it did before floors were measured. The first WARM_UP are
+    not counted; each statement is checked to have booked its referral."""
+    import json
+
+    from django.contrib.auth.models import User
+    from django.db import connection
+
+    from adjustments import selectors as adjustment_selectors
+    from cap.models import Referral
+    from scheduling import services
+
+    admin = User.objects.get(username="bench.admin")
+    statement = booking_floor_statement(admin.pk)
+    times = []
+    with connection.cursor() as cursor:
+        for n, referral in enumerate(referrals):
+            search = services.options_for(referral=referral)  # after the last one booked, as measured
+            option = search.options[0]
+            entries = search.entries(option)
+            params = {
+                "referral": referral.pk, "template": option.template_id, "team": option.team_id,
+                "room": option.room_id, "setting": option.setting, "starts": option.starts_at,
+                "first": min(e.starts_at for e in entries), "ends": max(e.ends_at for e in entries),
+                "interpreter": adjustment_selectors.interpreter_needed(referral.service_user),
+                "practitioners": sorted({e.practitioner.pk for e in entries if e.practitioner}),
+                "entries": json.dumps([{
+                    "practitioner": e.practitioner.pk if e.practitioner else None,
+                    "room": e.room.pk if e.room else None, "step": e.step, "role": e.role,
+                    "by_phone": e.by_phone, "starts": e.starts_at.isoformat(), "ends": e.ends_at.isoformat()}
+                    for e in entries])}
+            start = time.perf_counter()
+            cursor.execute(statement, params)
+            if n >= WARM_UP:
+                times.append(time.perf_counter() - start)
+    booked = Referral.objects.filter(pk__in=[r.pk for r in referrals], status="booked").count()
+    assert booked == len(referrals), (booked, len(referrals))
+    return times
 
 
 def race(referrals, contested: int = 20, attempts_each: int = 10) -> dict:
@@ -286,14 +472,16 @@ def main() -> None:
     taken = DiaryEntry.objects.filter(live=True, practitioner__teams=team).aggregate(n=Count("id"))["n"]
     print(f"Team: {team.practitioners.count()} practitioners, {team.rooms.count()} clinic rooms, "
           f"{taken:,} diary entries (70% of working time over {WEEKS} weeks)")
-    referrals = triaged_referrals(samples + 50 + 200)
+    referrals = triaged_referrals(samples + 50 + 200 + WARM_UP + 50)
     stats, found = measure_first_ten(referrals[:samples])
     print(f"First 10 options, default clinic template (N={samples}):     {stats}   ({found} options each)")
     stats, found = measure_options_page(referrals[:samples])
     print(f"services.options_for, as the page and API (N={samples}):     {stats}   ({found} options each)")
+    bookings = measure_bookings(referrals[samples:samples + 50])
+    result = race(referrals[samples + 50:samples + 250])
+    floor = booking_floor(referrals[samples + 250:])
     print(f"Book the first option (N=50):                            "
-          f"{measure_bookings(referrals[samples:samples + 50])}")
-    result = race(referrals[samples + 50:])
+          f"{FIGURES.timed('book the first option', bookings, floor=floor)}")
     print(f"Race: {result['attempts']} concurrent attempts on {result['options']} contested options "
           f"from 20 threads: {result['booked']} booked, {result['refused']} refused, "
           f"{result['errors']} errors; double bookings: {result['double_bookings']}")
