@@ -4,6 +4,12 @@ received across five years.
 
     make bench-monitoring
     bash bin/bench benchmarks/monitoring.py --quick   # 60,000 referrals, to check the script
+    bash bin/bench benchmarks/monitoring.py --referrals 10000000   # how cost grows
+
+With --referrals N the newest 1,000,000 are open as at 3,000,000 and the rest closed
+history, in a database of its own (`cap_bench_monitoring_N`), figures to
+.local/bench/monitoring-N.json; `bin/bench --compare .local/bench/monitoring.json
+.local/bench/monitoring-10000000.json` prints the two side by side.
 
 Runs against its own database, `cap_bench_monitoring`, on the server DATABASE_URL names
 (created and migrated if missing). Referrals are loaded with set-based SQL in chunks of
@@ -56,7 +62,7 @@ def _chunk_sql(chunk: int, total: int, user_id: int, definitions: dict) -> str:
     from triage.models import TriageDecision
 
     first = chunk * CHUNK + 1
-    open_from = total - total // 3 + 1  # the newest third is open
+    open_from = total - open_count(total) + 1  # the newest are open
     person_columns, person_values = column_defaults(ServiceUser, {
         "given_name": "'Sam'", "family_name": "'Benchmark'",
         "date_of_birth": f"date '1950-01-01' + floor({uniform('g.i', 2)} * 20000)::int",
@@ -119,6 +125,13 @@ def _chunk_sql(chunk: int, total: int, user_id: int, definitions: dict) -> str:
                received_at + interval '1 day' * (5 + 40 * {uniform('id', 24)})
           FROM decided WHERE outcome = 'assessment'
     """  # noqa: S608 (every value is made here)
+
+
+def open_count(total: int) -> int:
+    """How many of `total` referrals are open: the newest third, and no more than a third
+    of FULL, so a larger table holds more closed history, not more open referrals (what
+    comes due is the same)."""
+    return min(total // 3, FULL // 3)
 
 
 def _manager():
@@ -451,11 +464,20 @@ def performance_page_floor(filters: list) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="60,000 referrals, to check the script")
+    parser.add_argument("--referrals", type=int, default=FULL, metavar="N",
+                        help=f"N referrals, a multiple of {CHUNK:,} (default {FULL:,}); the newest "
+                             f"{FULL // 3:,} open at most, in a database of their own")
     args = parser.parse_args()
-    # The quick data are spread differently (five years over fewer referrals): their own database.
-    setup_django(BENCH_DB + ("_quick" if args.quick else ""))
-    total = QUICK if args.quick else FULL
-    print(f"Loading up to {total:,} referrals into {BENCH_DB} (skipped if present)...", flush=True)
+    if args.referrals < FULL or args.referrals % CHUNK:
+        parser.error(f"--referrals must be {FULL:,} or more, a multiple of {CHUNK:,}")
+    total = QUICK if args.quick else args.referrals
+    # The quick data and other sizes are spread differently (five years over more or fewer
+    # referrals): each its own database.
+    database = BENCH_DB + ("_quick" if args.quick else "" if total == FULL else f"_{total}")
+    if total != FULL and not args.quick:
+        FIGURES.name = f"monitoring-{total}"
+    setup_django(database)
+    print(f"Loading up to {total:,} referrals into {database} (skipped if present)...", flush=True)
     fresh = load(total)
     from django.db import connection
 

@@ -4,6 +4,13 @@
     set -a && . .local/run/services.env && set +a
     .venv/bin/python benchmarks/triage.py            # 1,000,000 referrals
     .venv/bin/python benchmarks/triage.py --quick    # 20,000, to check the script works
+    bash bin/bench benchmarks/triage.py --referrals 10000000   # how cost grows: 10,000,000
+
+With --referrals N (a multiple of 1,000,000) the first 1,000,000 are loaded as always and
+every later one is closed history (ten years' referrals, their targets met), in a database
+of its own (`cap_bench_triage_N`), figures to .local/bench/triage-N.json: the same open
+referrals under ten times the stored ones. `bin/bench --compare .local/bench/triage.json
+.local/bench/triage-10000000.json` prints the two side by side.
 
 Runs against its own database, `cap_bench_triage`, on the server DATABASE_URL names
 (created and migrated if missing), never against the database itself. Referrals are
@@ -18,6 +25,8 @@ flagged urgent, 1 in 20 is for the eating disorders queue and 1 in 33 for the nu
 home in-reach queue, and 1 in 20 is claimed. 1,000 are decided urgent and wait for
 their 24-hour assessment. The other open referrals are awaiting booking or booked,
 and the closed ones have met their targets.
+
+The managers' wait dashboard (GET /dashboard/) is timed too, as a manager.
 
 Times are server time in-process (Django's test client, no network), measured with
 time.perf_counter around each request or service call. Each run records 200
@@ -41,7 +50,10 @@ FULL, QUICK = 1_000_000, 20_000
 CHUNK = 20_000  # referrals per transaction
 PEOPLE_PER_CHUNK = 14_000  # about 1.4 referrals per person
 PAGE_SAMPLES, DECISION_SAMPLES, WARM_UP = 100, 200, 10
-CLINICIAN, COLLEAGUE = "bench.triage", "bench.colleague"
+CLINICIAN, COLLEAGUE, MANAGER = "bench.triage", "bench.colleague", "bench.manager"
+QUEUE_PAGES = ["/triage/urgent/", "/triage/non-urgent/", "/triage/queues/eating-disorders/",
+               "/triage/queues/nursing-home-in-reach/", "/triage/"]
+DASHBOARD = "/dashboard/"  # the managers' live wait dashboard
 
 
 # --- Loading -------------------------------------------------------------------------
@@ -56,6 +68,18 @@ def _status(u: str) -> str:
             f"WHEN {u} < 0.021 THEN 'awaiting_urgent_assessment' "
             f"WHEN {u} < 0.060 THEN 'awaiting_booking' WHEN {u} < 0.100 THEN 'booked' "
             f"WHEN {u} < 0.200 THEN 'routed' WHEN {u} < 0.300 THEN 'assessed' ELSE 'closed' END")
+
+
+def _reference(i: str) -> str:
+    """The SQL of referral number `i`'s reference: BTR- and seven digits at least (eight
+    at 10,000,000), as `f"BTR-{n:07d}"` spells it."""
+    return f"'BTR-' || lpad({i}::text, greatest(7, length({i}::text)), '0')"
+
+
+def _history_chunk(chunk: int) -> bool:
+    """Past the first FULL referrals every chunk is closed history: a larger table holds
+    more of the past, and the same open referrals (what is due and shown)."""
+    return chunk >= FULL // CHUNK
 
 
 def _chunk_sql(chunk: int, system_user_id: int, definitions: dict) -> str:
@@ -79,7 +103,7 @@ def _chunk_sql(chunk: int, system_user_id: int, definitions: dict) -> str:
                 f"ELSE now() - interval '90 days' - {uniform('g.i', 12)} * interval '3560 days' END")
     waiting = "r.status = 'awaiting_triage'"
     referral_columns, referral_values = column_defaults(Referral, {
-        "reference": f"'BTR-' || lpad({i}::text, 7, '0')",
+        "reference": _reference(i),
         "service_user_id": "people.id",
         "channel": (f"CASE WHEN {uniform(i, 13)} < 0.7 THEN 'written' "
                     f"WHEN {uniform(i, 13)} < 0.9 THEN 'phone' ELSE 'online' END"),
@@ -106,7 +130,7 @@ def _chunk_sql(chunk: int, system_user_id: int, definitions: dict) -> str:
         ), numbered AS (
             SELECT id, row_number() OVER (ORDER BY id) AS n FROM people
         ), g AS (
-            SELECT i, {_status(uniform('i', 11))} AS status,
+            SELECT i, {"'closed'" if _history_chunk(chunk) else _status(uniform('i', 11))} AS status,
                    now() - interval '7 days' + {uniform('i', 16)} * interval '8 days' AS triage_due
             FROM generate_series({first}, {first + CHUNK - 1}) AS i
         ), r AS (
@@ -147,6 +171,15 @@ def _users():
     return clinician, colleague
 
 
+def _manager():
+    from django.contrib.auth.models import Group, User
+
+    manager, _ = User.objects.get_or_create(username=MANAGER, defaults={
+        "first_name": "Bench", "last_name": "Manager"})
+    manager.groups.set(Group.objects.filter(name="Manager"))
+    return manager
+
+
 def load(total: int) -> None:
     from django.db import connection, transaction
 
@@ -163,14 +196,15 @@ def load(total: int) -> None:
             if cursor.fetchone():
                 continue
             cursor.execute(_chunk_sql(chunk, colleague.pk, definitions))
-            # What triage.services.next_due_refresh keeps, set-based for the chunk.
-            cursor.execute("""
-                UPDATE cap_referral AS r SET next_due_at = t.due
-                FROM (SELECT w.referral_id, min(w.due_at) AS due FROM triage_waittarget AS w
-                      JOIN cap_referral AS c ON c.id = w.referral_id
-                      WHERE w.met_at IS NULL AND w.cancelled_at IS NULL
-                        AND c.reference BETWEEN %s AND %s GROUP BY w.referral_id) AS t
-                WHERE r.id = t.referral_id""", [f"BTR-{chunk * CHUNK + 1:07d}", last])
+            if not _history_chunk(chunk):  # closed history has nothing due
+                # What triage.services.next_due_refresh keeps, set-based for the chunk.
+                cursor.execute("""
+                    UPDATE cap_referral AS r SET next_due_at = t.due
+                    FROM (SELECT w.referral_id, min(w.due_at) AS due FROM triage_waittarget AS w
+                          JOIN cap_referral AS c ON c.id = w.referral_id
+                          WHERE w.met_at IS NULL AND w.cancelled_at IS NULL
+                            AND c.reference BETWEEN %s AND %s GROUP BY w.referral_id) AS t
+                    WHERE r.id = t.referral_id""", [f"BTR-{chunk * CHUNK + 1:07d}", last])
         loaded += 1
         print(f"  chunk {chunk + 1}/{total // CHUNK} loaded "
               f"({time.perf_counter() - started:.0f} s)", flush=True)
@@ -187,13 +221,15 @@ def load(total: int) -> None:
 
 
 
-def measure_pages(clinician) -> list[tuple[str, str, int, int]]:
+def measure_pages(clinician, manager) -> list[tuple[str, str, int, int]]:
+    """The queue pages and the worklist as the clinician, then the wait dashboard as a
+    manager (its floor is not written yet: it reads a dozen figures)."""
     from django.db import connection
 
-    client = signed_in_client(clinician)
+    clients = {clinician: signed_in_client(clinician), manager: signed_in_client(manager)}
     results = []
-    for url in ["/triage/urgent/", "/triage/non-urgent/", "/triage/queues/eating-disorders/",
-                "/triage/queues/nursing-home-in-reach/", "/triage/"]:
+    for url, user in [*((url, clinician) for url in QUEUE_PAGES), (DASHBOARD, manager)]:
+        client = clients[user]
         for _ in range(WARM_UP):
             client.get(url, secure=True)
         queries = []
@@ -526,18 +562,27 @@ def sizes() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="20,000 referrals, to check the script")
+    parser.add_argument("--referrals", type=int, default=FULL, metavar="N",
+                        help=f"N referrals, a multiple of {FULL:,} (default {FULL:,}): past the first "
+                             f"{FULL:,} all closed, in a database of their own")
     args = parser.parse_args()
-    setup_django(BENCH_DB)
-    total = QUICK if args.quick else FULL
-    print(f"Loading up to {total:,} referrals into {BENCH_DB} (skipped if present)...", flush=True)
+    if args.referrals < FULL or args.referrals % FULL:
+        parser.error(f"--referrals must be a multiple of {FULL:,}")
+    total = QUICK if args.quick else args.referrals
+    database = BENCH_DB if total <= FULL else f"{BENCH_DB}_{total}"
+    if total > FULL:
+        FIGURES.name = f"triage-{total}"
+    setup_django(database)
+    print(f"Loading up to {total:,} referrals into {database} (skipped if present)...", flush=True)
     load(total)
     clinician, _ = _users()
+    manager = _manager()
     size = sizes()
     print(f"Data: {size['referrals']:,} referrals, {size['open']:,} open, "
           f"{size['awaiting_triage']:,} awaiting triage, "
           f"{size['awaiting_urgent_assessment']:,} awaiting urgent assessment")
     print(f"Queue pages (N={PAGE_SAMPLES} each, server time via django.test.Client):")
-    for url, stats, queries, rows in measure_pages(clinician):
+    for url, stats, queries, rows in measure_pages(clinician, manager):
         print(f"  {url:40} {stats}   {queries} queries, {rows} rows")
     print(f"Record a triage decision (N={DECISION_SAMPLES} referrals, "
           f"triage.services.triage_decision_record):")
