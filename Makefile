@@ -1,4 +1,4 @@
-.PHONY: run test lint typecheck bench-bars bench-load bench-intake bench-triage bench-directory bench-scheduling bench-monitoring
+.PHONY: run test lint typecheck bench-bars bench-load bench-intake bench-triage bench-directory bench-scheduling bench-monitoring bench-scale
 
 run:  ## Start the whole system on embedded defaults, with demo data
 	bash bin/run
@@ -15,7 +15,7 @@ typecheck:  ## mypy over core/ and every app's services and selectors
 bench-intake:  ## POST /api/v1/referrals/ and person search at 1,000,000 referrals
 	bash bin/bench benchmarks/intake.py
 
-bench-triage:  ## Queue pages and decisions at 1,000,000 referrals
+bench-triage:  ## Queue pages, the wait dashboard and decisions at 1,000,000 referrals
 	bash bin/bench benchmarks/triage.py
 
 bench-directory:  ## Staff search by need, place and words at 100,000 directory entries
@@ -32,3 +32,11 @@ bench-load:  ## Load over real HTTP: gunicorn, worker and beat driven by locust 
 
 bench-bars:  ## BaRS $process-message: messages a second, p50/p90/p95 and 100 concurrent sends at 1,000,000 referrals
 	bash bin/bench benchmarks/bars.py
+
+bench-scale:  ## How cost grows: queue pages, dashboard and scan at 10,000,000 referrals beside the usual sizes
+	bash bin/bench benchmarks/triage.py
+	bash bin/bench benchmarks/triage.py --referrals 10000000
+	bash bin/bench --compare .local/bench/triage.json .local/bench/triage-10000000.json
+	bash bin/bench benchmarks/monitoring.py
+	bash bin/bench benchmarks/monitoring.py --referrals 10000000
+	bash bin/bench --compare .local/bench/monitoring.json .local/bench/monitoring-10000000.json

@@ -322,6 +322,10 @@ class Referral(models.Model):
             # A queue page is the head of one queue in due order: an index range scan.
             models.Index(fields=["triage_queue", "next_due_at", "received_at"],
                          condition=Q(triage_queue__isnull=False), name="triage_queue_due_idx"),
+            # The wait dashboard counts the open referrals by status, queue and time left:
+            # an index-only scan of the open ones, however many closed ones the table holds.
+            models.Index(fields=["status", "triage_queue", "next_due_at"], include=["id"],
+                         condition=Q(status__in=OPEN_STATUSES), name="open_referral_due_idx"),
         ]
 
     def __str__(self):
