@@ -363,6 +363,10 @@ def measure_decisions(clinician) -> str:
     referrals = list(Referral.objects.filter(status=ReferralStatus.AWAITING_TRIAGE,
                                              claim__isnull=True)
                      .order_by("?")[:DECISION_SAMPLES])
+    if len(referrals) < DECISION_SAMPLES // 2:
+        # Each run decides its samples for real: --quick's few hundred last two runs.
+        raise SystemExit(f"Only {len(referrals)} referrals are left awaiting triage, unclaimed: drop the "
+                         f"database {BENCH_DB} (or its --referrals one) to load afresh.")
     samples = []
     for referral in referrals:
         start = time.perf_counter()
