@@ -6,6 +6,7 @@ import secrets
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,17 +194,25 @@ def referral_floor_statement(user_id: int, *, channel: str, urgency: str, messag
 
 
 def floor_times(statement: str, params: Iterable[dict], *, warm_up: int) -> list[float]:
-    """The time of `statement` run once for each set of `params`, each in autocommit (the
-    statement its own transaction, its commit included), the first `warm_up` not counted."""
+    """The time of `statement` run once for each set of `params` (statement_times)."""
+    return statement_times(((statement, values) for values in params), warm_up=warm_up)
+
+
+def statement_times(statements: Iterable[tuple[str, Any]], *, warm_up: int) -> list[float]:
+    """The time of each (statement, params) in turn, its rows fetched when it returns any
+    (as the code it stands for reads them), each in autocommit (the statement its own
+    transaction, its commit included), the first `warm_up` not counted."""
     import time
 
     from django.db import connection
 
     times = []
     with connection.cursor() as cursor:
-        for n, values in enumerate(params):
+        for n, (statement, values) in enumerate(statements):
             started = time.perf_counter()
             cursor.execute(statement, values)
+            if cursor.description is not None:
+                cursor.fetchall()
             if n >= warm_up:
                 times.append(time.perf_counter() - started)
     return times

@@ -30,7 +30,7 @@ import argparse
 import itertools
 import time
 
-from benchdb import Figures, column_defaults, setup_django, signed_in_client, uniform
+from benchdb import Figures, column_defaults, setup_django, signed_in_client, statement_times, uniform
 
 BENCH_DB = "cap_bench_directory"
 FULL, QUICK = 100_000, 20_000
@@ -325,16 +325,7 @@ def search_floor(fields: dict) -> list[float]:
         assert ids[:len(found.services)] == [s.pk for s in found.services], (case, fields)
         assert len(ids) == len(found.services) + found.more, (case, fields)
     cases = itertools.cycle(SEARCHES)
-    times = []
-    with connection.cursor() as cursor:
-        for n in range(WARM_UP + SAMPLES):
-            statement, params = statements[next(cases)]
-            start = time.perf_counter()
-            cursor.execute(statement, params)
-            cursor.fetchall()
-            if n >= WARM_UP:
-                times.append(time.perf_counter() - start)
-    return times
+    return statement_times((statements[next(cases)] for _ in range(WARM_UP + SAMPLES)), warm_up=WARM_UP)
 
 
 def measure_page() -> tuple[list[float], int]:

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from benchdb import Figures, _history, column_defaults, setup_django
+from benchdb import Figures, _history, column_defaults, setup_django, statement_times
 
 FIGURES = Figures("scheduling")  # what main prints, written as JSON too
 
@@ -273,22 +273,7 @@ def options_floor(searches) -> list[float]:
             end = finder._instant(search.availability.loaded[1], 0)
         params.append({"team": plan.team.pk, "referral": plan.referral.pk, "start": start, "end": end,
                        "disciplines": sorted({d for r in plan.roles for d in r.discipline_ids})})
-    return fetched_times(OPTIONS_READ, params[:WARM_UP] + params)
-
-
-def fetched_times(statement: str, params: list[dict]) -> list[float]:
-    """As benchdb.floor_times, with the rows fetched (as the finder reads them)."""
-    from django.db import connection
-
-    times = []
-    with connection.cursor() as cursor:
-        for n, values in enumerate(params):
-            start = time.perf_counter()
-            cursor.execute(statement, values)
-            cursor.fetchall()
-            if n >= WARM_UP:
-                times.append(time.perf_counter() - start)
-    return times
+    return statement_times([(OPTIONS_READ, p) for p in params[:WARM_UP] + params], warm_up=WARM_UP)
 
 
 def booking_floor_statement(user_id: int) -> str:

@@ -260,7 +260,6 @@ def queue_page_floor(clinician, slug: str) -> list[float] | None:
     clinician, the due target and the flags (the ORM's own statement for the rows, compiled
     once: it is already one statement), and the record-access rows of the people shown.
     None for a page that is not one queue's (the worklist's is worklist_floor)."""
-    from django.db import connection
 
     from triage import selectors, worklists
     from triage.views.queues import QUEUE_LIMIT, QUEUES
@@ -269,20 +268,29 @@ def queue_page_floor(clinician, slug: str) -> list[float] | None:
     if queue is None:
         return None
     page = (selectors.triage_queues([queue.code]).order_by(*worklists.ORDERINGS["due"])[:QUEUE_LIMIT])
-    rows_sql, rows_params = page.query.sql_with_params()
+    count = (f"SELECT count(*) FROM {page.model._meta.db_table} WHERE triage_queue = %s",  # noqa: S608
+             [queue.code])
     shown = [(r.service_user_id, r.pk) for r in page]
+    return _page_floor_times([count, page.query.sql_with_params()], shown=shown, user=clinician,
+                             view=queue.title)
+
+
+def _page_floor_times(statements: list, *, shown: list[tuple[int, int]], user, view: str) -> list[float]:
+    """A page's floor: its statements, each (sql, params) with its rows fetched, then the
+    record-access rows of the people `shown` ((person, referral) pairs) in one INSERT,
+    timed together once a sample, PAGE_SAMPLES after WARM_UP not counted."""
+    from django.db import connection
+
     access = _access_insert()
-    logged = {"user": clinician.pk, "view": queue.title, "people": [p for p, _ in shown],
+    logged = {"user": user.pk, "view": view, "people": [p for p, _ in shown],
               "referrals": [r for _, r in shown]}
     times = []
     for n in range(WARM_UP + PAGE_SAMPLES):
         start = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {page.model._meta.db_table} WHERE triage_queue = %s",  # noqa: S608
-                           [queue.code])
-            cursor.fetchone()
-            cursor.execute(rows_sql, rows_params)
-            cursor.fetchall()
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
             cursor.execute(access, logged)
         if n >= WARM_UP:
             times.append(time.perf_counter() - start)
@@ -322,7 +330,6 @@ def worklist_floor(clinician) -> list[float]:
 
     Signing in (the session and the user) is not counted, as the queue pages' floor does
     not count it: it is every page's, not this one's."""
-    from django.db import connection
 
     from scheduling import selectors as scheduling_selectors
     from scheduling.models import Team
@@ -340,20 +347,7 @@ def worklist_floor(clinician) -> list[float]:
                   reviews.query.sql_with_params()]
     shown = list(dict.fromkeys([(r.service_user_id, r.pk) for r in page]
                                + [(c.referral.service_user_id, c.referral_id) for c in reviews]))
-    logged = {"user": clinician.pk, "view": "triage worklist", "people": [p for p, _ in shown],
-              "referrals": [r for _, r in shown]}
-    access = _access_insert()
-    times = []
-    for n in range(WARM_UP + PAGE_SAMPLES):
-        start = time.perf_counter()
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                cursor.fetchall()
-            cursor.execute(access, logged)
-        if n >= WARM_UP:
-            times.append(time.perf_counter() - start)
-    return times
+    return _page_floor_times(statements, shown=shown, user=clinician, view="triage worklist")
 
 
 def measure_decisions(clinician) -> str:
