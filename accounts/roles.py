@@ -231,10 +231,18 @@ def group_permissions() -> dict[str, frozenset[str]]:
     return {entry.group: entry.permissions for entry in (*ROLES, *QUEUE_GROUPS, *SYSTEM_ROLES)}
 
 
-def roles_of(user) -> list[Role]:
+def group_names(user) -> frozenset[str]:
+    """The names of the groups a person is in, read once for the user object (one request),
+    as Django keeps their permissions: the navigation and the notification count both ask."""
     if not user.is_authenticated:
-        return []
-    names = {group.name for group in user.groups.all()}
+        return frozenset()
+    if not hasattr(user, "_group_names"):
+        user._group_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._group_names
+
+
+def roles_of(user) -> list[Role]:
+    names = group_names(user)
     return [role for role in ROLES if role.group in names]
 
 

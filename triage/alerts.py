@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import group_names
 from cap.models import TriageQueue
 from core.errors import Conflict
 
@@ -267,7 +268,7 @@ def scan_breaches(*, now: datetime | None = None, batch_size: int | None = None,
 
 def queues_of(user) -> list[str]:
     """The queues whose alerts a person is told about: those of the groups they are in."""
-    groups = {g.name for g in user.groups.all()}
+    groups = group_names(user)
     return [queue for queue, group in QUEUE_GROUPS.items() if group in groups]
 
 
