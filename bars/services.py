@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cap.models import Channel, Referral, ReferralStatus
@@ -47,11 +48,14 @@ def message_receive(*, actor: User, message: ReferralMessage, bundle: dict[str, 
     sends at once queue up, so exactly one is received. Locks the message id, then the
     referral an update or cancellation changes."""
     lock_message(f"bars:{message.message_id}")
-    earlier = ReceivedMessage.objects.filter(message_id=message.message_id).first()
-    if earlier is not None:
+    # One read: this message if it came before, and the sender's first about this ServiceRequest.
+    known = list(ReceivedMessage.objects.filter(
+        Q(message_id=message.message_id)
+        | Q(received_by=actor, service_request_id=message.service_request_id)).defer("bundle").order_by("id"))
+    if earlier := next((m for m in known if m.message_id == message.message_id), None):
         raise Duplicate(earlier)
-    first = (ReceivedMessage.objects.filter(received_by=actor, service_request_id=message.service_request_id)
-             .order_by("id").first())
+    first = next((m for m in known if m.received_by_id == actor.pk
+                  and m.service_request_id == message.service_request_id), None)
     try:
         kind: str
         if first is None:

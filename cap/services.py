@@ -131,14 +131,17 @@ def person_match(*, actor: User | None, person: PersonDetails) -> PersonMatch:
         record.family_name = record.family_name or "Unknown"
     _check_identity(record)
     record.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():  # a savepoint: another request may add this NHS number first
-            save_as(record, actor)
-    except IntegrityError:
-        existing = ServiceUser.objects.filter(nhs_number=nhs_number).first() if nhs_number else None
-        if existing is None:
-            raise
-        return PersonMatch(existing, MatchResult.MATCHED_NHS_NUMBER)
+    if not nhs_number:
+        save_as(record, actor)  # no NHS number, nothing another request could add first
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: another request may add this NHS number first
+                save_as(record, actor)
+        except IntegrityError:
+            existing = ServiceUser.objects.filter(nhs_number=nhs_number).first()
+            if existing is None:
+                raise
+            return PersonMatch(existing, MatchResult.MATCHED_NHS_NUMBER)
     result = MatchResult.POSSIBLE_MATCH if candidates else MatchResult.NEW_PERSON
     return PersonMatch(record, result, candidates)
 
@@ -243,7 +246,7 @@ def referral_receive(*, actor: User | None, channel: str, person: PersonDetails,
     if referral.status == ReferralStatus.AWAITING_TRIAGE:
         starts.insert(0, triage_services.TargetStart("triage_review", received_at))
     # Redirected to the children's hub too: the handoff target, and any urgent clock.
-    triage_services.intake_clocks_start(referral=referral, also=starts)
+    triage_services.intake_clocks_start(referral=referral, also=starts, fresh=True)
     # A record made just now has no other referral nor episode to warn of.
     known = match.result == MatchResult.MATCHED_NHS_NUMBER
     warnings = known_to_services_warnings(match.service_user, exclude_id=referral.id) if known else []

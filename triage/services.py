@@ -80,17 +80,21 @@ def target_start(*, referral: Referral, code: str, start: datetime, provisional:
     return targets_start(referral=referral, starts=[TargetStart(code, start, provisional, again, due)])[0]
 
 
-def targets_start(*, referral: Referral, starts: Sequence[TargetStart]) -> list[WaitTarget]:
+def targets_start(*, referral: Referral, starts: Sequence[TargetStart],
+                  fresh: bool = False) -> list[WaitTarget]:
     """Start several targets of one referral at once, each as target_start would (the
     targets a new referral starts at intake): a handful of statements however many there
-    are. Returns each start's target, in order. Expects the referral locked."""
+    are. Returns each start's target, in order. `fresh`: the referral was made in this
+    transaction and has run none of these kinds yet, so its earlier runs are not read.
+    Expects the referral locked."""
     codes = {s.code for s in starts}
     definitions = {d.code: d for d in TargetDefinition.objects.filter(code__in=codes)}
     if missing := codes - definitions.keys():
         raise TargetDefinition.DoesNotExist(f"No target definition {', '.join(sorted(missing))}.")
     runs: dict[str, list[WaitTarget]] = {code: [] for code in codes}
-    for run in (WaitTarget.objects.filter(referral=referral, definition__code__in=codes)
-                .select_related("definition").order_by("-started_at", "-id")):
+    earlier = () if fresh else (WaitTarget.objects.filter(referral=referral, definition__code__in=codes)
+                                .select_related("definition").order_by("-started_at", "-id"))
+    for run in earlier:
         runs[run.definition.code].append(run)
     # Only a working-day clock reads the closure days (a query, on every target started).
     needs_calendar = any(definitions[s.code].clock == clock.BUSINESS for s in starts if s.due is None)
@@ -170,14 +174,15 @@ def intake_urgency(referral: Referral) -> str:
     return next((u for u in URGENCY_ORDER if u in signals), "")
 
 
-def intake_clocks_start(*, referral: Referral, also: Sequence[TargetStart] = ()) -> None:
+def intake_clocks_start(*, referral: Referral, also: Sequence[TargetStart] = (), fresh: bool = False) -> None:
     """Start, from the first contact, the provisional assessment target that the intake's
     urgency signals call for, and the urgent triage response target for a contact on the
     24/7 queue. A referral redirected to the children's hub runs the hub's handoff target
     instead of the response target (the hub, not a CAP clinician, acts next), and keeps
     its provisional assessment target: a child in crisis does not lose the clock.
     Starting them again changes nothing. The targets `also` start with them (a new
-    referral's triage review: one batch of statements for all of them)."""
+    referral's triage review: one batch of statements for all of them). `fresh`: a
+    referral made in this transaction (see targets_start)."""
     code = PROVISIONAL_ASSESSMENT.get(intake_urgency(referral))
     if referral.status == ReferralStatus.REDIRECTED_CHILDREN_HUB:
         _children_hub_handoff_start(referral=referral, urgent=code is not None)
@@ -187,7 +192,7 @@ def intake_clocks_start(*, referral: Referral, also: Sequence[TargetStart] = ())
         if referral.status != ReferralStatus.REDIRECTED_CHILDREN_HUB:
             starts.append(TargetStart(URGENT_RESPONSE, referral.first_contact_at))
     if starts:
-        targets_start(referral=referral, starts=starts)
+        targets_start(referral=referral, starts=starts, fresh=fresh)
 
 
 # --- The children's hub handoff ----------------------------------------------------------
@@ -313,6 +318,9 @@ CLAIM_MINUTES = 30
 
 def urgency_suggestion(indicators: Iterable[str]) -> str:
     """The most urgent urgency that an active rule suggests for these risk indicators."""
+    indicators = list(indicators)
+    if not indicators:
+        return ""  # no rule suggests anything for none (and no query is built)
     suggested = set(UrgencyRule.objects.filter(active=True, indicator__in=indicators)
                     .values_list("urgency", flat=True))
     return next((u for u in URGENCY_ORDER if u in suggested), "")
