@@ -16,13 +16,15 @@ Not a test: pytest collects only tests/.
 import argparse
 import json
 import os
+import secrets
 import sys
 import threading
 import time
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
-from benchdb import Figures, floor_times, iso, referral_floor_statement, setup_django
+from benchdb import Figures, floor_times, iso, referral_floor_statement, setup_django, throttle_history_clear
 from intake import BENCH_DB, FULL, QUICK, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,8 @@ EXAMPLE = ROOT / "tests" / "fixtures" / "bars" / "new-referral.json"
 SAMPLES = 300
 WARM_UP = 20
 CONCURRENT = 100
+RUN = secrets.token_hex(3)  # this run's people are its own
+RUN_DAYS = secrets.randbelow(25000)
 
 
 def _sender():
@@ -38,8 +42,11 @@ def _sender():
 
     name = "Benchmark BaRS sender"
     if ApiClient.objects.filter(name=name).exists():
-        return api_client_rotate(actor=None, name=name).token
-    return api_client_add(actor=None, name=name, contact="bench@example.nhs.uk").token
+        token = api_client_rotate(actor=None, name=name).token
+    else:
+        token = api_client_add(actor=None, name=name, contact="bench@example.nhs.uk").token
+    throttle_history_clear(ApiClient.objects.get(name=name).user)
+    return token
 
 
 def _message(n: int, *, new_person: bool = True) -> str:
@@ -54,7 +61,11 @@ def _message(n: int, *, new_person: bool = True) -> str:
     if new_person:
         patient = message["entry"][2]["resource"]
         patient["identifier"] = []  # not verified: no NHS number to match on
-        patient["name"][0]["family"] = f"Benchmark{n}"
+        patient["name"][0]["family"] = f"Benchmark{RUN}{n}"
+        # Born on a day of their own, as people are: if every message's person shared the
+        # example's birthday and postcode, each run's would be the next run's likely
+        # matches, and the match would slow run by run.
+        patient["birthDate"] = (date(1940, 1, 1) + timedelta(days=(n * 7919 + RUN_DAYS) % 25000)).isoformat()
     return json.dumps(message)
 
 

@@ -95,6 +95,19 @@ def percentiles(seconds: list[float]) -> str:
     return f"p50 {statistics.median(ms):6.1f} ms   p95 {p95:6.1f} ms   max {ms[-1]:6.1f} ms"
 
 
+def throttle_history_clear(user) -> None:
+    """Forget the API throttles' record of `user`'s requests (DRF keeps each client's
+    request times of the last period in the cache, and reads and writes them whole on
+    every request): each run starts as a sender quiet for an hour would, neither refused
+    nor slowed by what earlier runs sent."""
+    from django.core.cache import cache
+
+    from core.throttles import ClientThrottle, ReferralSendingThrottle
+
+    cache.delete_many([throttle.cache_format % {"scope": throttle.scope, "ident": user.pk}
+                       for throttle in (ClientThrottle, ReferralSendingThrottle)])
+
+
 def signed_in_client(user):
     """A test client signed in as `user` with both steps, as staff sign in: the password
     step (force_login) and the second, with the user's authenticator app (given one if they

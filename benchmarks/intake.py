@@ -32,6 +32,7 @@ from benchdb import (
     iso,
     referral_floor_statement,
     setup_django,
+    throttle_history_clear,
     uniform,
 )
 
@@ -191,6 +192,8 @@ def _user(username: str, role: str):
 
     user, _ = User.objects.get_or_create(username=username)
     user.groups.add(Group.objects.get(name=role))
+    AuthToken.objects.filter(user=user).delete()  # each run's own token, not every earlier run's
+    throttle_history_clear(user)
     return user, AuthToken.objects.create(user=user)[1]
 
 
