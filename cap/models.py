@@ -326,6 +326,15 @@ class Referral(models.Model):
             # an index-only scan of the open ones, however many closed ones the table holds.
             models.Index(fields=["status", "triage_queue", "next_due_at"], include=["id"],
                          condition=Q(status__in=OPEN_STATUSES), name="open_referral_due_idx"),
+            # The booking queue's first page is the head of the referrals awaiting booking in
+            # due order (scheduling.selectors.booking_queue): an index range scan, not a sort
+            # of everyone waiting.
+            models.Index(fields=["next_due_at", "received_at", "id"],
+                         condition=Q(status=ReferralStatus.AWAITING_BOOKING), name="booking_queue_due_idx"),
+            # The same for the triage worklist, which reads several queues at once in due
+            # order (triage_queue_due_idx serves one queue's page).
+            models.Index(fields=["next_due_at", "received_at", "id"],
+                         condition=Q(triage_queue__isnull=False), name="triage_worklist_due_idx"),
         ]
 
     def __str__(self):
