@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 from benchdb import RESULTS_DIR, Figures, setup_django, signed_in_client
@@ -82,7 +83,11 @@ def prepare(users: list[int]) -> Path:
                            "session": _session_of(d.user) if n % 10 else None} for n, d in enumerate(devices)]
     token = api_client_add(actor=None, name=f"Load test {secrets.token_hex(4)}",
                            contact="load@example.nhs.uk").token
-    waiting = list(Referral.objects.filter(status=ReferralStatus.AWAITING_TRIAGE, claim__isnull=True)
+    # The clinicians decide a routine adult assessment (locustfile), so for adults: for a
+    # 16 or 17-year-old the page rightly asks them to confirm the adult stream first.
+    adult_born_by = date.today() - timedelta(days=19 * 366)  # 18 or over on any day of the run
+    waiting = list(Referral.objects.filter(status=ReferralStatus.AWAITING_TRIAGE, claim__isnull=True,
+                                           service_user__date_of_birth__lte=adult_born_by)
                    .order_by("?").values_list("pk", flat=True)[:5000])
     # The admin team books into a team of 40 with 70%-full diaries (the scheduling
     # benchmark's), referrals triaged for its assessment. What earlier runs booked stays
